@@ -1,0 +1,134 @@
+import Foundation
+import GoalSyncGit
+
+/// `goalsync init [DIR]` and `goalsync hooks install`.
+package enum Initializer {
+    package struct Result: Sendable {
+        package var root: String
+        package var branch: String
+        package var commit: String?
+        package var createdRepository: Bool
+        package var hook: HookInstall
+    }
+
+    /// Makes `dir` a goal repository: a new git repository (on `init.defaultBranch`, else `main`)
+    /// or an existing one; VISION.md, config, attributes, schemas for editors, the hook; one commit.
+    /// Running it again on a goal repository only reinstalls the hook.
+    package static func initialize(at dir: String, product requested: String?, environment: [String: String], executablePath: String?) throws -> Result {
+        let fm = FileManager.default
+        if FileSystem.exists(dir), !FileSystem.isDirectory(dir) {
+            throw GoalSyncError.usage("\(dir) exists and is not a directory")
+        }
+        let existing: Repository? = FileSystem.isDirectory(dir) ? (try? Repository.discover(from: dir)) : nil
+        let identityConfig = try existing?.config() ?? Config.openDefault()
+        // Check who will commit before anything is written.
+        do {
+            _ = try Identity.resolve(.author, config: identityConfig, environment: environment)
+            _ = try Identity.resolve(.committer, config: identityConfig, environment: environment)
+        } catch let missing as Identity.Missing {
+            throw GoalSyncError.missingIdentity(role: missing.role.rawValue, field: missing.field)
+        }
+        let git: Repository
+        var created = false
+        if let existing {
+            guard existing.workdir != nil else { throw GoalSyncError.repository("\(dir) is a bare repository; goalsync init needs a work tree") }
+            git = existing
+        } else {
+            let branch = try Config.openDefault().string("init.defaultBranch").flatMap { $0.isEmpty ? nil : $0 } ?? "main"
+            do {
+                git = try Repository.initialize(at: dir, initialHead: branch)
+            } catch {
+                throw GoalSyncError.repository("cannot create a git repository at \(dir): \(error)")
+            }
+            created = true
+        }
+        let root = String(git.workdir!.dropLast())
+        let branch = (try git.headReferenceName()).map { $0.replacingOccurrences(of: "refs/heads/", with: "") } ?? "HEAD"
+        let product = requested ?? (root as NSString).lastPathComponent
+        var config = RepoConfig()
+        config.product = product
+        let repo = GoalRepository(git: git, root: root, config: config, environment: environment)
+
+        let configPath = repo.absolute(RepoConfig.path)
+        var commit: String?
+        if !fm.fileExists(atPath: configPath) {
+            var writes = [FileWrite]()
+            func addIfMissing(_ path: String, _ text: String) {
+                if !FileSystem.exists(repo.absolute(path)) { writes.append(FileWrite(path: path, text: text)) }
+            }
+            writes.append(FileWrite(path: RepoConfig.path, text: "# yaml-language-server: $schema=schema/config.schema.json\n" + RepoConfig.initialText(product: product)))
+            addIfMissing(GoalPaths.vision, visionText(product: product))
+            addIfMissing("\(GoalPaths.goalsDirectory)/.gitkeep", "")
+            addIfMissing("\(GoalPaths.schemaDirectory)/goal.schema.json", EmbeddedFiles.goalSchema)
+            addIfMissing("\(GoalPaths.schemaDirectory)/vision.schema.json", EmbeddedFiles.visionSchema)
+            addIfMissing("\(GoalPaths.schemaDirectory)/config.schema.json", EmbeddedFiles.configSchema)
+            let attributesPath = repo.absolute(GoalPaths.attributes)
+            let oldAttributes = (try? String(contentsOfFile: attributesPath, encoding: .utf8)) ?? ""
+            if !oldAttributes.contains("merge=goalsync") {
+                let sep = oldAttributes.isEmpty || oldAttributes.hasSuffix("\n") ? "" : "\n"
+                writes.append(FileWrite(path: GoalPaths.attributes, text: oldAttributes + sep + attributesText))
+            }
+            let message = CommitMessage(verb: "init", goalIDs: [], summary: "goal repository for \(product)", fields: [])
+            commit = try repo.commit(writes, message: message, noVerify: true).commit
+        }
+        let hook = try installHook(repo, executablePath: executablePath)
+        return Result(root: root, branch: branch, commit: commit, createdRepository: created, hook: hook)
+    }
+
+    package static let attributesText = """
+        # goalsync merges goal files per goal and per field (goalsync merge-driver).
+        goals/*.md merge=goalsync
+        VISION.md merge=goalsync
+
+        """
+
+    static func visionText(product: String) -> String {
+        """
+        ---
+        product: \(YAMLWriter.scalar(product, flow: false, isKey: false))
+        vision: Say in one sentence the change \(YAMLWriter.scalar(product, flow: false, isKey: false).replacingOccurrences(of: "\"", with: "")) makes for the people it serves.
+        ---
+        # Product vision
+
+        Who the product is for, what it changes for them, and why it matters. The Product Goals in
+        goals/ are the steps toward it.
+
+        """
+    }
+
+    /// What `hooks install` did.
+    package enum HookInstall: Equatable, Sendable {
+        case installed(String)
+        case updated(String)
+        case chained(String, previous: String)
+    }
+
+    static let hookMarker = "goalsync pre-commit hook"
+
+    /// Installs `hooks/pre-commit` into the repository's hooks folder. A hook already there that is
+    /// not goalsync's is kept as `pre-commit.goalsync-chained` and run after goalsync's checks.
+    package static func installHook(_ repo: GoalRepository, executablePath: String?) throws -> HookInstall {
+        let dir = try repo.hooksDirectory()
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let path = dir + "/pre-commit"
+        let chained = dir + "/pre-commit.goalsync-chained"
+        let script = EmbeddedFiles.preCommitHook.replacingOccurrences(of: "@GOALSYNC_BIN@", with: executablePath ?? "goalsync")
+        var outcome = HookInstall.installed(path)
+        if FileSystem.exists(path) {
+            let current = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+            if current.contains(hookMarker) {
+                outcome = .updated(path)
+            } else {
+                if FileSystem.exists(chained) {
+                    throw GoalSyncError.repository("\(path) is not goalsync's hook and \(chained) exists already; merge them by hand, then run goalsync hooks install")
+                }
+                guard rename(path, chained) == 0 else {
+                    throw GoalSyncError.repository("cannot move the existing hook \(path) aside: \(String(cString: strerror(errno)))")
+                }
+                outcome = .chained(path, previous: chained)
+            }
+        }
+        try FileSystem.writeAtomically(Array(script.utf8), to: path, mode: 0o755)
+        return outcome
+    }
+}

@@ -1,0 +1,59 @@
+import GoalSyncGit
+
+/// `goalsync status`: the active goal and its progress, the branch against its upstream.
+package struct StatusReport: Sendable {
+    package var branch: String?
+    package var upstream: String?
+    package var ahead: Int?
+    package var behind: Int?
+    package var active: Goal?
+    package var progress: GoalProgress?
+    package var counts: [(status: String, count: Int)]
+    package var problems: [Diagnostic]
+    package var merging: Bool
+
+    package var json: JSONValue {
+        var activeJSON = JSONValue.null
+        if let active, let progress {
+            activeJSON = .object([
+                ("id", .optional(active.id)), ("title", .optional(active.title)),
+                ("timeframe", .object([("start", .optional(active.timeframeStart?.description)), ("end", .optional(active.timeframeEnd?.description))])),
+                ("progress", .optional(progress.overall)), ("metrics", .array(progress.metrics.map(\.json))),
+            ])
+        }
+        return .object([
+            ("branch", .optional(branch)), ("upstream", .optional(upstream)), ("ahead", .optional(ahead)), ("behind", .optional(behind)),
+            ("merging", .bool(merging)), ("conflicts", .array([])),
+            ("active", activeJSON),
+            ("goals", .object(counts.map { ($0.status, .number(Double($0.count))) })),
+            ("unreadable", .array(problems.map(\.json))),
+        ])
+    }
+}
+
+extension GoalRepository {
+    package func statusReport() throws -> StatusReport {
+        let (goals, problems) = loadAllGoals()
+        let active = goals.first { $0.status == .active }
+        var counts = [(String, Int)]()
+        for s in GoalStatus.allCases {
+            let n = goals.filter { $0.status == s }.count
+            if n > 0 { counts.append((s.rawValue, n)) }
+        }
+        var report = StatusReport(
+            branch: nil, upstream: nil, ahead: nil, behind: nil, active: active,
+            progress: active.map(GoalProgress.init(goal:)), counts: counts, problems: problems, merging: git.isMerging)
+        if let ref = try git.headReferenceName() {
+            report.branch = ref.replacingOccurrences(of: "refs/heads/", with: "")
+            if let upstream = try git.upstreamName(ofBranch: ref) {
+                report.upstream = upstream.replacingOccurrences(of: "refs/remotes/", with: "")
+                if let local = try git.headID(), let remote = try git.referenceID(upstream) {
+                    let (a, b) = try git.aheadBehind(local: local, upstream: remote)
+                    report.ahead = a
+                    report.behind = b
+                }
+            }
+        }
+        return report
+    }
+}

@@ -1,0 +1,163 @@
+import Foundation
+import GoalSyncGit
+
+/// One file a goalsync commit writes (or deletes, when `bytes` is nil).
+package struct FileWrite: Sendable {
+    package var path: String
+    package var bytes: [UInt8]?
+    package var executable = false
+
+    package init(path: String, bytes: [UInt8]?, executable: Bool = false) {
+        self.path = path
+        self.bytes = bytes
+        self.executable = executable
+    }
+
+    package init(path: String, text: String) {
+        self.init(path: path, bytes: Array(text.utf8))
+    }
+}
+
+/// What a goalsync commit made.
+package struct CommitResult: Sendable {
+    package var commit: String
+    /// Lint findings on what was committed (errors stop the commit instead).
+    package var warnings: [Diagnostic]
+}
+
+extension GoalRepository {
+    /// The author and committer git would use; a clear error naming what is missing otherwise.
+    package func identity() throws -> (author: Signature, committer: Signature) {
+        let config = try git.config()
+        do {
+            let author = try Identity.resolve(.author, config: config, environment: environment)
+            let committer = try Identity.resolve(.committer, config: config, environment: environment)
+            return (author, committer)
+        } catch let missing as Identity.Missing {
+            throw GoalSyncError.missingIdentity(role: missing.role.rawValue, field: missing.field)
+        }
+    }
+
+    /// Makes one commit of `writes` on top of HEAD, all or nothing (SPEC §5, §7):
+    /// under the repository lock, the new tree is validated before anything is touched; then the
+    /// files are written atomically and staged, the team's other pre-commit hooks run (unless
+    /// `noVerify`), and the commit moves HEAD. If any step fails, the files and the index are put
+    /// back as they were.
+    @discardableResult
+    package func commit(_ writes: [FileWrite], message: CommitMessage, noVerify: Bool, allowWhileMerging: Bool = false) throws -> CommitResult {
+        let lock = try RepositoryLock(gitDir: git.gitDir)
+        defer { lock.release() }
+        if git.isMerging && !allowWhileMerging { throw GoalSyncError.mergeInProgress }
+        let (author, committer) = try identity()
+        let head = try git.headID()
+        let headTree = try head.map { try git.commit($0).treeID }
+
+        // 1. The new tree, validated before the work tree changes.
+        var updates = [Repository.TreeUpdate]()
+        var blobs = [String: ObjectID]()
+        for w in writes {
+            if let bytes = w.bytes {
+                let blob = try git.writeBlob(bytes)
+                blobs[w.path] = blob
+                updates.append(.upsert(path: w.path, blob: blob, executable: w.executable))
+            } else {
+                updates.append(.remove(path: w.path))
+            }
+        }
+        let newTree = try git.tree(updating: headTree, with: updates)
+        let diagnostics = try validate(tree: treeFiles(newTree))
+        if diagnostics.contains(where: { $0.severity == .error }) {
+            throw GoalSyncError.validationFailed(diagnostics.filter { $0.severity == .error })
+        }
+
+        // 2. Work tree and index, with a way back.
+        let index = try git.index()
+        var backups = [(path: String, bytes: [UInt8]?, entry: Index.Entry?)]()
+        for w in writes {
+            let old = try? FileSystem.readRegularFile(absolute(w.path), limit: Int.max)
+            backups.append((w.path, old, index.entry(at: w.path)))
+        }
+        func rollback() {
+            for b in backups {
+                if let bytes = b.bytes { try? FileSystem.writeAtomically(bytes, to: absolute(b.path)) } else { FileSystem.remove(absolute(b.path)) }
+                if let e = b.entry { try? index.add(path: e.path, blob: e.id, mode: e.mode) } else { try? index.remove(path: b.path) }
+            }
+            try? index.write()
+        }
+        do {
+            for w in writes {
+                if let bytes = w.bytes {
+                    try FileSystem.writeAtomically(bytes, to: absolute(w.path), mode: w.executable ? 0o755 : 0o644)
+                    try index.addFromWorkdir(w.path)
+                } else {
+                    FileSystem.remove(absolute(w.path))
+                    try index.remove(path: w.path)
+                }
+            }
+            try index.write()
+            if !noVerify { try runPreCommitHooks() }
+            let id = try git.createCommit(tree: newTree, parents: head.map { [$0] } ?? [], author: author, committer: committer, message: message.text)
+            return CommitResult(commit: id.hex, warnings: diagnostics)
+        } catch {
+            rollback()
+            throw error
+        }
+    }
+
+    /// The goal files and VISION.md of a tree, as ``TreeFile``s.
+    package func treeFiles(_ treeID: ObjectID) throws -> [TreeFile] {
+        let tree = try git.tree(treeID)
+        var files = [TreeFile]()
+        if let goals = try tree.subtree(at: GoalPaths.goalsDirectory) {
+            for e in goals.entries where !e.isTree {
+                files.append(TreeFile(path: "\(GoalPaths.goalsDirectory)/\(e.name)", blob: e.id.hex, isSymlink: e.isSymlink))
+            }
+        }
+        if let v = try tree.entry(at: GoalPaths.vision) {
+            files.append(TreeFile(path: GoalPaths.vision, blob: v.id.hex, isSymlink: v.isSymlink))
+        }
+        return files
+    }
+
+    /// The folder git runs hooks from: `core.hooksPath`, else `.git/hooks`.
+    package func hooksDirectory() throws -> String {
+        if let configured = try git.config().string("core.hooksPath"), !configured.isEmpty {
+            var path = configured
+            if path.hasPrefix("~/") { path = (environment["HOME"] ?? NSHomeDirectory()) + path.dropFirst(1) }
+            return path.hasPrefix("/") ? path : absolute(path)
+        }
+        return git.gitDir + "hooks"
+    }
+
+    /// Runs the repository's pre-commit hook as git would (libgit2 runs none). goalsync's own part
+    /// of the hook is skipped through `GOALSYNC_IN_PROCESS` (the commit was validated in process),
+    /// so what runs is any other hook the team has configured, chained behind it.
+    func runPreCommitHooks() throws {
+        let hook = try hooksDirectory() + "/pre-commit"
+        guard FileManager.default.isExecutableFile(atPath: hook) else { return }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: hook)
+        process.currentDirectoryURL = URL(fileURLWithPath: root)
+        var env = environment
+        env["GOALSYNC_IN_PROCESS"] = "1"
+        env["GIT_INDEX_FILE"] = git.gitDir + "index"
+        process.environment = env
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        process.standardInput = FileHandle.nullDevice
+        do {
+            try process.run()
+        } catch {
+            throw GoalSyncError.hookFailed(hook: hook, status: -1, output: "cannot run: \(error.localizedDescription)")
+        }
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self)
+        guard process.terminationStatus == 0 else {
+            FileHandle.standardError.write(data)
+            throw GoalSyncError.hookFailed(hook: "pre-commit", status: process.terminationStatus, output: text)
+        }
+        if !text.isEmpty { FileHandle.standardError.write(data) }
+    }
+}

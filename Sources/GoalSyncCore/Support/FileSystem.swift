@@ -1,0 +1,125 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Small POSIX file helpers: safe reads (no symlinks, bounded size) and atomic writes.
+package enum FileSystem {
+    package enum ReadError: Error, Equatable {
+        case missing
+        case symlink
+        case notAFile
+        case tooLarge(Int)
+        case io(String)
+    }
+
+    /// Reads a regular file that is not a symlink and not over `limit` bytes (`lstat`, then `read`).
+    package static func readRegularFile(_ path: String, limit: Int = MarkdownDocument.maximumSize) throws(ReadError) -> [UInt8] {
+        var st = stat()
+        guard lstat(path, &st) == 0 else {
+            if errno == ENOENT || errno == ENOTDIR { throw .missing }
+            throw .io(String(cString: strerror(errno)))
+        }
+        let type = st.st_mode & S_IFMT
+        if type == S_IFLNK { throw .symlink }
+        guard type == S_IFREG else { throw .notAFile }
+        if Int(st.st_size) > limit { throw .tooLarge(Int(st.st_size)) }
+        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else { throw .io(String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var out = [UInt8](repeating: 0, count: Int(st.st_size) + 1)
+        var total = 0
+        while true {
+            if total == out.count { out.append(contentsOf: [UInt8](repeating: 0, count: 4096)) }
+            let n = out.withUnsafeMutableBytes { read(fd, $0.baseAddress! + total, $0.count - total) }
+            if n < 0 { if errno == EINTR { continue }; throw .io(String(cString: strerror(errno))) }
+            if n == 0 { break }
+            total += n
+            if total > limit { throw .tooLarge(total) }
+        }
+        out.removeSubrange(total...)
+        return out
+    }
+
+    /// Whether `path` exists (without following a final symlink).
+    package static func exists(_ path: String) -> Bool {
+        var st = stat()
+        return lstat(path, &st) == 0
+    }
+
+    package static func isDirectory(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    /// Writes `bytes` to `path` atomically: a temporary file in the same folder, `fsync`, `rename`.
+    /// A reader (or a crash) sees the old file or the new one, never a half-written one.
+    package static func writeAtomically(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws {
+        let dir = (path as NSString).deletingLastPathComponent
+        if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+        let name = (path as NSString).lastPathComponent
+        let tmp = (dir.isEmpty ? "" : dir + "/") + ".\(name).goalsync-\(getpid())"
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode)
+        guard fd >= 0 else { throw GoalSyncError.repository("cannot write \(path): \(String(cString: strerror(errno)))") }
+        var ok = true
+        var written = 0
+        bytes.withUnsafeBytes { buf in
+            while written < buf.count {
+                let n = write(fd, buf.baseAddress! + written, buf.count - written)
+                if n < 0 { if errno == EINTR { continue }; ok = false; break }
+                written += n
+            }
+        }
+        let error = String(cString: strerror(errno))
+        if ok { ok = fsync(fd) == 0 }
+        close(fd)
+        guard ok, rename(tmp, path) == 0 else {
+            unlink(tmp)
+            throw GoalSyncError.repository("cannot write \(path): \(error)")
+        }
+        if mode != 0o644 { chmod(path, mode) }
+    }
+
+    package static func remove(_ path: String) {
+        unlink(path)
+    }
+}
+
+/// An exclusive lock on a repository for goalsync's writes: `.git/goalsync/lock`, made with
+/// `O_EXCL`, holding the owner's pid. A lock left by a process that no longer runs is taken over.
+package final class RepositoryLock {
+    private let path: String
+    private var held = false
+
+    package init(gitDir: String) throws {
+        let dir = gitDir + "goalsync"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        path = dir + "/lock"
+        for _ in 0..<2 {
+            let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+            if fd >= 0 {
+                let pid = "\(getpid())\n"
+                _ = pid.withCString { write(fd, $0, strlen($0)) }
+                close(fd)
+                held = true
+                return
+            }
+            guard errno == EEXIST else { throw GoalSyncError.repository("cannot create \(path): \(String(cString: strerror(errno)))") }
+            let owner = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            if let pid = Int32(owner), pid > 0, kill(pid, 0) == 0 || errno == EPERM {
+                throw GoalSyncError.locked(pid: owner)
+            }
+            unlink(path)  // the owner is gone: a stale lock from a killed process
+        }
+        throw GoalSyncError.locked(pid: "unknown")
+    }
+
+    package func release() {
+        if held { unlink(path); held = false }
+    }
+
+    deinit { release() }
+}

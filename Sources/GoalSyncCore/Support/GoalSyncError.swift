@@ -1,0 +1,77 @@
+import Foundation
+
+/// Everything that stops a goalsync command, with a message that says what, where and what to do,
+/// and the exit code SPEC §5 gives it.
+package enum GoalSyncError: Error, LocalizedError, Equatable {
+    /// The input was fine but the goals are not: exit 1.
+    case validationFailed([Diagnostic])
+    /// A usage error: exit 64.
+    case usage(String)
+    case unknownGoal(String, known: [String])
+    case invalidID(String)
+    case goalExists(String)
+    /// The repository or a remote could not be used: exit 2.
+    case notARepository(String)
+    case notAGoalRepository(String)
+    case repository(String)
+    case missingIdentity(role: String, field: String)
+    case invalidConfig(line: Int?, message: String)
+    case unreadableGoal(path: String, line: Int?, message: String)
+    case locked(pid: String)
+    case hookFailed(hook: String, status: Int32, output: String)
+    case mergeInProgress
+    /// A move the goal rules forbid (an illegal status change, a second active goal): exit 1.
+    case rule(String)
+    /// An edit that could not be committed; the person's text is kept at `draft`.
+    indirect case editRejected(draft: String, underlying: GoalSyncError)
+
+    package var exitCode: Int32 {
+        switch self {
+        case .validationFailed, .unreadableGoal, .hookFailed, .rule: return 1
+        case .editRejected(_, let underlying): return underlying.exitCode
+        case .usage, .unknownGoal, .invalidID, .goalExists: return 64
+        default: return 2
+        }
+    }
+
+    package var errorDescription: String? {
+        switch self {
+        case .validationFailed(let d):
+            let errors = d.filter { $0.severity == .error }
+            return errors.first.map { $0.formatted + (errors.count > 1 ? " (and \(errors.count - 1) more; run goalsync validate)" : "") }
+                ?? "validation failed"
+        case .usage(let m): return m
+        case .unknownGoal(let id, let known):
+            let hint = known.isEmpty ? "there are no goals yet; create one with goalsync new TITLE" : "see goalsync list"
+            return "no goal with id '\(id)' (goals/\(id).md); \(hint)"
+        case .invalidID(let id):
+            return "'\(id)' is not a valid goal id: use 1–64 lower-case letters, digits and hyphens, starting with a letter or digit"
+        case .goalExists(let id): return "a goal with id '\(id)' already exists (goals/\(id).md); choose another --id"
+        case .notARepository(let path):
+            return "\(path) is not in a git repository; run goalsync init there, or use -C DIR to point at one"
+        case .notAGoalRepository(let path):
+            return "\(path) is a git repository but not a goal repository (no .goalsync/config.yaml); run goalsync init in it"
+        case .repository(let m): return m
+        case .missingIdentity(let role, let field):
+            return "git does not know your \(field) for the \(role) of this commit; set it with: git config --global user.\(field) \(field == "name" ? "\"Your Name\"" : "you@example.com")"
+        case .invalidConfig(let line, let m): return "\(RepoConfig.path)\(line.map { ":\($0)" } ?? ""): \(m)"
+        case .unreadableGoal(let path, let line, let m): return "\(path)\(line.map { ":\($0)" } ?? ""): error: \(m)"
+        case .locked(let pid):
+            return "another goalsync process (pid \(pid)) is writing to this repository; wait for it to finish, or remove .git/goalsync/lock if that process is gone"
+        case .hookFailed(let hook, let status, let output):
+            let tail = output.split(separator: "\n").suffix(3).joined(separator: " / ")
+            return "the \(hook) hook refused the commit (exit \(status))\(tail.isEmpty ? "" : ": \(tail)"); nothing was committed; fix it or pass --no-verify"
+        case .rule(let m): return m
+        case .editRejected(let draft, let underlying):
+            let detail: String
+            if case .validationFailed(let d) = underlying {
+                detail = d.filter { $0.severity == .error }.map(\.formatted).joined(separator: "\n")
+            } else {
+                detail = underlying.errorDescription ?? ""
+            }
+            return "\(detail)\nnothing was committed; your edit is kept in \(draft) and goalsync edit starts from it next time"
+        case .mergeInProgress:
+            return "a merge is in progress; settle it with goalsync resolve and goalsync pull --continue, or goalsync pull --abort"
+        }
+    }
+}

@@ -1,0 +1,163 @@
+import Foundation
+
+/// One file of a tree to validate, wherever it comes from (the working tree, the index, a commit).
+package struct TreeFile: Sendable {
+    package var path: String
+    /// The blob id, when the file comes from git (used as the cache key).
+    package var blob: String?
+    package var isSymlink: Bool
+
+    package init(path: String, blob: String?, isSymlink: Bool) {
+        self.path = path
+        self.blob = blob
+        self.isSymlink = isSymlink
+    }
+}
+
+/// Validates a whole tree of goals: every file, then the rules across files (SPEC §4): unique ids,
+/// at most one active goal. Files are read through `read`, so the same code checks the working
+/// tree, the index (`--staged`) and a merge result.
+package struct RepositoryValidator {
+    package var goalValidator: GoalValidator
+
+    package init(goalValidator: GoalValidator) {
+        self.goalValidator = goalValidator
+    }
+
+    /// - Parameters:
+    ///   - files: the tree's files (only `goals/*.md` and `VISION.md` are looked at).
+    ///   - fullyValidated: paths checked in full, lint included; other goal files are checked through
+    ///     the cache and reported only when they hold errors. nil: every file in full.
+    ///   - concurrentReads: whether `read` may run on several threads at once (files: yes; libgit2: no).
+    ///   - read: reads a file's bytes; throws a `FileSystem.ReadError` for a file it cannot read.
+    package func validate(
+        files: [TreeFile], fullyValidated: Set<String>?, cache: StatusCache, concurrentReads: Bool,
+        read: (TreeFile) throws -> [UInt8], historyContributors: [String: Set<String>] = [:]
+    ) -> [Diagnostic] {
+        var diagnostics = [Diagnostic]()
+        var summaries = [(path: String, summary: BlobSummary)]()
+        var toValidate = [TreeFile]()
+        for file in files {
+            if file.path == GoalPaths.vision {
+                if fullyValidated?.contains(file.path) ?? true { diagnostics += validateVision(file, read: read) }
+                continue
+            }
+            guard GoalPaths.isGoalFile(file.path) else { continue }
+            if file.isSymlink {
+                diagnostics.append(Diagnostic(file: file.path, line: nil, field: nil, severity: .error, code: "error",
+                    message: "goal file is a symbolic link; goal files must be regular files inside the repository (replace the link with the file itself)"))
+                continue
+            }
+            let full = fullyValidated?.contains(file.path) ?? true
+            if !full, let blob = file.blob, let summary = cache[blob] {
+                summaries.append((file.path, summary))
+                if summary.errorCount > 0 { toValidate.append(file) }
+                continue
+            }
+            toValidate.append(file)
+        }
+        // Read (in parallel only when the source allows it), then parse and validate in parallel.
+        let readOne = { (file: TreeFile) -> (TreeFile, Result<[UInt8], any Error>) in (file, Result { try read(file) }) }
+        let inputs = concurrentReads ? ParallelMap.map(toValidate, readOne) : toValidate.map(readOne)
+        let results = ParallelMap.map(inputs) { file, bytes -> (TreeFile, Goal?, [Diagnostic]) in
+            switch bytes {
+            case .failure(let error as FileSystem.ReadError):
+                return (file, nil, [Self.readDiagnostic(error, path: file.path)])
+            case .failure(let error):
+                return (file, nil, [Diagnostic(file: file.path, line: nil, field: nil, severity: .error, code: "error", message: "cannot read: \(error)")])
+            case .success(let bytes):
+                let contributors = GoalPaths.id(fromPath: file.path).flatMap { historyContributors[$0] }
+                let (goal, d) = goalValidator.validate(bytes: bytes, path: file.path, historyContributors: contributors)
+                return (file, goal, d)
+            }
+        }
+        for (file, goal, d) in results {
+            let full = fullyValidated?.contains(file.path) ?? true
+            diagnostics += full ? d : d.filter { $0.severity == .error && $0.code == "error" }
+            let summary = BlobSummary(
+                id: goal?.id ?? "", status: goal?["status"]?.scalarText ?? "",
+                errorCount: d.filter { $0.code == "error" }.count)
+            if let blob = file.blob { cache[blob] = summary }
+            summaries.append((file.path, summary))
+        }
+        // Across files: unique ids, one active goal.
+        var byID = [String: String]()
+        for (path, s) in summaries.sorted(by: { $0.path < $1.path }) where !s.id.isEmpty {
+            if let other = byID[s.id] {
+                diagnostics.append(Diagnostic(file: path, line: nil, field: "id", severity: .error, code: "error",
+                    message: "id '\(s.id)' is already used by \(other); ids are unique: give this goal the id of its file name"))
+            } else {
+                byID[s.id] = path
+            }
+        }
+        let active = summaries.filter { $0.summary.status == GoalStatus.active.rawValue }.map(\.path).sorted()
+        if active.count > 1 {
+            let ids = active.compactMap(GoalPaths.id(fromPath:))
+            for path in active {
+                diagnostics.append(Diagnostic(file: path, line: nil, field: "status", severity: .error, code: "error",
+                    message: "\(ids.count) goals are active (\(ids.joined(separator: ", "))); only one Product Goal is active at a time: keep one and close or step back the others (goalsync activate ID --close achieved|abandoned --reason TEXT)"))
+            }
+        }
+        return diagnostics.sorted { ($0.file, $0.line ?? 0) < ($1.file, $1.line ?? 0) }
+    }
+
+    static func readDiagnostic(_ error: FileSystem.ReadError, path: String) -> Diagnostic {
+        let message: String
+        switch error {
+        case .missing: message = "file is missing"
+        case .symlink: message = "goal file is a symbolic link; goal files must be regular files inside the repository (replace the link with the file itself)"
+        case .notAFile: message = "not a regular file; goals/ holds one Markdown file per goal"
+        case .tooLarge(let n): message = MarkdownDocument.ParseError.tooLarge(bytes: n).message
+        case .io(let m): message = "cannot read: \(m)"
+        }
+        return Diagnostic(file: path, line: nil, field: nil, severity: .error, code: "error", message: message)
+    }
+
+    func validateVision(_ file: TreeFile, read: (TreeFile) throws -> [UInt8]) -> [Diagnostic] {
+        func diag(_ line: Int?, _ field: String?, _ m: String) -> Diagnostic {
+            Diagnostic(file: file.path, line: line, field: field, severity: .error, code: "error", message: m)
+        }
+        if file.isSymlink { return [diag(nil, nil, "VISION.md is a symbolic link; keep it a regular file")] }
+        do {
+            let doc = try MarkdownDocument.parse(try read(file))
+            var out = [Diagnostic]()
+            for key in ["product", "vision"] where (doc.frontMatter[key]?.scalarText ?? "").isEmpty {
+                out.append(diag(doc.lines[key] ?? 1, key, "VISION.md needs '\(key)' in its front matter"))
+            }
+            return out
+        } catch let e as MarkdownDocument.ParseError {
+            return [diag(e.line, nil, e.message)]
+        } catch let e as FileSystem.ReadError {
+            return [Self.readDiagnostic(e, path: file.path)]
+        } catch {
+            return [diag(nil, nil, "cannot read: \(error)")]
+        }
+    }
+}
+
+/// A parallel map over an array on the machine's cores (results in input order).
+package enum ParallelMap {
+    package static func map<T, R>(_ items: [T], _ transform: (T) -> R) -> [R] {
+        if items.count < 64 { return items.map(transform) }
+        return withoutActuallyEscaping(transform) { transform in
+            let results = UnsafeMutableBufferPointer<R?>.allocate(capacity: items.count)
+            results.initialize(repeating: nil)
+            defer { results.deallocate() }
+            let chunks = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 4, items.count / 16))
+            let box = UncheckedBox((items, transform, results))
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                let (items, transform, results) = box.value
+                let lo = items.count * chunk / chunks
+                let hi = items.count * (chunk + 1) / chunks
+                for i in lo..<hi { results[i] = transform(items[i]) }
+            }
+            return results.map { $0! }
+        }
+    }
+}
+
+/// Carries values into `concurrentPerform`, whose iterations write disjoint slots only.
+private struct UncheckedBox<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}

@@ -1,0 +1,48 @@
+import CLibgit2
+
+/// An error reported by libgit2, copied out of `git_error_last()` on the thread that made the call.
+public struct GitError: Error, CustomStringConvertible, Sendable {
+    /// libgit2's return code (`git_error_code`), e.g. `GIT_ENOTFOUND` (-3).
+    public let code: Int32
+    /// libgit2's error class (`git_error_t`), e.g. `GIT_ERROR_NET`.
+    public let errorClass: Int32
+    /// libgit2's own message.
+    public let message: String
+    /// What goalsync was doing: the libgit2 function and its subject.
+    public let operation: String
+
+    public var description: String {
+        operation.isEmpty ? message : "\(operation): \(message)"
+    }
+
+    public var isNotFound: Bool { code == GIT_ENOTFOUND.rawValue }
+    public var isNetwork: Bool {
+        errorClass == Int32(GIT_ERROR_NET.rawValue) || errorClass == Int32(GIT_ERROR_SSH.rawValue)
+            || errorClass == Int32(GIT_ERROR_HTTP.rawValue) || errorClass == Int32(GIT_ERROR_SSL.rawValue)
+    }
+}
+
+/// The one checked gateway for libgit2 calls: a negative return becomes a ``GitError`` built from
+/// `git_error_last()`, which is then cleared. Every call site in this module goes through it.
+func check(_ result: Int32, _ operation: @autoclosure () -> String) throws(GitError) {
+    guard result < 0 else { return }
+    var message = "unknown libgit2 error (code \(result))"
+    var klass: Int32 = 0
+    if let last = git_error_last() {
+        if let text = last.pointee.message { message = String(cString: text) }
+        klass = last.pointee.klass
+    }
+    git_error_clear()
+    while message.hasSuffix("\n") { message.removeLast() }
+    throw GitError(code: result, errorClass: klass, message: message, operation: operation())
+}
+
+/// `git_libgit2_init` runs once per process, the first time any handle is made; it is never shut down.
+enum Libgit2 {
+    static let initialized: Bool = {
+        git_libgit2_init()
+        return true
+    }()
+
+    static func ensure() { _ = initialized }
+}

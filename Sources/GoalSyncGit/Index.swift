@@ -1,0 +1,93 @@
+import CLibgit2
+
+/// The repository's index (staging area). Holds its ``Repository``.
+public final class Index {
+    let pointer: OpaquePointer
+    public let repository: Repository
+
+    init(pointer: OpaquePointer, repository: Repository) {
+        self.pointer = pointer
+        self.repository = repository
+    }
+
+    deinit { git_index_free(pointer) }
+
+    /// One staged entry, copied out as a value.
+    public struct Entry: Sendable, Hashable {
+        public let path: String
+        public let id: ObjectID
+        public let mode: UInt32
+        /// 0 for a normal entry; 1, 2, 3 for the base, ours and theirs of a conflict.
+        public let stage: Int
+
+        public var isSymlink: Bool { mode == 0o120000 }
+        public var isSubmodule: Bool { mode == 0o160000 }
+    }
+
+    /// Re-reads the index from disk (`git_index_read`, forced).
+    public func reload() throws {
+        try check(git_index_read(pointer, 1), "read index")
+    }
+
+    /// All entries, in path order (`git_index_get_byindex`).
+    public var entries: [Entry] {
+        let count = git_index_entrycount(pointer)
+        var out = [Entry]()
+        out.reserveCapacity(count)
+        for i in 0..<count {
+            guard let e = git_index_get_byindex(pointer, i) else { continue }
+            out.append(Self.entry(e))
+        }
+        return out
+    }
+
+    static func entry(_ e: UnsafePointer<git_index_entry>) -> Entry {
+        let stage = Int((e.pointee.flags & UInt16(GIT_INDEX_ENTRY_STAGEMASK)) >> UInt16(GIT_INDEX_ENTRY_STAGESHIFT))
+        return Entry(path: String(cString: e.pointee.path), id: ObjectID(e.pointee.id), mode: e.pointee.mode, stage: stage)
+    }
+
+    /// The stage-0 entry at `path`, or nil (`git_index_get_bypath`).
+    public func entry(at path: String) -> Entry? {
+        git_index_get_bypath(pointer, path, 0).map(Self.entry)
+    }
+
+    public var hasConflicts: Bool { git_index_has_conflicts(pointer) == 1 }
+
+    /// Stages the working-tree file at `path` with its stat data (`git_index_add_bypath`).
+    public func addFromWorkdir(_ path: String) throws {
+        try check(git_index_add_bypath(pointer, path), "stage \(path)")
+    }
+
+    /// Stages a blob at `path` without touching the working tree (`git_index_add`).
+    public func add(path: String, blob: ObjectID, mode: UInt32 = 0o100644) throws {
+        var entry = git_index_entry()
+        entry.mode = mode
+        entry.id = blob.raw
+        try path.withCString { p in
+            entry.path = p
+            try check(git_index_add(pointer, &entry), "stage \(path)")
+        }
+    }
+
+    /// Unstages `path` (`git_index_remove_bypath`).
+    public func remove(path: String) throws {
+        try check(git_index_remove_bypath(pointer, path), "unstage \(path)")
+    }
+
+    /// Writes the index back to disk, under git's `index.lock` (`git_index_write`).
+    public func write() throws {
+        try check(git_index_write(pointer), "write index")
+    }
+
+    /// Writes the staged content as a tree (`git_index_write_tree`).
+    public func writeTree() throws -> ObjectID {
+        var oid = git_oid()
+        try check(git_index_write_tree(&oid, pointer), "write tree from index")
+        return ObjectID(oid)
+    }
+
+    /// Makes the index match a tree (`git_index_read_tree`).
+    public func read(tree: Tree) throws {
+        try check(git_index_read_tree(pointer, tree.pointer), "read tree \(tree.id.short) into index")
+    }
+}

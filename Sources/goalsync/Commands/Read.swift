@@ -1,0 +1,197 @@
+import ArgumentParser
+import Foundation
+import GoalSyncCore
+
+struct List: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List the goals, ordered by order then id.",
+        discussion: "--json prints an array of {id, title, status, order, owner, timeframe, progress, path}.")
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Only goals with this status (draft, proposed, active, achieved, abandoned).") var status: String?
+    @Flag(help: "Print JSON.") var json = false
+
+    func validate() throws {
+        if let status, GoalStatus(rawValue: status) == nil {
+            throw ValidationError("--status is one of \(GoalStatus.allCases.map(\.rawValue).joined(separator: ", ")), not '\(status)'")
+        }
+    }
+
+    func run() throws {
+        try goalsync.run {
+            let repo = try global.open()
+            let (all, problems) = repo.loadAllGoals()
+            var goals = all.filter { status == nil || $0["status"]?.scalarText == status }
+            goals.sort { ($0.order ?? Int.max, $0.id ?? "") < ($1.order ?? Int.max, $1.id ?? "") }
+            for p in problems { Output.err(p.formatted) }
+            if json {
+                print(JSONValue.array(goals.map { g in
+                    .object([
+                        ("id", .optional(g.id)), ("title", .optional(g.title)), ("status", .optional(g["status"]?.scalarText)),
+                        ("order", .optional(g.order)), ("owner", .optional(g.owner)),
+                        ("timeframe", .object([("start", .optional(g.timeframeStart?.description)), ("end", .optional(g.timeframeEnd?.description))])),
+                        ("progress", .optional(GoalProgress(goal: g).overall)),
+                        ("path", .optional(g.id.map(GoalPaths.path(forID:)))),
+                    ])
+                }).text)
+                return
+            }
+            if goals.isEmpty {
+                print(all.isEmpty ? "No goals yet. Create one with: goalsync new \"TITLE\"" : "No \(status ?? "") goals.")
+                return
+            }
+            let rows = goals.map { g in
+                [g.id ?? "?", g["status"]?.scalarText ?? "?", g.order.map(String.init) ?? "", percent(GoalProgress(goal: g).overall), g.title ?? ""]
+            }
+            printTable(header: ["ID", "STATUS", "ORDER", "PROGRESS", "TITLE"], rows: rows)
+        }
+    }
+}
+
+/// Prints aligned columns (the last one unpadded).
+func printTable(header: [String], rows: [[String]]) {
+    var widths = header.map(\.count)
+    for row in rows { for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) } }
+    func line(_ cells: [String]) -> String {
+        cells.enumerated().map { i, c in i == cells.count - 1 ? c : c.padding(toLength: widths[i], withPad: " ", startingAt: 0) }
+            .joined(separator: "  ")
+    }
+    print(line(header))
+    for row in rows { print(line(row)) }
+}
+
+struct Show: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show one goal: its file and its progress.",
+        discussion: "--json prints {id, path, front_matter, body, progress, metrics}.")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The goal's id.") var id: String
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        try goalsync.run {
+            let repo = try global.open()
+            let goal = try repo.loadGoal(id)
+            let progress = GoalProgress(goal: goal)
+            if json {
+                print(JSONValue.object([
+                    ("id", .string(id)), ("path", .string(GoalPaths.path(forID: id))),
+                    ("front_matter", YAMLValue.map(goal.frontMatter).json), ("body", .string(goal.body)),
+                    ("progress", .optional(progress.overall)), ("metrics", .array(progress.metrics.map(\.json))),
+                ]).text)
+                return
+            }
+            print(goal.text, terminator: goal.body.hasSuffix("\n") || goal.body.isEmpty ? "" : "\n")
+            if !progress.metrics.isEmpty {
+                print("\nProgress: \(percent(progress.overall))")
+                for m in progress.metrics {
+                    print("  \(m.id): \(number(m.baseline)) → \(number(m.current)) → \(number(m.target)) \(m.unit ?? "")  \(percent(m.progress))")
+                }
+            }
+        }
+    }
+}
+
+struct Status: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "The active goal and its progress, the branch against its upstream, pending conflicts.",
+        discussion: "--json prints {branch, upstream, ahead, behind, merging, conflicts, active, goals, unreadable}.")
+
+    @OptionGroup var global: GlobalOptions
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        try goalsync.run {
+            let repo = try global.open()
+            let report = try repo.statusReport()
+            if json {
+                print(report.json.text)
+                return
+            }
+            var branchLine = "On branch \(report.branch ?? "(detached HEAD)")"
+            if let upstream = report.upstream, let a = report.ahead, let b = report.behind {
+                branchLine += a == 0 && b == 0 ? ", up to date with \(upstream)" : ", \(a) ahead and \(b) behind \(upstream)"
+            } else if report.branch != nil {
+                branchLine += ", no upstream yet (goalsync push sets it)"
+            }
+            print(branchLine)
+            if report.merging { print("A merge is in progress.") }
+            if let active = report.active, let progress = report.progress {
+                print("\nActive goal: \(active.id ?? "?") — \(active.title ?? "")")
+                if let end = active.timeframeEnd { print("  timeframe: \(active.timeframeStart?.description ?? "?") → \(end)") }
+                print("  progress: \(percent(progress.overall))")
+                for m in progress.metrics {
+                    print("  \(m.id): \(number(m.baseline)) → \(number(m.current)) → \(number(m.target)) \(m.unit ?? "")  \(percent(m.progress))\(m.confidence.map { "  \($0)" } ?? "")")
+                }
+            } else {
+                print("\nNo active goal. Propose one and run goalsync activate ID.")
+            }
+            if !report.counts.isEmpty {
+                print("\nGoals: " + report.counts.map { "\($0.count) \($0.status)" }.joined(separator: ", "))
+            }
+            for p in report.problems { Output.err(p.formatted) }
+            print("No conflicts.")
+        }
+    }
+}
+
+struct Validate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check goal files against the schema, the rules and the lint (SPEC §4).",
+        discussion: """
+            Without PATH, every goal in the working tree. --staged checks exactly what the next \
+            commit would contain (the pre-commit hook runs it): changed files in full, and the rules \
+            across files (one active goal, unique ids) over the whole staged tree. Lint severities \
+            come from .goalsync/config.yaml. Exit 1 when there is an error.
+            --json prints {files, errors, warnings, diagnostics: [{file, line, field, severity, code, message}]}.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Goal files to check in full (the rules across files still cover all goals).") var paths: [String] = []
+    @Flag(help: "Check what is staged for the next commit.") var staged = false
+    @Flag(help: "Print JSON.") var json = false
+    @Flag(help: "Print only problems, no summary line.") var quiet = false
+
+    func run() throws {
+        try goalsync.run {
+            let repo = try global.open()
+            let diagnostics: [Diagnostic]
+            var fileCount: Int
+            if staged {
+                if !paths.isEmpty { throw GoalSyncError.usage("--staged checks the whole index; give no PATH with it") }
+                diagnostics = try repo.validateStaged()
+                fileCount = try repo.git.index().entries.filter { GoalPaths.isGoalFile($0.path) }.count
+            } else {
+                let cwd = URL(fileURLWithPath: global.path).standardizedFileURL.path
+                let relative = try paths.map { p -> String in
+                    let abs = URL(fileURLWithPath: p.hasPrefix("/") ? p : cwd + "/" + p).standardizedFileURL.path
+                    guard abs.hasPrefix(repo.root + "/") else { throw GoalSyncError.usage("\(p) is outside the goal repository \(repo.root)") }
+                    let rel = String(abs.dropFirst(repo.root.count + 1))
+                    guard GoalPaths.isGoalFile(rel) || rel == GoalPaths.vision else {
+                        throw GoalSyncError.usage("\(p) is not a goal file (goals/ID.md) or VISION.md")
+                    }
+                    guard FileSystem.exists(abs) else { throw GoalSyncError.usage("\(p) does not exist") }
+                    return rel
+                }
+                diagnostics = repo.validateWorkingTree(paths: relative.isEmpty ? nil : relative)
+                fileCount = relative.isEmpty ? repo.workingGoalPaths().count : relative.count
+            }
+            let errors = diagnostics.filter { $0.severity == .error }.count
+            let warnings = diagnostics.filter { $0.severity == .warning }.count
+            if json {
+                print(JSONValue.object([
+                    ("files", .number(Double(fileCount))), ("errors", .number(Double(errors))), ("warnings", .number(Double(warnings))),
+                    ("diagnostics", .array(diagnostics.map(\.json))),
+                ]).text)
+            } else {
+                for d in diagnostics { print(d.formatted) }
+                if !quiet || errors > 0 {
+                    let summary = "\(fileCount) goal file\(fileCount == 1 ? "" : "s") checked: \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")"
+                    print(summary)
+                }
+            }
+            if errors > 0 { throw ExitCode(1) }
+        }
+    }
+}

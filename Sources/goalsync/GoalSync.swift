@@ -1,0 +1,38 @@
+import ArgumentParser
+import Foundation
+import GoalSyncCore
+
+@main
+struct GoalSync: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "goalsync",
+        abstract: "Keep a product team's Product Goals in git, one file per goal, and write them together.",
+        discussion: """
+            Goals live in goals/<id>.md (Markdown with YAML front matter). Every command that writes \
+            makes one commit that says what changed. Use -C DIR, as in git, to run in another folder.
+
+            Exit codes: 0 success; 1 validation failed or conflicts remain; 2 the repository or a \
+            remote could not be used; 64 usage error.
+            """,
+        version: "0.1.0",
+        subcommands: [
+            Init.self, New.self, List.self, Show.self, Set.self, Add.self, Remove.self, Checkin.self, Edit.self,
+            Activate.self, Status.self, Validate.self, Hooks.self,
+        ]
+    )
+
+    /// Handles leading `-C DIR` options (as git does: each one relative to the previous) before the
+    /// argument parser sees the rest.
+    static func main() {
+        var args = Array(CommandLine.arguments.dropFirst())
+        while args.count >= 2, args[0] == "-C" {
+            let dir = args[1]
+            guard FileManager.default.changeCurrentDirectoryPath(dir) else {
+                FileHandle.standardError.write(Data("goalsync: error: cannot use -C \(dir): no such directory\n".utf8))
+                Foundation.exit(2)
+            }
+            args.removeFirst(2)
+        }
+        Self.main(args)
+    }
+}

@@ -1,0 +1,78 @@
+import ArgumentParser
+import Foundation
+import GoalSyncCore
+import GoalSyncGit
+
+/// Options every command takes.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .customShort("C"), help: ArgumentHelp("Run as if goalsync was started in DIR.", valueName: "DIR"))
+    var directory: String?
+
+    var path: String { directory ?? FileManager.default.currentDirectoryPath }
+
+    func open() throws -> GoalRepository {
+        try GoalRepository.open(at: path)
+    }
+}
+
+/// Options of the commands that commit.
+struct CommitOptions: ParsableArguments {
+    @Flag(name: .customLong("no-verify"), help: "Skip the team's other pre-commit hooks (goalsync still validates).")
+    var noVerify = false
+}
+
+enum Output {
+    static func err(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
+    static var colorEnabled: Bool {
+        isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
+    }
+}
+
+/// Runs a command's body, turning goalsync's errors into one line on stderr and the exit code of
+/// SPEC §5 (never a stack trace).
+func run(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let error as GoalSyncError {
+        if case .validationFailed(let diagnostics) = error {
+            for d in diagnostics { Output.err(d.formatted) }
+            Output.err("goalsync: error: the change breaks the rules above; nothing was committed")
+        } else {
+            Output.err("goalsync: error: \(error.errorDescription ?? "\(error)")")
+        }
+        throw ExitCode(error.exitCode)
+    } catch let error as GitError {
+        Output.err("goalsync: error: \(error.description)")
+        throw ExitCode(2)
+    } catch let error as ExitCode {
+        throw error
+    } catch let error as CleanExit {
+        throw error
+    } catch {
+        Output.err("goalsync: error: \(error.localizedDescription)")
+        throw ExitCode(2)
+    }
+}
+
+/// Prints what a write committed, and its lint warnings on stderr.
+func report(_ result: CommitResult?, nothing: String) {
+    guard let result else {
+        print(nothing)
+        return
+    }
+    for w in result.warnings where w.severity == .warning { Output.err(w.formatted) }
+    print("committed \(String(result.commit.prefix(8)))")
+}
+
+func percent(_ p: Double?) -> String {
+    guard let p else { return "—" }
+    return String(format: "%.0f%%", p * 100)
+}
+
+func number(_ d: Double?) -> String {
+    guard let d else { return "—" }
+    return d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) : String(d)
+}

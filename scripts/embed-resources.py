@@ -1,0 +1,25 @@
+#!/usr/bin/env python3
+"""Writes Sources/GoalSyncCore/Schema/EmbeddedFiles.swift from schema/*.json and hooks/pre-commit,
+so the goalsync binary carries them (init copies them into a goal repository) without a resource
+bundle beside it. Run it after editing those files; a test fails while the two disagree."""
+import pathlib
+
+root = pathlib.Path(__file__).resolve().parent.parent
+files = {
+    "goalSchema": "schema/goal.schema.json",
+    "visionSchema": "schema/vision.schema.json",
+    "configSchema": "schema/config.schema.json",
+    "preCommitHook": "hooks/pre-commit",
+}
+out = ["// Written by scripts/embed-resources.py from the files named below. Do not edit by hand.", "",
+       "/// The project files the binary carries: schemas for editors and tools, and the pre-commit hook.",
+       "package enum EmbeddedFiles {"]
+for name, rel in files.items():
+    text = (root / rel).read_text(encoding="utf-8")
+    assert '"""#' not in text
+    out.append(f"    /// `{rel}`.")
+    out.append(f'    package static let {name} = #"""')
+    out.append(text + '\n"""#')
+    out.append("")
+out[-1:] = ["}"]
+(root / "Sources/GoalSyncCore/Schema/EmbeddedFiles.swift").write_text("\n".join(out) + "\n", encoding="utf-8")
