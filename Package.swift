@@ -37,7 +37,7 @@ let package = Package(
         .testTarget(
             name: "GoalSyncCoreTests",
             dependencies: [
-                "GoalSyncCore", "GoalSyncGit",
+                "GoalSyncCore", "GoalSyncGit", "goalsync",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             exclude: ["Fixtures"]

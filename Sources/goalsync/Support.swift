@@ -63,8 +63,17 @@ func report(_ result: CommitResult?, nothing: String) {
         print(nothing)
         return
     }
-    for w in result.warnings where w.severity == .warning { Output.err(w.formatted) }
     print("committed \(String(result.commit.prefix(8)))")
+    lintNote(result)
+}
+
+/// One line on stderr when what was committed has lint warnings (validate lists them).
+func lintNote(_ result: CommitResult) {
+    let warnings = result.warnings.filter { $0.severity == .warning }
+    guard !warnings.isEmpty else { return }
+    let files = Array(Swift.Set(warnings.map(\.file))).sorted()
+    let codes = Array(Swift.Set(warnings.map(\.code))).sorted()
+    Output.err("note: \(warnings.count) lint warning\(warnings.count == 1 ? "" : "s") (\(codes.joined(separator: ", "))); see goalsync validate \(files.joined(separator: " "))")
 }
 
 func percent(_ p: Double?) -> String {

@@ -128,8 +128,9 @@ package enum YAMLWriter {
 
     static func isPlainSafe(_ s: String, flow: Bool) -> Bool {
         guard let first = s.unicodeScalars.first, let last = s.unicodeScalars.last else { return false }
-        // Start with a letter (any script): no indicator, digit, sign or quote can begin it.
-        guard first.properties.isAlphabetic else { return false }
+        // Start with a letter (any script) or a digit: no indicator, sign or quote can begin it
+        // (a digit-led scalar stays plain only when YAML does not read it as a number or date).
+        guard first.properties.isAlphabetic || ("0"..."9").contains(first) else { return false }
         if last == " " || last == ":" { return false }
         var previous: Unicode.Scalar = " "
         for c in s.unicodeScalars {

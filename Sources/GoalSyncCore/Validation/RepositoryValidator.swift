@@ -76,7 +76,7 @@ package struct RepositoryValidator {
             diagnostics += full ? d : d.filter { $0.severity == .error && $0.code == "error" }
             let summary = BlobSummary(
                 id: goal?.id ?? "", status: goal?["status"]?.scalarText ?? "",
-                errorCount: d.filter { $0.code == "error" }.count)
+                errorCount: d.filter { $0.code == "error" }.count, statusLine: goal?.document.lines["status"])
             if let blob = file.blob { cache[blob] = summary }
             summaries.append((file.path, summary))
         }
@@ -90,11 +90,11 @@ package struct RepositoryValidator {
                 byID[s.id] = path
             }
         }
-        let active = summaries.filter { $0.summary.status == GoalStatus.active.rawValue }.map(\.path).sorted()
+        let active = summaries.filter { $0.summary.status == GoalStatus.active.rawValue }.sorted { $0.path < $1.path }
         if active.count > 1 {
-            let ids = active.compactMap(GoalPaths.id(fromPath:))
-            for path in active {
-                diagnostics.append(Diagnostic(file: path, line: nil, field: "status", severity: .error, code: "error",
+            let ids = active.compactMap { GoalPaths.id(fromPath: $0.path) }
+            for (path, summary) in active {
+                diagnostics.append(Diagnostic(file: path, line: summary.statusLine, field: "status", severity: .error, code: "error",
                     message: "\(ids.count) goals are active (\(ids.joined(separator: ", "))); only one Product Goal is active at a time: keep one and close or step back the others (goalsync activate ID --close achieved|abandoned --reason TEXT)"))
             }
         }

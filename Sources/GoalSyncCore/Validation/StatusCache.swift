@@ -7,10 +7,12 @@ package struct BlobSummary: Sendable, Equatable {
     package var id: String
     package var status: String
     package var errorCount: Int
+    /// The file line of `status`, for messages about the one-active rule.
+    package var statusLine: Int?
 }
 
 package final class StatusCache {
-    private static let header = "goalsync-status-cache 1"
+    private static let header = "goalsync-status-cache 2"
     private let path: String?
     private var entries: [String: BlobSummary] = [:]
     private var dirty = false
@@ -27,9 +29,9 @@ package final class StatusCache {
         lines = lines.dropFirst()
         entries.reserveCapacity(lines.count)
         for line in lines {
-            let f = line.split(separator: "\t", maxSplits: 3, omittingEmptySubsequences: false)
-            guard f.count == 4, let errors = Int(f[2]) else { continue }
-            entries[String(f[0])] = BlobSummary(id: String(f[3]), status: String(f[1]), errorCount: errors)
+            let f = line.split(separator: "\t", maxSplits: 4, omittingEmptySubsequences: false)
+            guard f.count == 5, let errors = Int(f[2]) else { continue }
+            entries[String(f[0])] = BlobSummary(id: String(f[4]), status: String(f[1]), errorCount: errors, statusLine: Int(f[3]))
         }
     }
 
@@ -47,7 +49,7 @@ package final class StatusCache {
         var out = Self.header + "\n"
         out.reserveCapacity(entries.count * 80)
         for (k, v) in entries where !v.id.contains("\n") && !v.status.contains("\n") && !v.status.contains("\t") {
-            out += "\(k)\t\(v.status)\t\(v.errorCount)\t\(v.id)\n"
+            out += "\(k)\t\(v.status)\t\(v.errorCount)\t\(v.statusLine.map(String.init) ?? "")\t\(v.id)\n"
         }
         try? FileSystem.writeAtomically(Array(out.utf8), to: path)
         dirty = false

@@ -22,8 +22,8 @@ struct New: ParsableCommand {
         try goalsync.run {
             let repo = try global.open()
             let (id, result) = try repo.newGoal(title: title, id: id, sets: sets, noVerify: commit.noVerify)
-            for w in result.warnings where w.severity == .warning { Output.err(w.formatted) }
             print(id)
+            lintNote(result)
         }
     }
 }
@@ -120,7 +120,7 @@ struct Checkin: ParsableCommand {
         try goalsync.run {
             let repo = try global.open()
             let (checkin, result) = try repo.checkin(id: id, metric: metric, value: value, confidence: confidence, note: note, on: on, noVerify: commit.noVerify)
-            for w in result.warnings where w.severity == .warning { Output.err(w.formatted) }
+            lintNote(result)
             print("checked in \(checkin) (commit \(result.commit.prefix(8)))")
         }
     }
