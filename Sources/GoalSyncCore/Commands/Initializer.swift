@@ -105,30 +105,45 @@ package enum Initializer {
 
     static let hookMarker = "goalsync pre-commit hook"
 
-    /// Installs `hooks/pre-commit` into the repository's hooks folder. A hook already there that is
-    /// not goalsync's is kept as `pre-commit.goalsync-chained` and run after goalsync's checks.
+    /// Installs `hooks/pre-commit` into the repository's hooks folder as `pre-commit` and
+    /// `pre-merge-commit` (so a plain `git merge` is held to the same rules), and configures the
+    /// merge driver that `.gitattributes` names. A hook already there that is not goalsync's is kept
+    /// as `NAME.goalsync-chained` and run after goalsync's checks.
     package static func installHook(_ repo: GoalRepository, executablePath: String?) throws -> HookInstall {
         let dir = try repo.hooksDirectory()
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let path = dir + "/pre-commit"
-        let chained = dir + "/pre-commit.goalsync-chained"
         let script = EmbeddedFiles.preCommitHook.replacingOccurrences(of: "@GOALSYNC_BIN@", with: executablePath ?? "goalsync")
-        var outcome = HookInstall.installed(path)
-        if FileSystem.exists(path) {
-            let current = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
-            if current.contains(hookMarker) {
-                outcome = .updated(path)
-            } else {
-                if FileSystem.exists(chained) {
-                    throw GoalSyncError.repository("\(path) is not goalsync's hook and \(chained) exists already; merge them by hand, then run goalsync hooks install")
+        var outcome = HookInstall.installed(dir + "/pre-commit")
+        for name in ["pre-commit", "pre-merge-commit"] {
+            let path = dir + "/" + name
+            let chained = path + ".goalsync-chained"
+            var result = HookInstall.installed(path)
+            if FileSystem.exists(path) {
+                let current = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+                if current.contains(hookMarker) {
+                    result = .updated(path)
+                } else {
+                    if FileSystem.exists(chained) {
+                        throw GoalSyncError.repository("\(path) is not goalsync's hook and \(chained) exists already; merge them by hand, then run goalsync hooks install")
+                    }
+                    guard rename(path, chained) == 0 else {
+                        throw GoalSyncError.repository("cannot move the existing hook \(path) aside: \(String(cString: strerror(errno)))")
+                    }
+                    result = .chained(path, previous: chained)
                 }
-                guard rename(path, chained) == 0 else {
-                    throw GoalSyncError.repository("cannot move the existing hook \(path) aside: \(String(cString: strerror(errno)))")
-                }
-                outcome = .chained(path, previous: chained)
             }
+            try FileSystem.writeAtomically(Array(script.utf8), to: path, mode: 0o755)
+            if name == "pre-commit" { outcome = result }
         }
-        try FileSystem.writeAtomically(Array(script.utf8), to: path, mode: 0o755)
+        try configureMergeDriver(repo)
         return outcome
+    }
+
+    /// `merge.goalsync.driver = goalsync merge-driver %O %A %B %P` in the repository's config, so
+    /// plain `git merge` and `git pull` merge goal files semantically too.
+    package static func configureMergeDriver(_ repo: GoalRepository) throws {
+        let config = try repo.git.writableConfig()
+        try config.set("merge.goalsync.name", "goalsync semantic merge of goal files")
+        try config.set("merge.goalsync.driver", "goalsync merge-driver %O %A %B %P")
     }
 }

@@ -11,6 +11,8 @@ package struct StatusReport: Sendable {
     package var counts: [(status: String, count: Int)]
     package var problems: [Diagnostic]
     package var merging: Bool
+    /// The pull in progress, with its conflicts.
+    package var mergeState: MergeState?
 
     package var json: JSONValue {
         var activeJSON = JSONValue.null
@@ -23,7 +25,17 @@ package struct StatusReport: Sendable {
         }
         return .object([
             ("branch", .optional(branch)), ("upstream", .optional(upstream)), ("ahead", .optional(ahead)), ("behind", .optional(behind)),
-            ("merging", .bool(merging)), ("conflicts", .array([])),
+            ("merging", .bool(merging)),
+            ("conflicts", .array((mergeState?.conflicts ?? []).map { c in
+                .object([
+                    ("goal", .optional(c.goal)), ("path", .string(c.path)), ("field", .string(c.field)),
+                    ("base", .optional(c.base)), ("ours", .optional(c.ours)), ("theirs", .optional(c.theirs)),
+                    ("ours_by", .optional(c.oursBy)), ("theirs_by", .optional(c.theirsBy)), ("resolution", .optional(c.resolution)),
+                ])
+            })),
+            ("active_conflict", mergeState?.active.map { a in
+                .object([("goals", .array(a.goals.map(JSONValue.string))), ("resolution", .optional(a.resolution))])
+            } ?? .null),
             ("active", activeJSON),
             ("goals", .object(counts.map { ($0.status, .number(Double($0.count))) })),
             ("unreadable", .array(problems.map(\.json))),
@@ -42,7 +54,8 @@ extension GoalRepository {
         }
         var report = StatusReport(
             branch: nil, upstream: nil, ahead: nil, behind: nil, active: active,
-            progress: active.map(GoalProgress.init(goal:)), counts: counts, problems: problems, merging: git.isMerging)
+            progress: active.map(GoalProgress.init(goal:)), counts: counts, problems: problems, merging: git.isMerging,
+            mergeState: try MergeState.load(gitDir: git.gitDir))
         if let ref = try git.headReferenceName() {
             report.branch = ref.replacingOccurrences(of: "refs/heads/", with: "")
             if let upstream = try git.upstreamName(ofBranch: ref) {

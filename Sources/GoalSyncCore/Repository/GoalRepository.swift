@@ -141,7 +141,7 @@ package final class GoalRepository {
     }
 
     /// Validates a tree given as files with blob ids, against HEAD: what changed is checked in full.
-    package func validate(tree files: [TreeFile]) throws -> [Diagnostic] {
+    package func validate(tree files: [TreeFile], ignoreMergeState: Bool = false) throws -> [Diagnostic] {
         var headBlobs = [String: String]()
         if let head = try git.headTree() {
             if let goals = try head.subtree(at: GoalPaths.goalsDirectory) {
@@ -162,7 +162,24 @@ package final class GoalRepository {
                 return try self.git.blobData(oid)
             },
             historyContributors: historyContributors(forPaths: Array(changed)))
-        return diagnostics
+        return diagnostics + (ignoreMergeState ? [] : try pendingConflictDiagnostics())
+    }
+
+    /// While a pull is stopped on conflicts, every unsettled one is an error: a commit made now
+    /// (by goalsync or by plain git through the hook) would record a half-settled merge.
+    func pendingConflictDiagnostics() throws -> [Diagnostic] {
+        guard let state = try MergeState.load(gitDir: git.gitDir) else { return [] }
+        var out = state.pending.map { c in
+            Diagnostic(file: c.path, line: nil, field: c.field, severity: .error, code: "conflict",
+                message: "conflict not settled (ours: \(c.ours ?? "absent"), theirs: \(c.theirs ?? "absent")); settle it with goalsync resolve \(c.goal ?? c.path) \(c.field) --ours|--theirs|--base|--value V, then goalsync pull --continue")
+        }
+        if let a = state.active, a.resolution == nil {
+            for id in a.goals {
+                out.append(Diagnostic(file: GoalPaths.path(forID: id), line: nil, field: "status", severity: .error, code: "conflict",
+                    message: "goals \(a.goals.joined(separator: ", ")) were activated concurrently; keep one with goalsync resolve --active ID, then goalsync pull --continue"))
+            }
+        }
+        return out
     }
 
     /// For the `co-created` lint: the authors the history shows for the proposed and active goals

@@ -434,10 +434,11 @@ package enum EmbeddedFiles {
     /// `hooks/pre-commit`.
     package static let preCommitHook = #"""
 #!/bin/sh
-# goalsync pre-commit hook: holds a plain `git commit` to the rules goalsync's own commits follow
-# (schema, one active goal, unique ids, lint severities from .goalsync/config.yaml).
-# Installed by `goalsync init`, `goalsync clone` and `goalsync hooks install`. A pre-commit hook
-# that was there before is kept as pre-commit.goalsync-chained and runs after this one.
+# goalsync pre-commit hook: holds a plain `git commit` (and, installed as pre-merge-commit, a plain
+# `git merge`) to the rules goalsync's own commits follow: schema, one active goal, unique ids,
+# settled conflicts, lint severities from .goalsync/config.yaml.
+# Installed by `goalsync init`, `goalsync clone` and `goalsync hooks install`. A hook that was
+# there before is kept as <name>.goalsync-chained and runs after this one.
 
 hook_dir=$(dirname "$0")
 
@@ -456,8 +457,9 @@ if [ -z "$GOALSYNC_IN_PROCESS" ]; then
     "$goalsync_bin" validate --staged --quiet || exit 1
 fi
 
-if [ -x "$hook_dir/pre-commit.goalsync-chained" ]; then
-    exec "$hook_dir/pre-commit.goalsync-chained" "$@"
+chained="$hook_dir/$(basename "$0").goalsync-chained"
+if [ -x "$chained" ]; then
+    exec "$chained" "$@"
 fi
 exit 0
 

@@ -131,7 +131,32 @@ struct Status: ParsableCommand {
                 print("\nGoals: " + report.counts.map { "\($0.count) \($0.status)" }.joined(separator: ", "))
             }
             for p in report.problems { Output.err(p.formatted) }
-            print("No conflicts.")
+            if let state = report.mergeState {
+                print("\nPull of \(state.source) in progress:")
+                for c in state.conflicts {
+                    let mark = c.resolution.map { "settled (\($0))" } ?? "CONFLICT"
+                    print("  \(mark): \(c.goal ?? c.path) \(c.field)")
+                    if c.resolution == nil {
+                        if c.field != "body" {
+                            print("    base:   \(c.base ?? "(absent)")")
+                            print("    ours:   \(c.ours ?? "(absent)")\(c.oursBy.map { "   — \($0)" } ?? "")")
+                            print("    theirs: \(c.theirs ?? "(absent)")\(c.theirsBy.map { "   — \($0)" } ?? "")")
+                        } else {
+                            print("    the body changed on both sides (ours — \(c.oursBy ?? "?"); theirs — \(c.theirsBy ?? "?"))")
+                        }
+                        print("    settle: goalsync resolve \(c.goal ?? c.path) \(c.field) --ours|--theirs|--base|--value V")
+                    }
+                }
+                if let a = state.active {
+                    print("  \(a.resolution == nil ? "CONFLICT" : "settled (\(a.resolution!))"): goals activated concurrently: \(a.goals.joined(separator: ", "))")
+                    if a.resolution == nil { print("    settle: goalsync resolve --active ID") }
+                }
+                if !state.message.isEmpty { print("  to fix by editing:\n" + state.message.split(separator: "\n").map { "    \($0)" }.joined(separator: "\n")) }
+                print(state.isSettled ? "All settled: goalsync pull --continue" : "Then: goalsync pull --continue (or goalsync pull --abort)")
+                if !state.isSettled { throw ExitCode(1) }
+            } else {
+                print("No conflicts.")
+            }
         }
     }
 }

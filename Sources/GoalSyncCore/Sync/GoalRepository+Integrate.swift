@@ -1,0 +1,228 @@
+import Foundation
+import GoalSyncGit
+
+/// What bringing another commit into the current branch did.
+package enum IntegrateOutcome: Sendable {
+    case upToDate
+    case fastForward(to: String, files: Int)
+    case merged(commit: String, mergedFiles: [String])
+    case conflicts(MergeState)
+}
+
+extension GoalRepository {
+    /// Brings commit `theirs` into the current branch (SPEC §6): nothing when it is already there,
+    /// a fast-forward when possible (no identity needed), else the per-goal, per-field merge, which
+    /// commits with both parents or stops before committing with the conflicts recorded.
+    package func integrate(theirs theirsID: ObjectID, source: String) throws -> IntegrateOutcome {
+        let lock = try RepositoryLock(gitDir: git.gitDir)
+        defer { lock.release() }
+        try recoverInterruptedPull()
+        if try MergeState.load(gitDir: git.gitDir) != nil || git.isMerging { throw GoalSyncError.mergeInProgress }
+        guard let reference = try git.headReferenceName() else {
+            throw GoalSyncError.repository("HEAD is detached; check out a branch (git switch main) before pulling")
+        }
+        let head = try git.headID()
+        if let head, try head == theirsID || git.isAncestor(theirsID, of: head) { return .upToDate }
+        let theirsTree = try git.commit(theirsID).treeID
+        guard let head else {
+            let tm = try TreeMerge.merge(git, base: nil, ours: try git.emptyTreeID(), theirs: theirsTree)
+            try checkClean(paths: tm.updates.map(\.path), oursTree: nil)
+            try finish(reference: reference, old: nil, new: theirsID, updates: tm.updates)
+            return .fastForward(to: theirsID.hex, files: tm.updates.count)
+        }
+        let oursTree = try git.commit(head).treeID
+        if try git.isAncestor(head, of: theirsID) {
+            let tm = try TreeMerge.merge(git, base: oursTree, ours: oursTree, theirs: theirsTree)
+            try checkClean(paths: tm.updates.map(\.path), oursTree: oursTree)
+            try finish(reference: reference, old: head, new: theirsID, updates: tm.updates)
+            return .fastForward(to: theirsID.hex, files: tm.updates.count)
+        }
+        let baseID = try git.mergeBase(head, theirsID)
+        let baseTree = try baseID.map { try git.commit($0).treeID }
+        let tm = try TreeMerge.merge(git, base: baseTree, ours: oursTree, theirs: theirsTree)
+        try checkClean(paths: tm.updates.map(\.path) + tm.conflicts.map(\.path), oursTree: oursTree)
+        let resultTree = try git.tree(updating: oursTree, with: tm.updates.map(\.treeUpdate))
+        let files = try treeFiles(resultTree)
+        let diagnostics = try validate(tree: files).filter { $0.severity == .error }
+        let active = try activeGoals(files)
+        let branch = reference.replacingOccurrences(of: "refs/heads/", with: "")
+        if tm.conflicts.isEmpty && active.count <= 1 && diagnostics.isEmpty {
+            let (author, committer) = try identity()
+            let message = mergeMessage(source: source, branch: branch, merge: tm)
+            let commit = try git.createCommit(tree: resultTree, parents: [head, theirsID], author: author, committer: committer, message: message, updateReference: nil)
+            try finish(reference: reference, old: head, new: commit, updates: tm.updates)
+            return .merged(commit: commit.hex, mergedFiles: tm.mergedBothSides)
+        }
+        // Stop before committing: record the conflicts, then write the (valid) merged files.
+        var state = MergeState(ours: head.hex, theirs: theirsID.hex, base: baseID?.hex, source: source, touched: tm.updates.map { $0.path }, conflicts: [], active: nil, message: "")
+        for file in tm.conflicts {
+            let oursBy = try lastChange(of: file.path, from: head, since: baseID)
+            let theirsBy = try lastChange(of: file.path, from: theirsID, since: baseID)
+            for c in file.conflicts {
+                state.conflicts.append(MergeState.Conflict(
+                    path: file.path, goal: GoalPaths.id(fromPath: file.path), field: c.field, base: c.base, ours: c.ours, theirs: c.theirs,
+                    oursBy: oursBy, theirsBy: theirsBy, baseBlob: file.base?.hex, oursBlob: file.ours?.hex, theirsBlob: file.theirs?.hex, resolution: nil))
+            }
+        }
+        if active.count > 1 {
+            var baseStatus = [String: String]()
+            for id in active {
+                if let baseTree, let entry = try git.tree(baseTree).entry(at: GoalPaths.path(forID: id)),
+                    let doc = try? MarkdownDocument.parse(try git.blobData(entry.id)), let s = doc.frontMatter["status"]?.scalarText {
+                    baseStatus[id] = s
+                } else {
+                    baseStatus[id] = GoalStatus.proposed.rawValue
+                }
+            }
+            state.active = MergeState.ActiveConflict(goals: active, baseStatus: baseStatus, resolution: nil)
+        }
+        state.message = diagnostics.filter { !($0.field == "status" && $0.message.contains("goals are active")) }.map(\.formatted).joined(separator: "\n")
+        try state.save(gitDir: git.gitDir)
+        try FileSystem.writeAtomically(Array((head.hex + "\n").utf8), to: git.gitDir + "ORIG_HEAD")
+        try FileSystem.writeAtomically(Array(mergeMessage(source: source, branch: branch, merge: tm).utf8), to: git.gitDir + "MERGE_MSG")
+        try applyToWorkTree(tm.updates)
+        try FileSystem.writeAtomically(Array((theirsID.hex + "\n").utf8), to: git.gitDir + "MERGE_HEAD")
+        return .conflicts(state)
+    }
+
+    /// Refuses when a path the merge writes has local changes (in the work tree or the index) that
+    /// are not in `oursTree`: a pull never overwrites a person's uncommitted edit.
+    func checkClean(paths: [String], oursTree: ObjectID?) throws {
+        let tree = try oursTree.map { try git.tree($0) }
+        let index = try git.index()
+        var dirty = [String]()
+        for path in Swift.Set(paths).sorted() {
+            let committed = try tree?.entry(at: path)
+            let staged = index.entry(at: path)
+            if staged?.id != committed?.id { dirty.append(path); continue }
+            let local = try? FileSystem.readRegularFile(absolute(path), limit: Int.max)
+            if let committed {
+                guard let local, local == (try git.blobData(committed.id)) else { dirty.append(path); continue }
+            } else if local != nil {
+                dirty.append(path)
+            }
+        }
+        guard dirty.isEmpty else {
+            let list = dirty.prefix(5).joined(separator: ", ") + (dirty.count > 5 ? " and \(dirty.count - 5) more" : "")
+            throw GoalSyncError.repository("your uncommitted changes to \(list) would be overwritten by the pull; commit them (git commit) or stash them (git stash), then pull again. Nothing was changed.")
+        }
+    }
+
+    /// Writes the merged files into the work tree and the index.
+    func applyToWorkTree(_ updates: [TreeMerge.Update]) throws {
+        let index = try git.index()
+        for u in updates {
+            if let blob = u.blob {
+                try FileSystem.writeAtomically(try git.blobData(blob), to: absolute(u.path), mode: u.executable ? 0o755 : 0o644)
+                try index.addFromWorkdir(u.path)
+            } else {
+                FileSystem.remove(absolute(u.path))
+                try? index.remove(path: u.path)
+                removeEmptyParents(of: u.path)
+            }
+        }
+        try index.write()
+    }
+
+    private func removeEmptyParents(of path: String) {
+        var dir = (path as NSString).deletingLastPathComponent
+        while !dir.isEmpty {
+            guard (try? FileManager.default.contentsOfDirectory(atPath: absolute(dir)))?.isEmpty == true else { return }
+            try? FileManager.default.removeItem(atPath: absolute(dir))
+            dir = (dir as NSString).deletingLastPathComponent
+        }
+    }
+
+    /// Moves the branch to `new` and the work tree with it, through the pull journal.
+    func finish(reference: String, old: ObjectID?, new: ObjectID, updates: [TreeMerge.Update]) throws {
+        let journal = PullJournal(reference: reference, old: old?.hex, new: new.hex, paths: updates.map(\.path))
+        try journal.save(gitDir: git.gitDir)
+        try applyToWorkTree(updates)
+        try git.setReference(reference, to: new, expected: old, message: old == nil ? "pull: initial" : "pull: \(String(new.hex.prefix(8)))")
+        PullJournal.remove(gitDir: git.gitDir)
+    }
+
+    /// Finishes a pull that was killed after its commit was made: writes the journal's paths from
+    /// the new commit and moves the branch, when the branch has not moved since.
+    package func recoverInterruptedPull() throws {
+        guard let journal = PullJournal.load(gitDir: git.gitDir) else { return }
+        guard let new = ObjectID(hex: journal.new) else { PullJournal.remove(gitDir: git.gitDir); return }
+        let current = try git.referenceID(journal.reference)
+        if current?.hex == journal.new || current?.hex != journal.old {
+            PullJournal.remove(gitDir: git.gitDir)
+            return
+        }
+        let tree = try git.tree(try git.commit(new).treeID)
+        var updates = [TreeMerge.Update]()
+        for path in journal.paths {
+            if let e = try tree.entry(at: path) {
+                updates.append(TreeMerge.Update(path: path, blob: e.id, executable: e.isExecutable))
+            } else {
+                updates.append(TreeMerge.Update(path: path, blob: nil, executable: false))
+            }
+        }
+        try applyToWorkTree(updates)
+        try git.setReference(journal.reference, to: new, expected: current, message: "pull: finish interrupted pull")
+        PullJournal.remove(gitDir: git.gitDir)
+    }
+
+    /// The ids of the goals whose status is active in a tree.
+    func activeGoals(_ files: [TreeFile]) throws -> [String] {
+        let cache = StatusCache(gitDir: git.gitDir)
+        var active = [String]()
+        for f in files where GoalPaths.isGoalFile(f.path) {
+            guard let hex = f.blob, let oid = ObjectID(hex: hex) else { continue }
+            var summary = cache[hex]
+            if summary == nil, let doc = try? MarkdownDocument.parse(try git.blobData(oid)) {
+                summary = BlobSummary(id: doc.frontMatter["id"]?.scalarText ?? "", status: doc.frontMatter["status"]?.scalarText ?? "", errorCount: 0, statusLine: doc.lines["status"])
+            }
+            if summary?.status == GoalStatus.active.rawValue, let id = GoalPaths.id(fromPath: f.path) { active.append(id) }
+        }
+        return active.sorted()
+    }
+
+    /// Who last changed `path` on the way from `since` to `tip`: "Name <email>, YYYY-MM-DD".
+    func lastChange(of path: String, from tip: ObjectID, since base: ObjectID?) throws -> String? {
+        for id in try git.commits(from: [tip], hiding: base.map { [$0] } ?? [], limit: 10_000) {
+            let commit = try git.commit(id)
+            let mine = try commit.tree().entry(at: path)?.id
+            let parent = try commit.parentIDs.first.map { try git.commit($0).tree().entry(at: path)?.id } ?? nil
+            if mine != parent {
+                let a = commit.author
+                let day = SimpleDate.fromUnix(a.time, offsetMinutes: a.offsetMinutes)
+                return "\(a.name) <\(a.email)>, \(day)"
+            }
+        }
+        return nil
+    }
+
+    func mergeMessage(source: String, branch: String, merge: TreeMerge) -> String {
+        var text = "merge: \(source) into \(branch)\n"
+        let goals = merge.mergedBothSides.compactMap(GoalPaths.id(fromPath:))
+        if !merge.mergedBothSides.isEmpty {
+            text += "\nMerged field by field (changed on both sides):\n"
+            for path in merge.mergedBothSides { text += "  \(path)\n" }
+        }
+        if !goals.isEmpty { text += "\n" + goals.map { "Goal-Id: \($0)" }.joined(separator: "\n") + "\n" }
+        return text
+    }
+}
+
+extension SimpleDate {
+    /// The calendar date of a git time in its own offset.
+    package static func fromUnix(_ time: Int64, offsetMinutes: Int32) -> SimpleDate {
+        var days = Int((time + Int64(offsetMinutes) * 60) / 86_400)
+        if (time + Int64(offsetMinutes) * 60) < 0 && (time + Int64(offsetMinutes) * 60) % 86_400 != 0 { days -= 1 }
+        // Civil from days (Howard Hinnant's algorithm).
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let y = yoe + era * 400
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return SimpleDate(year: m <= 2 ? y + 1 : y, month: m, day: d)
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+
+/// A pull stopped by conflicts, kept in `.git/goalsync/merge.json` until `pull --continue` or
+/// `pull --abort` (never committed). Together with `.git/MERGE_HEAD` it makes the repository
+/// visibly mid-merge for plain git too.
+package struct MergeState: Codable, Sendable {
+    package struct Conflict: Codable, Sendable, Equatable {
+        package var path: String
+        /// The goal's id, when the file is a goal.
+        package var goal: String?
+        package var field: String
+        package var base: String?
+        package var ours: String?
+        package var theirs: String?
+        /// Who last changed the file on each side since the base: "Name <email>, YYYY-MM-DD".
+        package var oursBy: String?
+        package var theirsBy: String?
+        /// Blob ids of the file on each side, to settle whole-file conflicts.
+        package var baseBlob: String?
+        package var oursBlob: String?
+        package var theirsBlob: String?
+        /// How it was settled (`ours`, `theirs`, `base`, `value`), or nil while pending.
+        package var resolution: String?
+    }
+
+    /// Goals active at once after the merge (the one-active rule): settled by `resolve --active`.
+    package struct ActiveConflict: Codable, Sendable, Equatable {
+        package var goals: [String]
+        /// Each goal's status in the base, restored for the goals that do not stay active.
+        package var baseStatus: [String: String]
+        package var resolution: String?
+    }
+
+    package var ours: String
+    package var theirs: String
+    package var base: String?
+    /// What was merged, e.g. "origin/main".
+    package var source: String
+    /// Every path the merge wrote in the work tree and index (for --abort).
+    package var touched: [String]
+    package var conflicts: [Conflict]
+    package var active: ActiveConflict?
+    /// Rule errors in the merged files that are not conflicts of values (fixed by editing).
+    package var message: String
+
+    package var pending: [Conflict] { conflicts.filter { $0.resolution == nil } }
+    package var isSettled: Bool { pending.isEmpty && (active == nil || active?.resolution != nil) }
+
+    static func path(gitDir: String) -> String { gitDir + "goalsync/merge.json" }
+
+    package static func load(gitDir: String) throws -> MergeState? {
+        let path = path(gitDir: gitDir)
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        do {
+            return try JSONDecoder().decode(MergeState.self, from: data)
+        } catch {
+            throw GoalSyncError.repository("\(path) is damaged (\(error.localizedDescription)); run goalsync pull --abort")
+        }
+    }
+
+    package func save(gitDir: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try FileSystem.writeAtomically(Array(try encoder.encode(self)), to: Self.path(gitDir: gitDir))
+    }
+
+    package static func remove(gitDir: String) {
+        FileSystem.remove(path(gitDir: gitDir))
+    }
+}
+
+/// A merge or fast-forward whose commit exists but whose work tree and branch were not yet both
+/// updated: `.git/goalsync/pull.json`. If goalsync is killed in between, the next goalsync run
+/// finishes it (the commit object is already safe), so a pull is all or nothing.
+package struct PullJournal: Codable, Sendable {
+    package var reference: String
+    package var old: String?
+    package var new: String
+    package var paths: [String]
+
+    static func path(gitDir: String) -> String { gitDir + "goalsync/pull.json" }
+
+    package static func load(gitDir: String) -> PullJournal? {
+        guard let data = FileManager.default.contents(atPath: path(gitDir: gitDir)) else { return nil }
+        return try? JSONDecoder().decode(PullJournal.self, from: data)
+    }
+
+    package func save(gitDir: String) throws {
+        try FileSystem.writeAtomically(Array(try JSONEncoder().encode(self)), to: Self.path(gitDir: gitDir))
+    }
+
+    package static func remove(gitDir: String) { FileSystem.remove(path(gitDir: gitDir)) }
+}

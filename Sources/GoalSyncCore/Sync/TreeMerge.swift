@@ -1,0 +1,130 @@
+import GoalSyncGit
+
+/// The merge of two commits' trees against their base, file by file: what changed on one side
+/// only is taken as it is; files changed on both sides go through ``FileMerge``. Only subtrees that
+/// differ are read, so the cost follows the size of the change, not of the repository.
+package struct TreeMerge {
+    /// One path whose content in the result differs from ours.
+    package struct Update: Sendable {
+        package var path: String
+        /// The blob to write (nil: delete the path).
+        package var blob: ObjectID?
+        package var executable: Bool
+
+        package var treeUpdate: Repository.TreeUpdate {
+            blob.map { .upsert(path: path, blob: $0, executable: executable) } ?? .remove(path: path)
+        }
+    }
+
+    /// A file with conflicts, as merged (ours decides conflicting fields) plus what each side had.
+    package struct FileConflict: Sendable {
+        package var path: String
+        package var conflicts: [FieldConflict]
+        package var base: ObjectID?
+        package var ours: ObjectID?
+        package var theirs: ObjectID?
+    }
+
+    package var updates: [Update] = []
+    package var conflicts: [FileConflict] = []
+    /// Paths changed on both sides and merged (cleanly or not).
+    package var mergedBothSides: [String] = []
+
+    /// Merges `theirs` into `ours` against `base` (nil: no common history, an empty base).
+    package static func merge(_ repo: Repository, base: ObjectID?, ours: ObjectID, theirs: ObjectID) throws -> TreeMerge {
+        var result = TreeMerge()
+        try result.walk(repo, base: base, ours: ours, theirs: theirs, prefix: "")
+        return result
+    }
+
+    private typealias Entry = Tree.Entry
+
+    private mutating func walk(_ repo: Repository, base: ObjectID?, ours: ObjectID?, theirs: ObjectID?, prefix: String) throws {
+        func entries(_ id: ObjectID?) throws -> [String: Entry] {
+            guard let id else { return [:] }
+            return Dictionary(try repo.tree(id).entries.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        }
+        let b = try entries(base), o = try entries(ours), t = try entries(theirs)
+        var names = Set(o.keys)
+        names.formUnion(t.keys)
+        names.formUnion(b.keys)
+        for name in names.sorted() {
+            let path = prefix + name
+            let eb = b[name], eo = o[name], et = t[name]
+            if same(eo, et) { continue }
+            if same(eo, eb) {  // only theirs changed
+                try take(repo, et, over: eo, path: path)
+                continue
+            }
+            if same(et, eb) { continue }  // only ours changed
+            // Both changed.
+            let treeLike = [eb, eo, et].allSatisfy { $0 == nil || $0!.isTree }
+            if treeLike {
+                try walk(repo, base: eb?.id, ours: eo?.id, theirs: et?.id, prefix: path + "/")
+                continue
+            }
+            let blobLike = [eb, eo, et].allSatisfy { $0 == nil || $0!.isBlob }
+            mergedBothSides.append(path)
+            guard blobLike else {
+                conflicts.append(FileConflict(path: path, conflicts: [FieldConflict(field: "(file)", base: eb.map(kind), ours: eo.map(kind), theirs: et.map(kind))], base: eb?.id, ours: eo?.id, theirs: et?.id))
+                continue
+            }
+            let outcome = FileMerge.merge(
+                base: try eb.map { try repo.blobData($0.id) }, ours: try eo.map { try repo.blobData($0.id) },
+                theirs: try et.map { try repo.blobData($0.id) }, kind: FileMerge.Kind(path: path))
+            let executable = (eo ?? et)?.isExecutable ?? false
+            if let bytes = outcome.bytes {
+                let blob = try repo.writeBlob(bytes)
+                if blob != eo?.id || !(eo?.isBlob ?? false) { updates.append(Update(path: path, blob: blob, executable: executable)) }
+            } else if eo != nil {
+                updates.append(Update(path: path, blob: nil, executable: false))
+            }
+            if !outcome.conflicts.isEmpty {
+                conflicts.append(FileConflict(path: path, conflicts: outcome.conflicts, base: eb?.id, ours: eo?.id, theirs: et?.id))
+            }
+        }
+    }
+
+    private func same(_ a: Entry?, _ b: Entry?) -> Bool {
+        switch (a, b) {
+        case (nil, nil): return true
+        case (let x?, let y?): return x.id == y.id && x.isTree == y.isTree && x.isExecutable == y.isExecutable && x.isSymlink == y.isSymlink
+        default: return false
+        }
+    }
+
+    private func kind(_ e: Entry) -> String { e.isTree ? "folder" : e.isSymlink ? "symlink" : e.isSubmodule ? "submodule" : "file" }
+
+    /// Takes their entry over ours: a blob replaces, a tree is expanded into its files, nil deletes.
+    private mutating func take(_ repo: Repository, _ theirs: Entry?, over ours: Entry?, path: String) throws {
+        if let o = ours, o.isTree, let t = theirs, t.isTree {  // only the files that differ
+            try walk(repo, base: o.id, ours: o.id, theirs: t.id, prefix: path + "/")
+            return
+        }
+        if let ours, ours.isTree { try removeTree(repo, ours.id, prefix: path + "/") }
+        guard let theirs else {
+            if let ours, !ours.isTree { updates.append(Update(path: path, blob: nil, executable: false)) }
+            return
+        }
+        if theirs.isTree {
+            if let ours, !ours.isTree { updates.append(Update(path: path, blob: nil, executable: false)) }
+            try addTree(repo, theirs.id, prefix: path + "/")
+        } else if theirs.isBlob {
+            updates.append(Update(path: path, blob: theirs.id, executable: theirs.isExecutable))
+        } else {
+            conflicts.append(FileConflict(path: path, conflicts: [FieldConflict(field: "(file)", base: nil, ours: ours.map(kind), theirs: kind(theirs))], base: nil, ours: ours?.id, theirs: theirs.id))
+        }
+    }
+
+    private mutating func addTree(_ repo: Repository, _ id: ObjectID, prefix: String) throws {
+        for e in try repo.tree(id).entries {
+            if e.isTree { try addTree(repo, e.id, prefix: prefix + e.name + "/") } else if e.isBlob { updates.append(Update(path: prefix + e.name, blob: e.id, executable: e.isExecutable)) }
+        }
+    }
+
+    private mutating func removeTree(_ repo: Repository, _ id: ObjectID, prefix: String) throws {
+        for e in try repo.tree(id).entries {
+            if e.isTree { try removeTree(repo, e.id, prefix: prefix + e.name + "/") } else { updates.append(Update(path: prefix + e.name, blob: nil, executable: false)) }
+        }
+    }
+}

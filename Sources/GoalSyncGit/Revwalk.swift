@@ -1,0 +1,42 @@
+import CLibgit2
+
+extension Repository {
+    /// The best common ancestor of two commits, or nil when they share no history (`git_merge_base`).
+    public func mergeBase(_ a: ObjectID, _ b: ObjectID) throws -> ObjectID? {
+        var out = git_oid()
+        let rc = a.withRaw { pa in b.withRaw { pb in git_merge_base(&out, pointer, pa, pb) } }
+        if rc == GIT_ENOTFOUND.rawValue { git_error_clear(); return nil }
+        try check(rc, "find the merge base of \(a.short) and \(b.short)")
+        return ObjectID(out)
+    }
+
+    /// True when `ancestor` is `commit` or one of its ancestors (`git_graph_descendant_of`).
+    public func isAncestor(_ ancestor: ObjectID, of commit: ObjectID) throws -> Bool {
+        if ancestor == commit { return true }
+        let rc = commit.withRaw { c in ancestor.withRaw { a in git_graph_descendant_of(pointer, c, a) } }
+        try check(rc, "compare \(ancestor.short) and \(commit.short)")
+        return rc == 1
+    }
+
+    /// The commits reachable from `tips` and not from `hidden`, newest first (`git_revwalk`, time order).
+    /// `limit` stops early.
+    public func commits(from tips: [ObjectID], hiding hidden: [ObjectID] = [], firstParentOnly: Bool = false, limit: Int? = nil) throws -> [ObjectID] {
+        var walk: OpaquePointer?
+        try check(git_revwalk_new(&walk, pointer), "start a history walk")
+        defer { git_revwalk_free(walk) }
+        try check(git_revwalk_sorting(walk, GIT_SORT_TIME.rawValue | GIT_SORT_TOPOLOGICAL.rawValue), "sort the history walk")
+        if firstParentOnly { try check(git_revwalk_simplify_first_parent(walk), "simplify the history walk") }
+        for tip in tips { try tip.withRaw { try check(git_revwalk_push(walk, $0), "walk from \(tip.short)") } }
+        for h in hidden { try h.withRaw { try check(git_revwalk_hide(walk, $0), "hide \(h.short)") } }
+        var out = [ObjectID]()
+        var oid = git_oid()
+        while true {
+            if let limit, out.count >= limit { break }
+            let rc = git_revwalk_next(&oid, walk)
+            if rc == GIT_ITEROVER.rawValue { git_error_clear(); break }
+            try check(rc, "walk the history")
+            out.append(ObjectID(oid))
+        }
+        return out
+    }
+}
