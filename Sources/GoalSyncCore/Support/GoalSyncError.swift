@@ -20,6 +20,8 @@ package enum GoalSyncError: Error, LocalizedError, Equatable {
     case locked(pid: String)
     case hookFailed(hook: String, status: Int32, output: String)
     case mergeInProgress
+    /// A network operation failed; nothing local changed.
+    case remoteFailed(remote: String, operation: String, reason: String)
     /// A move the goal rules forbid (an illegal status change, a second active goal): exit 1.
     case rule(String)
     /// An edit that could not be committed; the person's text is kept at `draft`.
@@ -70,6 +72,8 @@ package enum GoalSyncError: Error, LocalizedError, Equatable {
                 detail = underlying.errorDescription ?? ""
             }
             return "\(detail)\nnothing was committed; your edit is kept in \(draft) and goalsync edit starts from it next time"
+        case .remoteFailed(let remote, let operation, let reason):
+            return "\(operation) \(operation == "push" ? "to" : "from") \(remote) failed: \(reason). Every local commit and file is as it was; check the remote's address and your access, then try again"
         case .mergeInProgress:
             return "a merge is in progress; settle it with goalsync resolve and goalsync pull --continue, or goalsync pull --abort"
         }
