@@ -40,3 +40,23 @@ extension Repository {
         return out
     }
 }
+
+extension Repository {
+    /// Points HEAD at a branch, which may not exist yet (`git_repository_set_head`).
+    public func setHead(_ reference: String) throws {
+        try check(git_repository_set_head(pointer, reference), "point HEAD at \(reference)")
+    }
+
+    /// The names of the references under a prefix, e.g. `refs/remotes/origin/` (`git_reference_foreach_glob`).
+    public func referenceNames(glob: String) throws -> [String] {
+        final class Box { var names: [String] = [] }
+        let box = Box()
+        let rc = git_reference_foreach_glob(pointer, glob, { name, payload in
+            guard let name, let payload else { return 0 }
+            Unmanaged<Box>.fromOpaque(payload).takeUnretainedValue().names.append(String(cString: name))
+            return 0
+        }, Unmanaged.passUnretained(box).toOpaque())
+        try check(rc, "list references \(glob)")
+        return box.names.sorted()
+    }
+}

@@ -122,11 +122,13 @@ package enum YAMLWriter {
     }
 
     /// A string as a YAML scalar: plain when that reads back as the same string, else double-quoted.
+    /// Keys are read as their text, so a key may stay plain where a value would resolve to a
+    /// boolean: check-ins and `closed` write `on:`, as the format's examples do.
     package static func scalar(_ s: String, flow: Bool, isKey: Bool) -> String {
-        isPlainSafe(s, flow: flow) ? s : doubleQuoted(s)
+        isPlainSafe(s, flow: flow, isKey: isKey) ? s : doubleQuoted(s)
     }
 
-    static func isPlainSafe(_ s: String, flow: Bool) -> Bool {
+    static func isPlainSafe(_ s: String, flow: Bool, isKey: Bool = false) -> Bool {
         guard let first = s.unicodeScalars.first, let last = s.unicodeScalars.last else { return false }
         // Start with a letter (any script) or a digit: no indicator, sign or quote can begin it
         // (a digit-led scalar stays plain only when YAML does not read it as a number or date).
@@ -138,7 +140,8 @@ package enum YAMLWriter {
             case "\n", "\r", "\t", "\u{85}", "\u{2028}", "\u{2029}", "\u{FEFF}": return false
             case "#" where previous == " ": return false
             case " " where previous == ":": return false
-            case ",", "[", "]", "{", "}": if flow { return false }
+            // In flow style libyaml also refuses a colon inside a plain scalar (`note: see https://x`).
+            case ",", "[", "]", "{", "}", ":": if flow { return false }
             default:
                 if c.value < 0x20 || c.value == 0x7F || (c.value >= 0x80 && c.value < 0xA0) { return false }
                 if !c.properties.isAlphabetic, c.properties.generalCategory == .unassigned { return false }
@@ -146,8 +149,12 @@ package enum YAMLWriter {
             previous = c
         }
         // YAML 1.1 readers that know the short booleans would take these for true and false.
-        if ["y", "Y", "n", "N"].contains(s) { return false }
-        return PlainScalar.classify(s) == nil
+        if ["y", "Y", "n", "N"].contains(s) { return isKey }
+        switch PlainScalar.classify(s) {
+        case nil: return true
+        case .bool?: return isKey
+        default: return false
+        }
     }
 
     static func doubleQuoted(_ s: String) -> String {
@@ -164,11 +171,12 @@ package enum YAMLWriter {
             case "\u{A0}": out += "\\_"
             case "\u{2028}": out += "\\L"
             case "\u{2029}": out += "\\P"
+            case "\u{FEFF}", "\u{FFFE}", "\u{FFFF}":
+                // A byte order mark, and the two characters YAML does not allow even when quoted.
+                out += "\\u" + String(c.value, radix: 16).uppercased()
             default:
-                if c.value < 0x20 || c.value == 0x7F || (c.value >= 0x80 && c.value < 0xA0) || c == "\u{FEFF}" {
-                    out += "\\x" + (c.value < 16 ? "0" : "") + String(c.value, radix: 16)
-                        .uppercased()
-                    if c == "\u{FEFF}" { out.removeLast(4); out += "\\uFEFF" }
+                if c.value < 0x20 || c.value == 0x7F || (c.value >= 0x80 && c.value < 0xA0) {
+                    out += "\\x" + (c.value < 16 ? "0" : "") + String(c.value, radix: 16).uppercased()
                 } else {
                     out.unicodeScalars.append(c)
                 }

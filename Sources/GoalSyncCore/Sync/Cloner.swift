@@ -1,0 +1,56 @@
+import Foundation
+import GoalSyncGit
+
+/// `goalsync clone URL [DIR]`.
+package enum Cloner {
+    package struct Result: Sendable {
+        package var root: String
+        package var isGoalRepository: Bool
+        package var hook: Initializer.HookInstall?
+        package var empty: Bool
+    }
+
+    /// Clones a goal repository and sets up its pre-commit hook and merge driver.
+    package static func clone(url: String, into dir: String?, environment: [String: String], executablePath: String?, progress: ((TransferProgress) -> Void)?) throws -> Result {
+        let name = dir ?? defaultDirectory(for: url)
+        let target = name.hasPrefix("/") ? name : FileManager.default.currentDirectoryPath + "/" + name
+        if FileSystem.exists(target), !((try? FileManager.default.contentsOfDirectory(atPath: target))?.isEmpty ?? false) {
+            throw GoalSyncError.usage("\(target) already exists and is not empty; choose another folder")
+        }
+        let auth = Authentication(environment: environment, homeDirectory: environment["HOME"] ?? NSHomeDirectory())
+        let git: Repository
+        do {
+            git = try Repository.clone(url: url, to: target, authentication: auth, progress: progress)
+        } catch {
+            try? FileManager.default.removeItem(atPath: target)
+            throw GoalSyncError.remoteFailed(remote: url, operation: "clone", reason: "\(error)")
+        }
+        let root = String(git.workdir!.dropLast())
+        if try git.headID() == nil {
+            // The remote's HEAD names a branch it does not have (a bare repository made on
+            // `master` that was pushed `main`, say): check out main, else its only branch.
+            let branches = try git.referenceNames(glob: "refs/remotes/origin/*").filter { !$0.hasSuffix("/HEAD") }
+            if let pick = branches.first(where: { $0.hasSuffix("/main") }) ?? (branches.count == 1 ? branches.first : nil),
+                let id = try git.referenceID(pick) {
+                let branch = String(pick.dropFirst("refs/remotes/origin/".count))
+                try git.setHead("refs/heads/\(branch)")
+                try git.setUpstream(branch: branch, remote: "origin", remoteBranch: branch)
+                let checkout = GoalRepository(git: git, root: root, config: RepoConfig(), environment: environment)
+                _ = try checkout.integrate(theirs: id, source: "origin/\(branch)")
+            }
+        }
+        let empty = try git.headID() == nil
+        guard let repo = try? GoalRepository.open(at: root, environment: environment) else {
+            return Result(root: root, isGoalRepository: false, hook: nil, empty: empty)
+        }
+        let hook = try Initializer.installHook(repo, executablePath: executablePath)
+        return Result(root: root, isGoalRepository: true, hook: hook, empty: empty)
+    }
+
+    /// `team.git` → `team`, `ssh://host/x/goals` → `goals`.
+    static func defaultDirectory(for url: String) -> String {
+        var last = url.split(whereSeparator: { $0 == "/" || $0 == ":" }).last.map(String.init) ?? "goals"
+        if last.hasSuffix(".git") { last.removeLast(4) }
+        return last.isEmpty ? "goals" : last
+    }
+}

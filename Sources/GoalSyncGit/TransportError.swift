@@ -1,0 +1,32 @@
+import Foundation
+
+/// Why goalsync itself refused or could not complete a network operation: its own host-key and
+/// credential checks, which run inside libgit2's callbacks and are rethrown after the libgit2 call.
+/// Failures libgit2 reports (refused connection, protocol errors) stay ``GitError``s.
+public struct TransportError: Error, CustomStringConvertible, LocalizedError, Sendable {
+    public enum Kind: Sendable, Equatable {
+        /// No `known_hosts` entry names the ssh host.
+        case unknownHostKey
+        /// `known_hosts` has the host, but not the key type the server offered.
+        case unknownHostKeyType
+        /// `known_hosts` has a different key of the same type for the host.
+        case hostKeyMismatch
+        /// The server's key is marked `@revoked` in `known_hosts`.
+        case hostKeyRevoked
+        /// Every credential on offer was tried and the server accepted none.
+        case authenticationFailed
+        /// There was nothing to offer: no ssh key or agent, no token or credential helper answer.
+        case noCredentials
+        /// The server asked for a kind of authentication goalsync does not do (e.g. ssh passwords).
+        case unsupportedAuthentication
+    }
+
+    public let kind: Kind
+    /// The remote's URL, with any password hidden.
+    public let remote: String
+    /// A full sentence: what failed, for which host, and what to do.
+    public let message: String
+
+    public var description: String { message }
+    public var errorDescription: String? { message }
+}

@@ -1,0 +1,269 @@
+import CLibgit2
+
+/// The state of one network operation, handed to libgit2's callbacks as a borrowed payload
+/// (`Unmanaged.passUnretained`), valid only during the synchronous call that uses it. A Swift error
+/// thrown inside a callback is kept here, the callback returns `GIT_EUSER`, and ``finish(_:_:)``
+/// rethrows it after the call (git2-rs `src/remote_callbacks.rs`).
+final class TransportSession {
+    let authentication: Authentication
+    let url: RemoteURL
+    /// The local repository; needed to judge fast-forwards when pushing.
+    let repository: Repository?
+    let progress: ((TransferProgress) -> Void)?
+    private(set) var error: Error?
+
+    // ssh: each source is offered once; the username at most a few times.
+    private var ssh: (sources: [Authentication.SSHSource], skipped: [String])?
+    private var sshOffered = 0
+    private var usernameRequests = 0
+    // https: one token or helper credential; a second request means it was refused.
+    private var passwordRequests = 0
+    private var offeredPassword: String?
+    private var helperCredential: CredentialHelper.Credential?
+
+    // push: the updates libgit2 negotiated, the statuses the server sent, and the non-fast-forwards.
+    private var updates = [(name: String, old: ObjectID, new: ObjectID)]()
+    private var statuses = [(name: String, status: String?)]()
+    private var nonFastForward = [String]()
+
+    init(url: String, authentication: Authentication, repository: Repository?, progress: ((TransferProgress) -> Void)?) {
+        self.url = RemoteURL(url)
+        self.authentication = authentication
+        self.repository = repository
+        self.progress = progress
+    }
+
+    private var helper: CredentialHelper {
+        CredentialHelper(authentication: authentication, directory: repository?.workdir ?? repository?.gitDir)
+    }
+
+    // MARK: Installing the callbacks
+
+    /// Fills `callbacks` with this session's callbacks and payload. The caller keeps the session
+    /// alive (`withExtendedLifetime`) for as long as libgit2 may call them.
+    func install(into callbacks: inout git_remote_callbacks) {
+        callbacks.payload = Unmanaged.passUnretained(self).toOpaque()
+        callbacks.credentials = { out, _, usernameFromURL, allowedTypes, payload in
+            guard let out, let payload else { return -1 }
+            let session = Unmanaged<TransportSession>.fromOpaque(payload).takeUnretainedValue()
+            return session.capturingErrors {
+                try session.credential(out, usernameFromURL: usernameFromURL.map { String(cString: $0) }, allowed: allowedTypes)
+            }
+        }
+        callbacks.certificate_check = { cert, _, host, payload in
+            guard let cert, let payload else { return -1 }
+            guard cert.pointee.cert_type == GIT_CERT_HOSTKEY_LIBSSH2 else {
+                return GIT_PASSTHROUGH.rawValue  // TLS: keep libgit2's own verdict
+            }
+            let session = Unmanaged<TransportSession>.fromOpaque(payload).takeUnretainedValue()
+            let hostkey = UnsafeRawPointer(cert).assumingMemoryBound(to: git_cert_hostkey.self)
+            let hostName = host.map { String(cString: $0) } ?? session.url.host ?? ""
+            return session.capturingErrors {
+                try session.checkHostKey(hostkey.pointee, host: hostName)
+                return 0
+            }
+        }
+        callbacks.transfer_progress = { stats, payload in
+            guard let stats, let payload else { return 0 }
+            let session = Unmanaged<TransportSession>.fromOpaque(payload).takeUnretainedValue()
+            session.progress?(
+                TransferProgress(
+                    receivedObjects: Int(stats.pointee.received_objects), totalObjects: Int(stats.pointee.total_objects),
+                    indexedObjects: Int(stats.pointee.indexed_objects), receivedBytes: Int(stats.pointee.received_bytes)))
+            return 0
+        }
+        guard repository != nil else { return }
+        callbacks.push_negotiation = { updates, count, payload in
+            guard let payload else { return -1 }
+            let session = Unmanaged<TransportSession>.fromOpaque(payload).takeUnretainedValue()
+            return session.capturingErrors {
+                let list = (0..<count).compactMap { updates?[$0]?.pointee }
+                return try session.negotiate(list)
+            }
+        }
+        callbacks.push_update_reference = { refname, status, payload in
+            guard let refname, let payload else { return 0 }
+            let session = Unmanaged<TransportSession>.fromOpaque(payload).takeUnretainedValue()
+            session.statuses.append((String(cString: refname), status.map { String(cString: $0) }))
+            return 0
+        }
+    }
+
+    private func capturingErrors(_ body: () throws -> Int32) -> Int32 {
+        do {
+            return try body()
+        } catch {
+            self.error = error
+            return GIT_EUSER.rawValue
+        }
+    }
+
+    // MARK: After the call
+
+    /// Rethrows the error a callback kept, else checks `result` through the gateway; on success tells
+    /// git's credential helpers that their credential worked.
+    func finish(_ result: Int32, _ operation: @autoclosure () -> String) throws {
+        if result < 0, let error {
+            git_error_clear()  // libgit2's note about the callback's GIT_EUSER says less than `error`
+            throw error
+        }
+        try check(result, operation())
+        if let helperCredential { helper.approve(helperCredential, url: url) }
+    }
+
+    /// Like ``finish(_:_:)`` for a push, then each reference's outcome. A push with a non-fast-forward
+    /// reference sends nothing; every reference is reported rejected, the culprits with the reason.
+    func finishPush(_ result: Int32, _ operation: @autoclosure () -> String) throws -> [PushedReference] {
+        if result < 0, error == nil, !nonFastForward.isEmpty {
+            git_error_clear()
+            return updates.map { update in
+                let reason =
+                    nonFastForward.contains(update.name)
+                    ? "non-fast-forward: the remote has commits this branch does not; fetch and merge them first"
+                    : "not pushed: \(nonFastForward.joined(separator: ", ")) was not a fast-forward"
+                return PushedReference(name: update.name, rejection: reason)
+            }
+        }
+        try finish(result, operation())
+        var results = updates.map { update in
+            PushedReference(name: update.name, rejection: statuses.last { $0.name == update.name }?.status ?? nil)
+        }
+        for status in statuses where !updates.contains(where: { $0.name == status.name }) {
+            results.append(PushedReference(name: status.name, rejection: status.status))
+        }
+        return results
+    }
+
+    // MARK: Callbacks
+
+    private func credential(
+        _ out: UnsafeMutablePointer<UnsafeMutablePointer<git_credential>?>, usernameFromURL: String?, allowed: UInt32
+    ) throws -> Int32 {
+        func allows(_ type: git_credential_t) -> Bool { allowed & type.rawValue != 0 }
+        let user = usernameFromURL ?? url.user
+        if allows(GIT_CREDENTIAL_SSH_KEY) {
+            try offerSSHKey(out, user: user ?? "git")
+        } else if allows(GIT_CREDENTIAL_USERNAME) {
+            usernameRequests += 1
+            guard usernameRequests <= 3 else { throw failure(.authenticationFailed, "\(server) kept asking for a user name") }
+            try check(git_credential_username_new(out, user ?? "git"), "make a username credential")
+        } else if allows(GIT_CREDENTIAL_USERPASS_PLAINTEXT), !url.isSSH {
+            try offerPassword(out, user: user)
+        } else {
+            throw failure(
+                .unsupportedAuthentication,
+                "\(server) asks for a kind of authentication goalsync does not do (libgit2 types \(allowed)); goalsync "
+                    + "authenticates with ssh keys (ssh-agent or ~/.ssh/id_*) over ssh, and with GOALSYNC_TOKEN or git's "
+                    + "credential helpers over https")
+        }
+        return 0
+    }
+
+    private func offerSSHKey(_ out: UnsafeMutablePointer<UnsafeMutablePointer<git_credential>?>, user: String) throws {
+        let ssh = self.ssh ?? authentication.sshSources()
+        self.ssh = ssh
+        let skipped = ssh.skipped.isEmpty ? "" : " (passed over: \(ssh.skipped.joined(separator: "; ")))"
+        guard sshOffered < ssh.sources.count else {
+            if ssh.sources.isEmpty {
+                let files = Authentication.keyFileNames.map { "\(authentication.homeDirectory)/.ssh/\($0)" }
+                throw failure(
+                    .noCredentials,
+                    "no ssh key to offer to \(server): SSH_AUTH_SOCK is not set and none of \(files.joined(separator: ", ")) "
+                        + "can be used\(skipped); create one with ssh-keygen and add its .pub to the server, or start ssh-agent")
+            }
+            let tried = ssh.sources.map(\.label).joined(separator: ", ")
+            throw failure(
+                .authenticationFailed,
+                "ssh authentication to \(server) as \(user) failed: the server accepted none of \(tried)\(skipped); add "
+                    + "your public key to the server's authorized keys for \(user), or load the right key into ssh-agent")
+        }
+        let source = ssh.sources[sshOffered]
+        sshOffered += 1
+        switch source {
+        case .agent:
+            try check(git_credential_ssh_key_from_agent(out, user), "use ssh-agent for \(server)")
+        case .keyFile(let privateKey, let publicKey):
+            try check(git_credential_ssh_key_new(out, user, publicKey, privateKey, nil), "use ssh key \(privateKey)")
+        }
+    }
+
+    private func offerPassword(_ out: UnsafeMutablePointer<UnsafeMutablePointer<git_credential>?>, user: String?) throws {
+        passwordRequests += 1
+        if passwordRequests > 1 {
+            if let helperCredential { helper.reject(helperCredential, url: url) }
+            helperCredential = nil
+            throw failure(
+                .authenticationFailed,
+                "\(server) refused \(offeredPassword ?? "the credentials"); check that they are valid and allow access to \(url.redacted)")
+        }
+        if let token = authentication.token {
+            offeredPassword = "the token in GOALSYNC_TOKEN"
+            try check(git_credential_userpass_plaintext_new(out, user ?? "x-access-token", token), "make a token credential")
+            return
+        }
+        switch helper.fill(url: url, username: user) {
+        case .found(let credential):
+            helperCredential = credential
+            offeredPassword = "the credentials of \(credential.username) from git's credential helper"
+            try check(
+                git_credential_userpass_plaintext_new(out, credential.username, credential.password), "make a password credential")
+        case .missing(let reason):
+            throw failure(
+                .noCredentials,
+                "no credentials for \(url.redacted): GOALSYNC_TOKEN is not set and git's credential helpers have none "
+                    + "(\(reason)); set GOALSYNC_TOKEN, or configure a credential helper and sign in once with git")
+        }
+    }
+
+    private func checkHostKey(_ cert: git_cert_hostkey, host: String) throws {
+        let types = cert.type.rawValue
+        guard types & GIT_CERT_SSH_RAW.rawValue != 0, let raw = cert.hostkey, cert.hostkey_len > 0 else {
+            throw failure(.unknownHostKey, "libgit2 did not report the ssh host key of \(host), so it cannot be checked")
+        }
+        let key = Array(UnsafeRawBufferPointer(start: raw, count: cert.hostkey_len))
+        var sha256: [UInt8]?
+        if types & GIT_CERT_SSH_SHA256.rawValue != 0 {
+            sha256 = withUnsafeBytes(of: cert.hash_sha256) { Array($0) }
+        }
+        try authentication.checkHostKey(key, sha256: sha256, host: host, url: url)
+    }
+
+    /// Called by libgit2 before it sends anything: records the updates and finds any that would not be a
+    /// fast-forward, then stops the push when there are some (goalsync never forces, even given "+").
+    private func negotiate(_ list: [git_push_update]) throws -> Int32 {
+        for update in list {
+            let name = update.dst_refname.map { String(cString: $0) } ?? ""
+            let old = ObjectID(update.src), new = ObjectID(update.dst)
+            updates.append((name, old, new))
+            if try !isFastForward(from: old, to: new) { nonFastForward.append(name) }
+        }
+        return nonFastForward.isEmpty ? 0 : GIT_ENONFASTFORWARD.rawValue
+    }
+
+    private func isFastForward(from old: ObjectID, to new: ObjectID) throws -> Bool {
+        guard let repository, !old.isZero, !new.isZero, old != new else { return true }  // create, delete, no-op
+        var odb: OpaquePointer?
+        try check(git_repository_odb(&odb, repository.pointer), "open object database")
+        defer { git_odb_free(odb) }
+        guard old.withRaw({ git_odb_exists(odb, $0) }) == 1 else { return false }  // commits we never fetched
+        let result = new.withRaw { n in old.withRaw { o in git_graph_descendant_of(repository.pointer, n, o) } }
+        try check(result, "compare \(new.short) with \(old.short)")
+        return result == 1
+    }
+
+    // MARK: Messages
+
+    /// "host:port", or the URL when it names no host, for messages.
+    private var server: String {
+        guard let host = url.host else { return url.redacted }
+        return "\(host)\(url.port.map { ":\($0)" } ?? "")"
+    }
+
+    private func failure(_ kind: TransportError.Kind, _ message: String) -> TransportError {
+        TransportError(kind: kind, remote: url.redacted, message: message)
+    }
+}
+
+extension ObjectID {
+    var isZero: Bool { bytes.allSatisfy { $0 == 0 } }
+}

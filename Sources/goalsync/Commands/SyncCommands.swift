@@ -1,0 +1,140 @@
+import ArgumentParser
+import Foundation
+import GoalSyncCore
+import GoalSyncGit
+
+/// Fetch progress on stderr when it is a terminal.
+func progressReporter() -> ((TransferProgress) -> Void)? {
+    guard isatty(STDERR_FILENO) == 1 else { return nil }
+    return { p in
+        guard p.totalObjects > 0 else { return }
+        let line = "\rreceiving objects: \(p.receivedObjects)/\(p.totalObjects) (\(p.receivedBytes / 1024) KiB)"
+        FileHandle.standardError.write(Data(line.utf8))
+        if p.receivedObjects == p.totalObjects { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+}
+
+func describe(_ outcome: IntegrateOutcome) throws {
+    switch outcome {
+    case .upToDate: print("Already up to date.")
+    case .fastForward(let to, let files): print("Fast-forwarded to \(to.prefix(8)) (\(files) file\(files == 1 ? "" : "s") updated).")
+    case .merged(let commit, let files):
+        print("Merged (commit \(commit.prefix(8))); merged field by field: \(files.isEmpty ? "nothing on both sides" : files.joined(separator: ", ")).")
+    case .conflicts(let state):
+        let n = state.pending.count + (state.active != nil ? 1 : 0)
+        Output.err("The pull stopped before committing: \(n) conflict\(n == 1 ? "" : "s") to settle. Your files are valid; nothing was committed.")
+        for c in state.pending { Output.err("  \(c.goal ?? c.path) \(c.field): ours \(c.ours ?? "(absent)"), theirs \(c.theirs ?? "(absent)")") }
+        if let a = state.active { Output.err("  goals activated concurrently: \(a.goals.joined(separator: ", ")) (goalsync resolve --active ID)") }
+        if !state.message.isEmpty { Output.err(state.message) }
+        Output.err("See goalsync status; settle with goalsync resolve, then goalsync pull --continue (or goalsync pull --abort).")
+        throw ExitCode(1)
+    }
+}
+
+struct Pull: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Fetch and merge per goal and per field.",
+        discussion: """
+            Defaults to the branch's upstream, else origin and the branch of the same name. A pull that \
+            only fast-forwards needs no identity. When both sides moved, goal files merge field by field \
+            against the merge base and the merge commit has both parents. A true conflict stops the pull \
+            before anything is committed: see goalsync status, settle with goalsync resolve, then \
+            --continue; --abort returns exactly to before the pull. A failed fetch changes nothing local.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The remote (a name such as origin, or a URL).") var remote: String?
+    @Flag(name: .customLong("continue"), help: "Commit the merge once every conflict is settled.") var continueMerge = false
+    @Flag(help: "Return exactly to before the pull.") var abort = false
+    @Flag(name: .customLong("no-verify"), help: "Skip the team's other pre-commit hooks when continuing.") var noVerify = false
+
+    func validate() throws {
+        if continueMerge && abort { throw ValidationError("choose --continue or --abort") }
+        if (continueMerge || abort) && remote != nil { throw ValidationError("--continue and --abort take no REMOTE") }
+    }
+
+    func run() throws {
+        try goalsync.run {
+            let repo = try global.open()
+            if continueMerge {
+                print("Merged (commit \(try repo.continueMerge(noVerify: noVerify).prefix(8))).")
+            } else if abort {
+                try repo.abortMerge()
+                print("Pull aborted; the repository is as it was before it.")
+            } else {
+                try describe(try repo.pull(remote: remote, progress: progressReporter()))
+            }
+        }
+    }
+}
+
+struct Push: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Push the branch; never forces.",
+        discussion: """
+            When the remote moved on, goalsync pulls (merging per goal and per field) and pushes again, \
+            up to 3 times. The first push to an empty remote sets the branch's upstream. A rejection by \
+            the server is reported as such; every local commit stays as it was.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The remote (default: the upstream's, else origin).") var remote: String?
+
+    func run() throws {
+        try goalsync.run {
+            let repo = try global.open()
+            switch try repo.push(remote: remote, progress: progressReporter()) {
+            case .upToDate: print("Nothing to push.")
+            case .pushed(let branch, let remote, let commit, let pulls, let setUpstream):
+                print("Pushed \(branch) to \(remote) (\(commit.prefix(8)))\(pulls > 0 ? " after merging the remote's new commits" : "").")
+                if setUpstream { print("\(branch) now tracks \(remote)/\(branch).") }
+            case .stoppedOnConflicts(let state):
+                try describe(.conflicts(state))
+            }
+        }
+    }
+}
+
+struct SyncCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sync",
+        abstract: "Pull, then push.")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The remote (default: the upstream's, else origin).") var remote: String?
+
+    func run() throws {
+        try goalsync.run {
+            let repo = try global.open()
+            try describe(try repo.pull(remote: remote, progress: progressReporter()))
+            switch try repo.push(remote: remote, progress: progressReporter()) {
+            case .upToDate: print("Nothing to push.")
+            case .pushed(let branch, let remote, let commit, _, let setUpstream):
+                print("Pushed \(branch) to \(remote) (\(commit.prefix(8))).")
+                if setUpstream { print("\(branch) now tracks \(remote)/\(branch).") }
+            case .stoppedOnConflicts(let state): try describe(.conflicts(state))
+            }
+        }
+    }
+}
+
+struct Clone: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Clone a goal repository and set up its hook and merge driver.",
+        discussion: "URL: a local path, file://, git://, ssh:// (ssh-agent or ~/.ssh keys) or https:// (GOALSYNC_TOKEN or git's credential helpers).")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The remote's URL or path.") var url: String
+    @Argument(help: "The folder to clone into (default: from the URL).") var dir: String?
+
+    func run() throws {
+        try goalsync.run {
+            let target = dir.map { $0.hasPrefix("/") ? $0 : global.path + "/" + $0 }
+            let result = try Cloner.clone(url: url, into: target, environment: ProcessInfo.processInfo.environment, executablePath: executablePath(), progress: progressReporter())
+            print("Cloned \(url) into \(result.root)")
+            if let hook = result.hook { print(describe(hook)) }
+            if result.empty { print("The remote is empty: run goalsync init \(result.root), then goalsync push.") }
+            else if !result.isGoalRepository { Output.err("note: this is not a goal repository yet (no .goalsync/config.yaml); run goalsync init in it") }
+        }
+    }
+}
