@@ -91,3 +91,13 @@ public final class Index {
         try check(git_index_read_tree(pointer, tree.pointer), "read tree \(tree.id.short) into index")
     }
 }
+
+extension Repository {
+    /// An index file other than the repository's own, such as the temporary one git hands its
+    /// hooks in `GIT_INDEX_FILE` during `git commit -a` (`git_index_open`).
+    public func index(atPath path: String) throws -> Index {
+        var idx: OpaquePointer?
+        try check(git_index_open(&idx, path), "open index \(path)")
+        return Index(pointer: idx!, repository: self)
+    }
+}

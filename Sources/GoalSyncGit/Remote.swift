@@ -15,6 +15,11 @@ public struct PushedReference: Sendable, Equatable {
     public let name: String
     /// Why it was not updated (the server's status, or "non-fast-forward: ..."); nil when it was.
     public let rejection: String?
+
+    public init(name: String, rejection: String?) {
+        self.name = name
+        self.rejection = rejection
+    }
 }
 
 /// A remote (`git_remote`), named or anonymous. Holds its ``Repository``. Every network operation

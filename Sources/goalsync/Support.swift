@@ -40,21 +40,30 @@ func run(_ body: () throws -> Void) throws {
         if case .validationFailed(let diagnostics) = error {
             for d in diagnostics { Output.err(d.formatted) }
             Output.err("goalsync: error: the change breaks the rules above; nothing was committed")
-        } else {
+        } else if case .editRejected = error {
+            // The diagnostics, then where the person's text is kept: several lines by design.
             Output.err("goalsync: error: \(error.errorDescription ?? "\(error)")")
+        } else {
+            Output.err("goalsync: error: \(oneLine(error.errorDescription ?? "\(error)"))")
         }
         throw ExitCode(error.exitCode)
     } catch let error as GitError {
-        Output.err("goalsync: error: \(error.description)")
+        Output.err("goalsync: error: \(oneLine(error.description))")
         throw ExitCode(2)
     } catch let error as ExitCode {
         throw error
     } catch let error as CleanExit {
         throw error
     } catch {
-        Output.err("goalsync: error: \(error.localizedDescription)")
+        Output.err("goalsync: error: \(oneLine(error.localizedDescription))")
         throw ExitCode(2)
     }
+}
+
+/// An error message as one line: a line break that came in with the input (an id, a path) is
+/// shown escaped, so every error stays one line on stderr.
+func oneLine(_ message: String) -> String {
+    message.replacingOccurrences(of: "\r", with: "\\r").replacingOccurrences(of: "\n", with: "\\n")
 }
 
 /// Prints what a write committed, and its lint warnings on stderr.

@@ -9,6 +9,22 @@ extension GoalRepository {
         return "\(author.name) <\(author.email)>"
     }
 
+    /// Goal `id` from the working tree, to be changed and written back to `goals/<id>.md`. A file
+    /// whose own id differs from its name is refused with validate's message: writing it would put
+    /// the goal under another file name.
+    func loadGoalForWriting(_ id: String) throws -> Goal {
+        let goal = try loadGoal(id)
+        guard goal.id == id else {
+            let path = GoalPaths.path(forID: id)
+            let errors = validator.validate(goal, path: path).filter { $0.field == "id" && $0.severity == .error }
+            throw GoalSyncError.validationFailed(errors.isEmpty
+                ? [Diagnostic(file: path, line: goal.document.lines["id"] ?? 1, field: "id", severity: .error, code: "error",
+                              message: "the goal's id does not match its file name \(id).md; restore id: \(id)")]
+                : errors)
+        }
+        return goal
+    }
+
     /// The version of goal `id` in HEAD, for the semantic diff of the commit message.
     func committedGoal(_ id: String) -> Goal? {
         guard let tree = try? git.headTree(), let entry = try? tree.entry(at: GoalPaths.path(forID: id)),
@@ -93,7 +109,7 @@ extension GoalRepository {
 
     /// `goalsync set ID FIELD VALUE`. An empty VALUE removes an optional field.
     package func set(id: String, field: String, value: String, reason: String?, noVerify: Bool) throws -> CommitResult? {
-        var goal = try loadGoal(id)
+        var goal = try loadGoalForWriting(id)
         try apply(field: field, value: value, to: &goal, reason: reason)
         return try commitGoals([goal], verb: "set", noVerify: noVerify)
     }
@@ -177,7 +193,7 @@ extension GoalRepository {
             if current.isFinal {
                 throw GoalSyncError.rule("goal \(id) is \(current.rawValue), which is final; create a new goal to pursue it again")
             }
-            throw GoalSyncError.rule("a \(current.rawValue) goal cannot become \(next.rawValue); the moves are draft ⇄ proposed → active → achieved | abandoned, and proposed → abandoned")
+            throw GoalSyncError.rule("\(current.withArticle) goal cannot become \(next.rawValue); the moves are draft ⇄ proposed → active → achieved | abandoned, and proposed → abandoned")
         }
         goal["status"] = .string(next.rawValue)
         if next.isFinal {
@@ -193,7 +209,7 @@ extension GoalRepository {
 
     /// `goalsync add ID LIST VALUE`: a text item, or a keyed item given as a YAML flow mapping.
     package func add(id: String, list: String, value: String, noVerify: Bool) throws -> CommitResult? {
-        var goal = try loadGoal(id)
+        var goal = try loadGoalForWriting(id)
         var items = goal[list]?.list ?? []
         switch FieldSchema.goalFields[list] {
         case .textList?:
@@ -223,7 +239,7 @@ extension GoalRepository {
 
     /// `goalsync remove ID LIST VALUE`: a text item by its text, a keyed item by its key.
     package func remove(id: String, list: String, value: String, noVerify: Bool) throws -> CommitResult? {
-        var goal = try loadGoal(id)
+        var goal = try loadGoalForWriting(id)
         var items = goal[list]?.list ?? []
         switch FieldSchema.goalFields[list] {
         case .textList?:
@@ -249,7 +265,7 @@ extension GoalRepository {
 
     /// `goalsync checkin ID METRIC VALUE [--confidence C] [--note TEXT] [--on DATE]`: appends a check-in.
     package func checkin(id: String, metric: String, value: String, confidence: String?, note: String?, on: String?, noVerify: Bool) throws -> (checkin: String, result: CommitResult) {
-        var goal = try loadGoal(id)
+        var goal = try loadGoalForWriting(id)
         if let status = goal.status, status.isFinal {
             throw GoalSyncError.rule("goal \(id) is \(status.rawValue); closed goals take no check-ins")
         }
@@ -281,7 +297,7 @@ extension GoalRepository {
     /// `goalsync activate ID [--close achieved|abandoned --reason TEXT]`: makes ID the one active goal,
     /// closing the current one in the same commit when told how.
     package func activate(id: String, close: GoalStatus?, reason: String?, noVerify: Bool) throws -> CommitResult? {
-        var goal = try loadGoal(id)
+        var goal = try loadGoalForWriting(id)
         switch goal.status {
         case .active?: return nil
         case .draft?:
@@ -345,7 +361,7 @@ extension GoalRepository {
                 }
             }
             if !before.canMove(to: after) {
-                throw GoalSyncError.rule("a \(before.rawValue) goal cannot become \(after.rawValue); the moves are draft ⇄ proposed → active → achieved | abandoned, and proposed → abandoned")
+                throw GoalSyncError.rule("\(before.withArticle) goal cannot become \(after.rawValue); the moves are draft ⇄ proposed → active → achieved | abandoned, and proposed → abandoned")
             }
         }
         if let old = committed?.checkins ?? Optional(original.checkins) {

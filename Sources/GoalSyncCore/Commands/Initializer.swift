@@ -86,7 +86,7 @@ package enum Initializer {
         """
         ---
         product: \(YAMLWriter.scalar(product, flow: false, isKey: false))
-        vision: Say in one sentence the change \(YAMLWriter.scalar(product, flow: false, isKey: false).replacingOccurrences(of: "\"", with: "")) makes for the people it serves.
+        vision: \(YAMLWriter.scalar("Say in one sentence the change \(product) makes for the people it serves.", flow: false, isKey: false))
         ---
         # Product vision
 

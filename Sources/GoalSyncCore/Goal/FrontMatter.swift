@@ -83,6 +83,9 @@ package struct MarkdownDocument: Sendable {
         }
         let lineCount = lineStarts.last == text.endIndex ? lineStarts.count - 1 : lineStarts.count
         for n in 0..<lineCount {
+            // A marker line starts with one of these bytes; only such lines need the Character test.
+            let b = utf8[lineStarts[n]]
+            guard b == UInt8(ascii: "<") || b == UInt8(ascii: ">") || b == UInt8(ascii: "=") else { continue }
             let l = lineText(n)
             if l.hasPrefix("<<<<<<< ") || l == "<<<<<<<" || l.hasPrefix(">>>>>>> ") || l == ">>>>>>>" || l == "=======" {
                 throw .conflictMarkers(line: n + 1)
@@ -100,11 +103,20 @@ package struct MarkdownDocument: Sendable {
         let yamlText = String(text[lineStarts[1]..<lineStarts[close]])
         let bodyStart = close + 1 < lineStarts.count ? lineStarts[close + 1] : text.endIndex
         let body = String(text[bodyStart...])
+        if let simple = SimpleYAML.read(yamlText, firstLine: 2) {
+            return MarkdownDocument(frontMatter: simple.map, body: body, lines: simple.lines)
+        }
         var lines: [String: Int] = [:]
+        lines.reserveCapacity(2 * close)
         let root: Node?
         do {
-            root = try Parser(yaml: yamlText, resolver: .basic).singleRoot()
+            // An explicit encoding: Yams' default reads the whole process environment on every parse.
+            root = try Parser(yaml: yamlText, resolver: .basic, encoding: .utf8).singleRoot()
         } catch let error as YamlError {
+            // Yams finds a key written twice before goalsync's own check does; name it and its line.
+            if case .duplicatedKeysInMapping(let keys, let context) = error {
+                throw .duplicateKey(key: keys.first ?? "?", line: context.mark.line + 1)
+            }
             throw .yaml(line: Self.line(of: error).map { $0 + 1 }, message: Self.describe(error))
         } catch {
             throw .yaml(line: nil, message: "\(error)")
@@ -120,28 +132,27 @@ package struct MarkdownDocument: Sendable {
         switch node {
         case .scalar(let scalar):
             if scalar.tag.description == Tag.Name.str.rawValue { return .string(scalar.string) }
-            if scalar.style != .plain { return .string(scalar.string) }
-            switch PlainScalar.classify(scalar.string) {
-            case nil: return .string(scalar.string)
-            case .null?: return scalar.string == "<<" || scalar.string == "=" ? .string(scalar.string) : .null
-            default: return .plain(scalar.string)
-            }
+            return scalarValue(scalar.string, plain: scalar.style == .plain)
         case .sequence(let seq):
             var items = [YAMLValue]()
             items.reserveCapacity(seq.count)
             for (i, item) in seq.enumerated() {
-                items.append(try convert(item, path: path.isEmpty ? "\(i)" : "\(path).\(i)", lines: &lines))
+                items.append(try convert(item, path: path.isEmpty ? String(i) : path + "." + String(i), lines: &lines))
             }
             return .list(items)
         case .mapping(let mapping):
             var entries = [(key: String, value: YAMLValue)]()
             entries.reserveCapacity(mapping.count)
-            var seen = Set<String>()
+            var seen = Set<String>()  // for a long mapping; a short one compares with the keys before
             for (k, v) in mapping {
                 let key = k.scalar?.string ?? "\(k)"
-                guard seen.insert(key).inserted else { throw .duplicateKey(key: key, line: (k.mark?.line ?? 0) + 1) }
-                let childPath = path.isEmpty ? key : "\(path).\(key)"
-                if let mark = k.mark { lines[childPath] = mark.line + 1 }
+                if entries.count < 16 {
+                    guard !entries.contains(where: { $0.key == key }) else { throw .duplicateKey(key: key, line: (k.mark?.line ?? 0) + 1) }
+                } else {
+                    if seen.isEmpty { seen = Set(entries.map(\.key)) }
+                    guard seen.insert(key).inserted else { throw .duplicateKey(key: key, line: (k.mark?.line ?? 0) + 1) }
+                }
+                let childPath = path.isEmpty ? key : path + "." + key
                 let value = try convert(v, path: childPath, lines: &lines)
                 if let mark = k.mark { lines[childPath] = mark.line + 1 }
                 entries.append((key, value))
@@ -149,6 +160,17 @@ package struct MarkdownDocument: Sendable {
             return .map(YAMLMap(entries))
         case .alias:
             return .null
+        }
+    }
+
+    /// A scalar's value: a plain one as YAML resolves it (a number, boolean or date kept as its
+    /// text), a quoted one as text.
+    static func scalarValue(_ string: String, plain: Bool) -> YAMLValue {
+        guard plain else { return .string(string) }
+        switch PlainScalar.classify(string) {
+        case nil: return .string(string)
+        case .null?: return string == "<<" || string == "=" ? .string(string) : .null
+        default: return .plain(string)
         }
     }
 

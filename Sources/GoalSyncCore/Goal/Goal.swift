@@ -2,6 +2,9 @@
 package enum GoalStatus: String, CaseIterable, Sendable {
     case draft, proposed, active, achieved, abandoned
 
+    /// The status with its article, for messages: "a draft", "an active".
+    package var withArticle: String { (self == .active || self == .achieved || self == .abandoned ? "an " : "a ") + rawValue }
+
     /// Achieved and abandoned goals are closed for good and carry `closed: {on, reason}`.
     package var isFinal: Bool { self == .achieved || self == .abandoned }
 

@@ -128,15 +128,19 @@ package enum PlainScalar: Equatable, Sendable {
         let u = text.utf8
         guard let first = u.first else { return .null }
         let isDigit = { (c: UInt8) in c >= 48 && c <= 57 }
-        switch text {
-        case "~", "null", "Null", "NULL": return .null
-        case "true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON": return .bool(true)
-        case "false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF": return .bool(false)
-        case ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF": return .float(.infinity)
-        case "-.inf", "-.Inf", "-.INF": return .float(-.infinity)
-        case ".nan", ".NaN", ".NAN": return .float(.nan)
-        case "<<", "=": return .null
-        default: break
+        // No literal below is longer than 5 bytes, and no longer text equals one (none holds a letter
+        // with a one-character canonical equivalent, such as K and the Kelvin sign).
+        if u.count <= 5 {
+            switch text {
+            case "~", "null", "Null", "NULL": return .null
+            case "true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON": return .bool(true)
+            case "false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF": return .bool(false)
+            case ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF": return .float(.infinity)
+            case "-.inf", "-.Inf", "-.INF": return .float(-.infinity)
+            case ".nan", ".NaN", ".NAN": return .float(.nan)
+            case "<<", "=": return .null
+            default: break
+            }
         }
         // Only digits, signs and dots can start a number or a date.
         guard isDigit(first) || first == 43 || first == 45 || first == 46 else { return nil }
@@ -146,6 +150,7 @@ package enum PlainScalar: Equatable, Sendable {
         if !digits.isEmpty, digits.count <= 18, digits.allSatisfy(isDigit), digits.count == 1 || digits.first != 48 {
             return Int(text).map { .int($0) }
         }
+        if let kind = decimalOrDate(text) { return kind }
         let range = NSRange(location: 0, length: text.utf16.count)
         if Patterns.int.firstMatch(in: text, range: range) != nil {
             return .int(Int(text.replacingOccurrences(of: "_", with: "")) ?? 0)
@@ -155,6 +160,32 @@ package enum PlainScalar: Equatable, Sendable {
         }
         if Patterns.timestamp.firstMatch(in: text, range: range) != nil { return .date(text) }
         return nil
+    }
+
+    /// The two shapes plain floats and dates mostly take, decided on bytes exactly as the patterns
+    /// below decide them, without them: `[-+]?[0-9]+\.[0-9]+` is a float (no int pattern has a dot)
+    /// and `[0-9]{4}-[0-9]{2}-[0-9]{2}` a date (no number pattern has an inner `-`). nil: ask the
+    /// patterns.
+    private static func decimalOrDate(_ text: String) -> PlainScalar? {
+        var text = text
+        return text.withUTF8 { b -> PlainScalar? in
+            func digit(_ i: Int) -> Bool { b[i] >= 48 && b[i] <= 57 }
+            let n = b.count
+            if n == 10, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"),
+                digit(0), digit(1), digit(2), digit(3), digit(5), digit(6), digit(8), digit(9) {
+                return .date(String(decoding: b, as: UTF8.self))
+            }
+            var i = 0
+            if i < n, b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-") { i += 1 }
+            let whole = i
+            while i < n, digit(i) { i += 1 }
+            guard i > whole, i < n, b[i] == UInt8(ascii: ".") else { return nil }
+            i += 1
+            let fraction = i
+            while i < n, digit(i) { i += 1 }
+            guard i == n, i > fraction else { return nil }
+            return .float(Double(String(decoding: b, as: UTF8.self)) ?? .nan)
+        }
     }
 
     private enum Patterns {

@@ -95,6 +95,7 @@ extension GoalRepository {
                 }
             }
             try index.write()
+            CrashPoint.hit("commit-after-worktree", environment: environment)
             if !noVerify { try runPreCommitHooks() }
             let id = try git.createCommit(tree: newTree, parents: head.map { [$0] } ?? [], author: author, committer: committer, message: message.text)
             return CommitResult(commit: id.hex, warnings: diagnostics)

@@ -134,27 +134,82 @@ package final class GoalRepository {
     /// from HEAD in full, lint included; every other goal through the blob cache, for errors and the
     /// rules across files. This is what the pre-commit hook runs.
     package func validateStaged() throws -> [Diagnostic] {
-        let index = try git.index()
-        return try validate(tree: index.entries.filter { $0.stage == 0 }.map {
-            TreeFile(path: $0.path, blob: $0.id.hex, isSymlink: $0.isSymlink)
-        })
+        try validate(tree: stagedFiles())
+    }
+
+    /// The stage-0 entries of the index the next commit is made from: git's `GIT_INDEX_FILE`
+    /// when it hands one to the hook (`git commit -a`, `git commit PATH`), else `.git/index`.
+    package func stagedFiles() throws -> [TreeFile] {
+        // One index read: this runs on every commit.
+        let index: GoalSyncGit.Index
+        if let file = environment["GIT_INDEX_FILE"], !file.isEmpty {
+            let path = file.hasPrefix("/") ? file : FileManager.default.currentDirectoryPath + "/" + file
+            index = try git.index(atPath: path)
+        } else {
+            index = try git.index()
+        }
+        return index.entries.filter { $0.stage == 0 }.map {
+            TreeFile(path: $0.path, blob: Self.hex($0.id), isSymlink: $0.isSymlink)
+        }
     }
 
     /// Validates a tree given as files with blob ids, against HEAD: what changed is checked in full.
     package func validate(tree files: [TreeFile], ignoreMergeState: Bool = false) throws -> [Diagnostic] {
-        var headBlobs = [String: String]()
+        try validate(tree: files, ignoreMergeState: ignoreMergeState, skimUnchanged: false).diagnostics
+    }
+
+    /// `validate(tree:)`, also returning the summary of every goal blob it looked at (for the
+    /// one-active rule). With `skimUnchanged` (a merge result), a goal file unchanged from HEAD that
+    /// the status cache does not know is counted from ``skim(_:path:)`` when that settles it,
+    /// instead of being parsed: a pull's cost then follows the change, not the repository (a fresh
+    /// clone's cache is empty). Such a file is not re-checked for errors of its own (HEAD holds it
+    /// as it was committed) and is not written to the cache; every other file is checked as before.
+    func validate(tree files: [TreeFile], ignoreMergeState: Bool, skimUnchanged: Bool) throws -> (diagnostics: [Diagnostic], summaries: StatusCache) {
+        // HEAD's goals by name (a name is a substring of its path), compared by id without hex text.
+        var headGoals = [Substring: ObjectID]()
+        var headVision: ObjectID?
         if let head = try git.headTree() {
             if let goals = try head.subtree(at: GoalPaths.goalsDirectory) {
-                for e in goals.entries { headBlobs["\(GoalPaths.goalsDirectory)/\(e.name)"] = e.id.hex }
+                let entries = goals.entries
+                headGoals.reserveCapacity(entries.count)
+                for e in entries { headGoals[e.name[...]] = e.id }
             }
-            if let v = try head.entry(at: GoalPaths.vision) { headBlobs[GoalPaths.vision] = v.id.hex }
+            headVision = try head.entry(at: GoalPaths.vision)?.id
         }
         let relevant = files.filter { $0.path == GoalPaths.vision || GoalPaths.isGoalFile($0.path) }
-        let changed = Set(relevant.filter { headBlobs[$0.path] != $0.blob }.map(\.path))
+        let prefix = GoalPaths.goalsDirectory.count + 1
+        let changed = Set(relevant.filter { file in
+            let head = file.path == GoalPaths.vision ? headVision : headGoals[file.path.dropFirst(prefix)]
+            return !Self.same(file.blob, head)
+        }.map(\.path))
         let cache = StatusCache(gitDir: git.gitDir)
         defer { cache.save() }
+        // What the validator reads summaries from: the cache itself, or (skimming) a copy in memory
+        // that also holds the skimmed summaries, which must not reach the cache on disk.
+        var summaries = cache
+        var skimmed = Set<String>()
+        if skimUnchanged {
+            summaries = StatusCache()
+            var unknown = [(hex: String, path: String)]()
+            for file in relevant where !file.isSymlink && !changed.contains(file.path) && GoalPaths.isGoalFile(file.path) {
+                guard let hex = file.blob else { continue }
+                if let known = cache[hex] { summaries[hex] = known } else { unknown.append((hex, file.path)) }
+            }
+            for (hex, summary) in zip(unknown.map(\.hex), skimBlobs(unknown)) {
+                guard let summary else { continue }  // left to the validator
+                summaries[hex] = summary
+                skimmed.insert(hex)
+            }
+        }
+        defer {
+            if skimUnchanged {
+                for file in relevant {
+                    if let hex = file.blob, !skimmed.contains(hex), let s = summaries[hex], cache[hex] != s { cache[hex] = s }
+                }
+            }
+        }
         let diagnostics = RepositoryValidator(goalValidator: validator).validate(
-            files: relevant, fullyValidated: changed, cache: cache, concurrentReads: false,
+            files: relevant, fullyValidated: changed, cache: summaries, concurrentReads: false,
             read: { file in
                 guard let hex = file.blob, let oid = ObjectID(hex: hex) else { throw FileSystem.ReadError.missing }
                 let size = try self.git.blobSize(oid)
@@ -162,7 +217,97 @@ package final class GoalRepository {
                 return try self.git.blobData(oid)
             },
             historyContributors: historyContributors(forPaths: Array(changed)))
-        return diagnostics + (ignoreMergeState ? [] : try pendingConflictDiagnostics())
+        return (diagnostics + (ignoreMergeState ? [] : try pendingConflictDiagnostics()), summaries)
+    }
+
+    /// ``skim(_:path:)`` of many blobs: on several threads when there are many, each with its own
+    /// libgit2 handle on the repository (nil for a blob that cannot be read or skimmed).
+    func skimBlobs(_ blobs: [(hex: String, path: String)]) -> [BlobSummary?] {
+        @Sendable func skimOne(_ repo: Repository, _ blob: (hex: String, path: String)) -> BlobSummary? {
+            guard let oid = ObjectID(hex: blob.hex), let bytes = try? repo.blobData(oid) else { return nil }
+            return Self.skim(bytes, path: blob.path)
+        }
+        let workers = min(ProcessInfo.processInfo.activeProcessorCount, blobs.count / 1024)
+        guard workers > 1 else { return blobs.map { skimOne(git, $0) } }
+        let gitDir = git.gitDir
+        let results = UnsafeMutableBufferPointer<BlobSummary?>.allocate(capacity: blobs.count)
+        results.initialize(repeating: nil)
+        defer { results.deallocate() }
+        let box = SkimBox((blobs, results))
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            let (blobs, results) = box.value
+            guard let repo = try? Repository.open(at: gitDir) else { return }
+            for i in blobs.count * worker / workers..<blobs.count * (worker + 1) / workers { results[i] = skimOne(repo, blobs[i]) }
+        }
+        return Array(results)
+    }
+
+    /// The summary of a goal file that is not active, read from its `id:` and `status:` lines without
+    /// the YAML parser; nil unless that reading is certain to be the parser's: the front matter
+    /// opens the file and closes with a `---` or `...` line, its top-level keys start lines as plain
+    /// `key:` (no quoted or complex key, alias, anchor, tag, merge key, flow mapping, CR, BOM, tab),
+    /// `id` and `status` appear once each as plain or quoted words, the id is the file's name and
+    /// the status is draft, proposed, achieved or abandoned. (A top-level key is the only thing that
+    /// can start a line of the front matter, so a second `status:` line, e.g. inside a multi-line
+    /// quoted value, makes this nil.) Files that may be active are always parsed.
+    static func skim(_ bytes: [UInt8], path: String) -> BlobSummary? {
+        guard let stem = GoalPaths.id(fromPath: path), bytes.count <= MarkdownDocument.maximumSize,
+            bytes.starts(with: Array("---\n".utf8)), !bytes.contains(0), !bytes.contains(13), !bytes.contains(9)
+        else { return nil }
+        var id: String?, status: String?, statusLine: Int?
+        var line = 1, start = 4, closed = false
+        while start < bytes.count {
+            let end = bytes[start...].firstIndex(of: 10) ?? bytes.count
+            let text = bytes[start..<end]
+            line += 1
+            start = end + 1
+            if text.elementsEqual("---".utf8) || text.elementsEqual("...".utf8) { closed = true; break }
+            guard let first = text.first, first != 32, first != 45 || text.count == 1 || text[text.startIndex + 1] == 32 else {
+                continue  // an indented line or a sequence item belongs to the key above
+            }
+            // A top-level key line: `key:` then a space or the end of the line.
+            guard (first >= 97 && first <= 122) || first == 95, let colon = text.firstIndex(of: 58),
+                text[text.startIndex..<colon].allSatisfy({ ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 95 || $0 == 45 }),
+                colon + 1 == text.endIndex || text[colon + 1] == 32
+            else { return nil }
+            let key = String(decoding: text[text.startIndex..<colon], as: UTF8.self)
+            if key == "id" || key == "status" {
+                guard let word = simpleWord(text[(colon + 1)...]) else { return nil }
+                if key == "id" {
+                    guard id == nil else { return nil }
+                    id = word
+                } else {
+                    guard status == nil else { return nil }
+                    status = word
+                    statusLine = line
+                }
+            }
+        }
+        guard closed, let id, let status, id == stem,
+            ["draft", "proposed", "achieved", "abandoned"].contains(status) else { return nil }
+        // The parser refuses a file with conflict markers on any line: leave those to it.
+        var i = 0
+        while i + 7 < bytes.count {
+            if bytes[i] == 10, bytes[i + 1] == 60 || bytes[i + 1] == 61 || bytes[i + 1] == 62,
+                (2...7).allSatisfy({ bytes[i + $0] == bytes[i + 1] }) { return nil }
+            i += 1
+        }
+        return BlobSummary(id: id, status: status, errorCount: 0, statusLine: statusLine)
+    }
+
+    /// The word a key's value spells: `word`, `"word"` or `'word'`, with lowercase letters, digits
+    /// and `-` only, starting with a letter, and nothing else on the line.
+    private static func simpleWord(_ value: ArraySlice<UInt8>) -> String? {
+        var v = value.drop(while: { $0 == 32 })
+        while v.last == 32 { v = v.dropLast() }
+        if let q = v.first, q == 34 || q == 39 {
+            guard v.count >= 2, v.last == q else { return nil }
+            v = v.dropFirst().dropLast()
+        }
+        guard let first = v.first, first >= 97 && first <= 122,
+            v.allSatisfy({ ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 })
+        else { return nil }
+        return String(decoding: v, as: UTF8.self)
     }
 
     /// While a pull is stopped on conflicts, every unsettled one is an error: a commit made now
@@ -182,9 +327,43 @@ package final class GoalRepository {
         return out
     }
 
+    /// `id.hex`, in one allocation (the pre-commit hook makes one for every goal).
+    static func hex(_ id: ObjectID) -> String {
+        let bytes = id.bytes
+        return String(unsafeUninitializedCapacity: 2 * bytes.count) { out in
+            for (i, byte) in bytes.enumerated() {
+                out[2 * i] = hexDigit(byte >> 4)
+                out[2 * i + 1] = hexDigit(byte & 0xF)
+            }
+            return 2 * bytes.count
+        }
+    }
+
+    /// Whether a blob given as hex text (nil: none) is `id` (nil: none), as `blob == id?.hex` says.
+    static func same(_ blob: String?, _ id: ObjectID?) -> Bool {
+        guard var blob, let id else { return blob == nil && id == nil }
+        return blob.withUTF8 { text in
+            id.bytes.withUnsafeBufferPointer { bytes in
+                guard text.count == 2 * bytes.count else { return false }
+                for (i, byte) in bytes.enumerated() where text[2 * i] != hexDigit(byte >> 4) || text[2 * i + 1] != hexDigit(byte & 0xF) {
+                    return false
+                }
+                return true
+            }
+        }
+    }
+
+    private static func hexDigit(_ nibble: UInt8) -> UInt8 { nibble < 10 ? 48 + nibble : 87 + nibble }
+
     /// For the `co-created` lint: the authors the history shows for the proposed and active goals
     /// among `paths` that name no contributor themselves. Empty when there is no history.
     func historyContributors(forPaths paths: [String]) -> [String: Set<String>] {
         [:]
     }
+}
+
+/// Carries the blobs and the result slots into `concurrentPerform`, whose iterations write disjoint slots.
+private struct SkimBox<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
 }

@@ -52,11 +52,66 @@ package indirect enum JSONValue: Encodable, Equatable, Sendable {
         }
     }
 
-    /// Pretty JSON text with keys in their given order.
+    /// Pretty JSON text with keys in their given order. (Written here rather than by `JSONEncoder`,
+    /// whose keyed containers order keys by hash, differently on every run.)
     package var text: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .withoutEscapingSlashes]
-        return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
+        var out = ""
+        write(into: &out, indent: 0)
+        return out
+    }
+
+    private func write(into out: inout String, indent: Int) {
+        let pad = String(repeating: " ", count: indent + 2), closePad = String(repeating: " ", count: indent)
+        switch self {
+        case .string(let s): Self.writeString(s, into: &out)
+        case .number(let d):
+            if d.isFinite, d == d.rounded(), abs(d) < 1e15 { out += String(Int64(d)) } else if d.isFinite { out += "\(d)" } else { out += "null" }
+        case .bool(let b): out += b ? "true" : "false"
+        case .null: out += "null"
+        case .array(let items):
+            guard !items.isEmpty else { out += "[]"; return }
+            out += "[\n"
+            for (i, item) in items.enumerated() {
+                out += pad
+                item.write(into: &out, indent: indent + 2)
+                out += i == items.count - 1 ? "\n" : ",\n"
+            }
+            out += closePad + "]"
+        case .object(let entries):
+            guard !entries.isEmpty else { out += "{}"; return }
+            out += "{\n"
+            for (i, (key, value)) in entries.enumerated() {
+                out += pad
+                Self.writeString(key, into: &out)
+                out += ": "
+                value.write(into: &out, indent: indent + 2)
+                out += i == entries.count - 1 ? "\n" : ",\n"
+            }
+            out += closePad + "}"
+        }
+    }
+
+    private static func writeString(_ s: String, into out: inout String) {
+        out += "\""
+        for c in s.unicodeScalars {
+            switch c {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "\u{08}": out += "\\b"
+            case "\u{0C}": out += "\\f"
+            default:
+                if c.value < 0x20 || c == "\u{2028}" || c == "\u{2029}" {
+                    let hex = String(c.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(c)
+                }
+            }
+        }
+        out += "\""
     }
 
     package static func optional(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }

@@ -43,8 +43,9 @@ extension GoalRepository {
         try checkClean(paths: tm.updates.map(\.path) + tm.conflicts.map(\.path), oursTree: oursTree)
         let resultTree = try git.tree(updating: oursTree, with: tm.updates.map(\.treeUpdate))
         let files = try treeFiles(resultTree)
-        let diagnostics = try validate(tree: files).filter { $0.severity == .error }
-        let active = try activeGoals(files)
+        let validation = try validate(tree: files, ignoreMergeState: false, skimUnchanged: true)
+        let diagnostics = validation.diagnostics.filter { $0.severity == .error }
+        let active = try activeGoals(files, summaries: validation.summaries)
         let branch = reference.replacingOccurrences(of: "refs/heads/", with: "")
         if tm.conflicts.isEmpty && active.count <= 1 && diagnostics.isEmpty {
             let (author, committer) = try identity()
@@ -78,9 +79,11 @@ extension GoalRepository {
         }
         state.message = diagnostics.filter { !($0.field == "status" && $0.message.contains("goals are active")) }.map(\.formatted).joined(separator: "\n")
         try state.save(gitDir: git.gitDir)
+        CrashPoint.hit("merge-after-state", environment: environment)
         try FileSystem.writeAtomically(Array((head.hex + "\n").utf8), to: git.gitDir + "ORIG_HEAD")
         try FileSystem.writeAtomically(Array(mergeMessage(source: source, branch: branch, merge: tm).utf8), to: git.gitDir + "MERGE_MSG")
         try applyToWorkTree(tm.updates)
+        CrashPoint.hit("merge-after-worktree", environment: environment)
         try FileSystem.writeAtomically(Array((theirsID.hex + "\n").utf8), to: git.gitDir + "MERGE_HEAD")
         return .conflicts(state)
     }
@@ -90,9 +93,22 @@ extension GoalRepository {
     func checkClean(paths: [String], oursTree: ObjectID?) throws {
         let tree = try oursTree.map { try git.tree($0) }
         let index = try git.index()
+        // Each folder's entries read once: `tree.entry(at:)` would read and parse the whole `goals`
+        // tree again for every path (libgit2 keeps no tree over 4 KB in its cache).
+        var folders = [String: [String: Tree.Entry]]()
+        func committedEntry(_ path: String) throws -> Tree.Entry? {
+            guard let tree else { return nil }
+            let slash = path.lastIndex(of: "/")
+            let folder = slash.map { String(path[..<$0]) } ?? ""
+            if folders[folder] == nil {
+                let sub = folder.isEmpty ? tree : try tree.subtree(at: folder)
+                folders[folder] = Dictionary((sub?.entries ?? []).map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+            }
+            return folders[folder]?[slash.map { String(path[path.index(after: $0)...]) } ?? path]
+        }
         var dirty = [String]()
         for path in Swift.Set(paths).sorted() {
-            let committed = try tree?.entry(at: path)
+            let committed = try committedEntry(path)
             let staged = index.entry(at: path)
             if staged?.id != committed?.id { dirty.append(path); continue }
             let local = try? FileSystem.readRegularFile(absolute(path), limit: Int.max)
@@ -108,20 +124,63 @@ extension GoalRepository {
         }
     }
 
-    /// Writes the merged files into the work tree and the index.
+    /// Writes the merged files into the work tree and the index. Each run of files to write has its
+    /// blobs read here (libgit2 stays on this thread), is written in parallel (each file still
+    /// atomically and synced, as `FileSystem.writeAtomically` does: the syncs overlap instead of
+    /// queueing), then staged in order; a deletion is done in its place between runs.
     func applyToWorkTree(_ updates: [TreeMerge.Update]) throws {
         let index = try git.index()
-        for u in updates {
-            if let blob = u.blob {
-                try FileSystem.writeAtomically(try git.blobData(blob), to: absolute(u.path), mode: u.executable ? 0o755 : 0o644)
-                try index.addFromWorkdir(u.path)
-            } else {
+        var next = 0
+        while next < updates.count {
+            let u = updates[next]
+            guard u.blob != nil else {
                 FileSystem.remove(absolute(u.path))
                 try? index.remove(path: u.path)
                 removeEmptyParents(of: u.path)
+                next += 1
+                continue
             }
+            var end = next
+            while end < updates.count, end - next < 1024, updates[end].blob != nil { end += 1 }
+            let run = Array(updates[next..<end])
+            // Folders first, one at a time (the threads then find them there).
+            for folder in Swift.Set(run.map { ($0.path as NSString).deletingLastPathComponent }) where !folder.isEmpty {
+                try FileManager.default.createDirectory(atPath: absolute(folder), withIntermediateDirectories: true)
+            }
+            let files = try run.map { (absolute($0.path), try git.blobData($0.blob!), $0.executable ? mode_t(0o755) : mode_t(0o644)) }
+            if let error = Self.writeConcurrently(files) { throw error }
+            for u in run { try index.addFromWorkdir(u.path) }
+            next = end
         }
         try index.write()
+    }
+
+    /// Writes files with `FileSystem.writeAtomically` on several threads (the work is mostly waiting
+    /// for `fsync`); returns the error of the first file in order that failed.
+    private static func writeConcurrently(_ files: [(path: String, bytes: [UInt8], mode: mode_t)]) -> (any Error)? {
+        if files.count < 8 {
+            for f in files {
+                do { try FileSystem.writeAtomically(f.bytes, to: f.path, mode: f.mode) } catch { return error }
+            }
+            return nil
+        }
+        let width = min(8, files.count)
+        let errors = UnsafeMutableBufferPointer<(any Error)?>.allocate(capacity: files.count)
+        errors.initialize(repeating: nil)
+        defer { errors.deallocate() }
+        let box = WriteBox((files, errors))
+        let group = DispatchGroup()
+        let queue = DispatchQueue(label: "goalsync.write", attributes: .concurrent)
+        for stripe in 0..<width {
+            queue.async(group: group) {
+                let (files, errors) = box.value
+                for i in stride(from: stripe, to: files.count, by: width) {
+                    do { try FileSystem.writeAtomically(files[i].bytes, to: files[i].path, mode: files[i].mode) } catch { errors[i] = error }
+                }
+            }
+        }
+        group.wait()
+        return errors.first { $0 != nil } ?? nil
     }
 
     private func removeEmptyParents(of path: String) {
@@ -137,7 +196,9 @@ extension GoalRepository {
     func finish(reference: String, old: ObjectID?, new: ObjectID, updates: [TreeMerge.Update]) throws {
         let journal = PullJournal(reference: reference, old: old?.hex, new: new.hex, paths: updates.map(\.path))
         try journal.save(gitDir: git.gitDir)
+        CrashPoint.hit("pull-after-journal", environment: environment)
         try applyToWorkTree(updates)
+        CrashPoint.hit("pull-after-worktree", environment: environment)
         try git.setReference(reference, to: new, expected: old, message: old == nil ? "pull: initial" : "pull: \(String(new.hex.prefix(8)))")
         PullJournal.remove(gitDir: git.gitDir)
     }
@@ -166,9 +227,10 @@ extension GoalRepository {
         PullJournal.remove(gitDir: git.gitDir)
     }
 
-    /// The ids of the goals whose status is active in a tree.
-    func activeGoals(_ files: [TreeFile]) throws -> [String] {
-        let cache = StatusCache(gitDir: git.gitDir)
+    /// The ids of the goals whose status is active in a tree (`summaries`: what a validation of the
+    /// tree learned; by default the status cache).
+    func activeGoals(_ files: [TreeFile], summaries: StatusCache? = nil) throws -> [String] {
+        let cache = summaries ?? StatusCache(gitDir: git.gitDir)
         var active = [String]()
         for f in files where GoalPaths.isGoalFile(f.path) {
             guard let hex = f.blob, let oid = ObjectID(hex: hex) else { continue }
@@ -225,4 +287,10 @@ extension SimpleDate {
         let m = mp < 10 ? mp + 3 : mp - 9
         return SimpleDate(year: m <= 2 ? y + 1 : y, month: m, day: d)
     }
+}
+
+/// Carries the files and the error slots into the writing threads, which touch disjoint slots only.
+private struct WriteBox<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
 }

@@ -34,10 +34,56 @@ package struct TreeMerge {
     package static func merge(_ repo: Repository, base: ObjectID?, ours: ObjectID, theirs: ObjectID) throws -> TreeMerge {
         var result = TreeMerge()
         try result.walk(repo, base: base, ours: ours, theirs: theirs, prefix: "")
+        try result.mergeFiles(repo)
         return result
     }
 
     private typealias Entry = Tree.Entry
+
+    /// A file changed on both sides, merged after the walk (in parallel): its result goes to the
+    /// places `walk` kept for it in `updates` and `conflicts`, so the order is the walk's.
+    private struct FileJob {
+        var path: String
+        var base: Entry?, ours: Entry?, theirs: Entry?
+        var updateSlot: Int, conflictSlot: Int
+    }
+
+    private var jobs: [FileJob] = []
+
+    /// Runs the file merges the walk queued: blobs are read and written on this thread (libgit2),
+    /// `FileMerge` (a pure function) runs on all cores, a bounded batch at a time.
+    private mutating func mergeFiles(_ repo: Repository) throws {
+        guard !jobs.isEmpty else { return }
+        var keepUpdate = [Bool](repeating: true, count: updates.count)
+        var keepConflict = [Bool](repeating: true, count: conflicts.count)
+        for batch in stride(from: 0, to: jobs.count, by: 512) {
+            let slice = jobs[batch..<min(batch + 512, jobs.count)]
+            let inputs = try slice.map { job in
+                (try job.base.map { try repo.blobData($0.id) }, try job.ours.map { try repo.blobData($0.id) },
+                 try job.theirs.map { try repo.blobData($0.id) }, FileMerge.Kind(path: job.path))
+            }
+            let outcomes = ParallelMap.map(inputs) { FileMerge.merge(base: $0.0, ours: $0.1, theirs: $0.2, kind: $0.3) }
+            for (job, outcome) in zip(slice, outcomes) {
+                let executable = (job.ours ?? job.theirs)?.isExecutable ?? false
+                keepUpdate[job.updateSlot] = false
+                if let bytes = outcome.bytes {
+                    let blob = try repo.writeBlob(bytes)
+                    if blob != job.ours?.id || !(job.ours?.isBlob ?? false) {
+                        updates[job.updateSlot] = Update(path: job.path, blob: blob, executable: executable)
+                        keepUpdate[job.updateSlot] = true
+                    }
+                } else if job.ours != nil {
+                    updates[job.updateSlot] = Update(path: job.path, blob: nil, executable: false)
+                    keepUpdate[job.updateSlot] = true
+                }
+                conflicts[job.conflictSlot].conflicts = outcome.conflicts
+                keepConflict[job.conflictSlot] = !outcome.conflicts.isEmpty
+            }
+        }
+        jobs = []
+        updates = zip(updates, keepUpdate).filter(\.1).map(\.0)
+        conflicts = zip(conflicts, keepConflict).filter(\.1).map(\.0)
+    }
 
     private mutating func walk(_ repo: Repository, base: ObjectID?, ours: ObjectID?, theirs: ObjectID?, prefix: String) throws {
         func entries(_ id: ObjectID?) throws -> [String: Entry] {
@@ -69,19 +115,10 @@ package struct TreeMerge {
                 conflicts.append(FileConflict(path: path, conflicts: [FieldConflict(field: "(file)", base: eb.map(kind), ours: eo.map(kind), theirs: et.map(kind))], base: eb?.id, ours: eo?.id, theirs: et?.id))
                 continue
             }
-            let outcome = FileMerge.merge(
-                base: try eb.map { try repo.blobData($0.id) }, ours: try eo.map { try repo.blobData($0.id) },
-                theirs: try et.map { try repo.blobData($0.id) }, kind: FileMerge.Kind(path: path))
-            let executable = (eo ?? et)?.isExecutable ?? false
-            if let bytes = outcome.bytes {
-                let blob = try repo.writeBlob(bytes)
-                if blob != eo?.id || !(eo?.isBlob ?? false) { updates.append(Update(path: path, blob: blob, executable: executable)) }
-            } else if eo != nil {
-                updates.append(Update(path: path, blob: nil, executable: false))
-            }
-            if !outcome.conflicts.isEmpty {
-                conflicts.append(FileConflict(path: path, conflicts: outcome.conflicts, base: eb?.id, ours: eo?.id, theirs: et?.id))
-            }
+            // Merged after the walk (see mergeFiles): keep its places in updates and conflicts.
+            jobs.append(FileJob(path: path, base: eb, ours: eo, theirs: et, updateSlot: updates.count, conflictSlot: conflicts.count))
+            updates.append(Update(path: path, blob: nil, executable: false))
+            conflicts.append(FileConflict(path: path, conflicts: [], base: eb?.id, ours: eo?.id, theirs: et?.id))
         }
     }
 

@@ -31,22 +31,22 @@ package struct GoalValidator: Sendable {
 
         // id
         if let v = fm["id"] {
-            if let id = v.stringValue ?? v.scalarText {
+            if let id = Self.text(v) {
                 if !GoalID.isValid(id) {
                     c.error("id", "id '\(id)' is not a valid goal id: use 1–64 lower-case letters, digits and hyphens, starting with a letter or digit")
                 } else if let fileID, id != fileID {
                     c.error("id", "id '\(id)' differs from the file name '\(fileID).md'; ids never change, so rename the file back to \(id).md or restore id: \(fileID)")
                 }
             } else {
-                c.error("id", "id must be text, not \(v.typeName)")
+                c.error("id", "id must be text, not \(v.typeName)\(v.scalarText.map { "; quote it: id: \"\($0)\"" } ?? "")")
             }
         } else {
             c.error("id", "the goal has no id; add 'id: \(fileID ?? "<file name>")' (the file name without .md)", line: 1)
         }
         // title
         if let v = fm["title"] {
-            if v.scalarText?.trimmingCharacters(in: .whitespaces).isEmpty ?? true {
-                c.error("title", v.scalarText == nil ? "title must be text, not \(v.typeName)" : "title is empty; say the outcome the goal aims for")
+            if Self.text(v).map(isBlank) ?? true {
+                c.error("title", Self.text(v) == nil ? "title must be text, not \(v.typeName); quote it if it looks like a number or date" : "title is empty; say the outcome the goal aims for")
             }
         } else {
             c.error("title", "the goal has no title; add one that states the outcome, e.g. 'Raise activation from 30% to 50%'", line: 1)
@@ -71,11 +71,11 @@ package struct GoalValidator: Sendable {
             c.error("cadence_days", "cadence_days must be a whole number of days ≥ 1, not \(v.scalarText ?? v.typeName)")
         }
         for key in ["owner", "persona", "problem", "why"] {
-            if let v = fm[key], v.stringValue == nil, v != .null {
+            if let v = fm[key], Self.text(v) == nil, v != .null {
                 c.error(key, "\(key) must be text, not \(v.typeName); quote it if it looks like a number or date")
             }
         }
-        if let v = fm["owner"], let s = v.stringValue, s.trimmingCharacters(in: .whitespaces).isEmpty {
+        if let v = fm["owner"], let s = Self.text(v), isBlank(s) {
             c.error("owner", "owner is empty; name one person, e.g. 'Ana Ruiz <ana@example.com>'")
         }
         if let v = fm["created"], v.date == nil {
@@ -89,7 +89,7 @@ package struct GoalValidator: Sendable {
                 c.error(key, "\(key) must be a list of text items ('- item' on each line), not \(v.typeName)")
                 continue
             }
-            for (i, item) in items.enumerated() where item.stringValue == nil || item.stringValue!.isEmpty {
+            for (i, item) in items.enumerated() where Self.text(item)?.isEmpty ?? true {
                 c.error(key, "\(key)[\(i)] must be non-empty text, not \(item.typeName); quote it", at: "\(key).\(i)", field: "\(key)[\(i)]")
             }
         }
@@ -126,12 +126,12 @@ package struct GoalValidator: Sendable {
         guard let status else { return }
         if !status.isFinal {
             if value != nil {
-                c.error("closed", "a \(status.rawValue) goal is not closed; remove 'closed' (only achieved and abandoned goals carry it)")
+                c.error("closed", "\(status.withArticle) goal is not closed; remove 'closed' (only achieved and abandoned goals carry it)")
             }
             return
         }
         guard let value else {
-            c.error("closed", "an \(status.rawValue) goal must say when and why it closed: add closed: {on: \(today), reason: ...}", at: "status")
+            c.error("closed", "\(status.withArticle) goal must say when and why it closed: add closed: {on: \(today), reason: ...}", at: "status")
             return
         }
         guard let m = value.map else {
@@ -141,7 +141,7 @@ package struct GoalValidator: Sendable {
         if m["on"]?.date == nil {
             c.error("closed.on", "closed.on must be the date the goal closed (YYYY-MM-DD)", at: m["on"] == nil ? "closed" : "closed.on")
         }
-        if (m["reason"]?.scalarText ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+        if isBlank(Self.text(m["reason"]) ?? "") {
             c.error("closed.reason", status == .abandoned ? "an abandoned goal says why: add closed.reason" : "closed.reason is missing; say what was achieved", at: m["reason"] == nil ? "closed" : "closed.reason")
         }
         for key in m.keys where key != "on" && key != "reason" {
@@ -169,12 +169,12 @@ package struct GoalValidator: Sendable {
                 continue
             }
             let name = itemName("metrics", i, m)
-            if let id = m["id"]?.scalarText, GoalID.isValidItemID(id) {
+            if let id = Self.text(m["id"]), GoalID.isValidItemID(id) {
                 if !ids.insert(id).inserted { c.error("\(name).id", "metric id '\(id)' is used twice; give each key result its own id", at: "\(at).id") }
             } else {
-                c.error("\(name).id", m["id"] == nil ? "the metric has no id; add one such as 'activation'" : "metric id must be lower-case letters, digits, '-' or '_'", at: m["id"] == nil ? at : "\(at).id")
+                c.error("\(name).id", m["id"] == nil ? "the metric has no id; add one such as 'activation'" : "metric id must be text of lower-case letters, digits, '-' or '_' (quote one that looks like a number)", at: m["id"] == nil ? at : "\(at).id")
             }
-            if (m["name"]?.scalarText ?? "").isEmpty {
+            if (Self.text(m["name"]) ?? "").isEmpty {
                 c.error("\(name).name", "the metric has no name; say what is measured", at: m["name"] == nil ? at : "\(at).name")
             }
             var direction: MetricDirection?
@@ -190,8 +190,8 @@ package struct GoalValidator: Sendable {
                 }
             }
             for key in ["unit", "source"] {
-                if let v = m[key], v.scalarText == nil {
-                    c.error("\(name).\(key)", "\(key) must be text, not \(v.typeName)", at: "\(at).\(key)")
+                if let v = m[key], Self.text(v) == nil {
+                    c.error("\(name).\(key)", "\(key) must be text, not \(v.typeName); quote it if it looks like a number", at: "\(at).\(key)")
                 }
             }
             if let b = m["baseline"]?.number, let t = m["target"]?.number {
@@ -222,14 +222,14 @@ package struct GoalValidator: Sendable {
                 c.error(name, "each check-in is a mapping {id, on, by, metric, value}", at: at)
                 continue
             }
-            if let id = m["id"]?.scalarText, GoalID.isValidItemID(id) {
+            if let id = Self.text(m["id"]), GoalID.isValidItemID(id) {
                 if !ids.insert(id).inserted { c.error("\(name).id", "check-in id '\(id)' is used twice; check-in ids are unique", at: "\(at).id") }
             } else {
                 c.error("\(name).id", "the check-in needs an id of lower-case letters and digits", at: m["id"] == nil ? at : "\(at).id")
             }
             if m["on"]?.date == nil { c.error("\(name).on", "the check-in needs 'on', a date YYYY-MM-DD", at: m["on"] == nil ? at : "\(at).on") }
-            if (m["by"]?.scalarText ?? "").isEmpty { c.error("\(name).by", "the check-in needs 'by', who measured", at: m["by"] == nil ? at : "\(at).by") }
-            if let metric = m["metric"]?.scalarText {
+            if Self.text(m["by"]) == nil { c.error("\(name).by", "the check-in needs 'by', who measured, as text", at: m["by"] == nil ? at : "\(at).by") }
+            if let metric = Self.text(m["metric"]) {
                 if !metricIDs.contains(metric) {
                     c.error("\(name).metric", "the check-in names metric '\(metric)', which the goal does not have (\(metricIDs.sorted().joined(separator: ", ")))", at: "\(at).metric")
                 }
@@ -244,7 +244,7 @@ package struct GoalValidator: Sendable {
             if let v = m["confidence"], v.stringValue.flatMap(Confidence.init(rawValue:)) == nil {
                 c.error("\(name).confidence", "confidence '\(v.scalarText ?? v.typeName)' is not one of \(confidences)", at: "\(at).confidence")
             }
-            if let v = m["note"], v.scalarText == nil, v != .null {
+            if let v = m["note"], Self.text(v) == nil, v != .null {
                 c.error("\(name).note", "note must be text, not \(v.typeName)", at: "\(at).note")
             }
         }
@@ -264,8 +264,8 @@ package struct GoalValidator: Sendable {
                 c.error(name, "each sprint goal is a mapping {sprint, goal, status}", at: at)
                 continue
             }
-            if (m["sprint"]?.scalarText ?? "").isEmpty { c.error("\(name).sprint", "the sprint goal needs 'sprint', the sprint's name", at: at) }
-            if (m["goal"]?.scalarText ?? "").isEmpty { c.error("\(name).goal", "the sprint goal needs 'goal', what the sprint aims for", at: at) }
+            if (Self.text(m["sprint"]) ?? "").isEmpty { c.error("\(name).sprint", "the sprint goal needs 'sprint', the sprint's name", at: at) }
+            if (Self.text(m["goal"]) ?? "").isEmpty { c.error("\(name).goal", "the sprint goal needs 'goal', what the sprint aims for", at: at) }
             if let v = m["status"], !statuses.contains(v.stringValue ?? "") {
                 c.error("\(name).status", "status '\(v.scalarText ?? v.typeName)' is not one of \(statuses.joined(separator: ", "))", at: "\(at).status")
             }
@@ -283,7 +283,7 @@ package struct GoalValidator: Sendable {
         }
         let metrics = goal.metrics
         if !metrics.contains(where: { $0.baseline != nil && $0.target != nil && !($0.unit ?? "").isEmpty }) {
-            emit(.measurable, "metrics", "a \(status.rawValue) goal needs a key result to measure progress: goalsync add \(goal.id ?? "ID") metrics '{id: ..., name: ..., unit: ..., direction: increase, baseline: ..., target: ...}'", at: fm["metrics"] == nil ? "title" : "metrics")
+            emit(.measurable, "metrics", "\(status.withArticle) goal needs a key result to measure progress: goalsync add \(goal.id ?? "ID") metrics '{id: ..., name: ..., unit: ..., direction: increase, baseline: ..., target: ...}'", at: fm["metrics"] == nil ? "title" : "metrics")
         }
         if goal.timeframeEnd == nil {
             emit(.timeBound, "timeframe.end", "say when the goal ends: goalsync set \(goal.id ?? "ID") timeframe.end YYYY-MM-DD", at: fm["timeframe"] == nil ? "title" : "timeframe")
@@ -293,7 +293,7 @@ package struct GoalValidator: Sendable {
         } else if let o = goal.owner, o.contains(",") || o.components(separatedBy: "@").count > 2 {
             emit(.owner, "owner", "owner names more than one person; keep one accountable owner and list the others in contributors")
         }
-        for key in ["persona", "problem", "why"] where (fm[key]?.scalarText ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+        for key in ["persona", "problem", "why"] where isBlank(fm[key]?.scalarText ?? "") {
             let what = ["persona": "who the goal is for", "problem": "what problem it solves for them", "why": "why the team cares"][key]!
             emit(.lens, key, "say \(what): goalsync set \(goal.id ?? "ID") \(key) '...'", at: fm[key] == nil ? "title" : key)
         }
@@ -328,12 +328,22 @@ package struct GoalValidator: Sendable {
         }
         for (i, item) in (fm["checkins"]?.list ?? []).enumerated() {
             guard let m = item.map, let conf = m["confidence"]?.stringValue, conf == "at_risk" || conf == "off_track" else { continue }
-            if (m["note"]?.scalarText ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+            if isBlank(m["note"]?.scalarText ?? "") {
                 emit(.atRiskNote, "checkins[\(i)].note", "a check-in that is \(conf) needs a note saying why and what the team will do", at: "checkins.\(i)")
             }
         }
         if status != .active, !(fm["sprint_goals"]?.list ?? []).isEmpty {
             emit(.sprintLink, "sprint_goals", "sprint goals serve the active Product Goal; this goal is \(status.rawValue), so move them to the active goal or remove them")
+        }
+    }
+
+    /// A value the schema reads as text: a string, or a plain date (the schema keeps dates as their
+    /// text, so `title: 2026-03-31` is text while `title: 2026` is a number).
+    static func text(_ value: YAMLValue?) -> String? {
+        switch value {
+        case .string(let s)?: return s
+        case .plain(let t)?: if case .date? = PlainScalar.classify(t) { return t } else { return nil }
+        default: return nil
         }
     }
 
@@ -348,6 +358,13 @@ package struct GoalValidator: Sendable {
     private func format(_ d: Double) -> String {
         d == d.rounded() && abs(d) < 1e15 ? String(Int(d)) : String(d)
     }
+}
+
+/// `s.trimmingCharacters(in: .whitespaces).isEmpty`, without Foundation when a byte settles it:
+/// `.whitespaces` (Zs and tab) holds no ASCII byte but space and tab.
+private func isBlank(_ s: String) -> Bool {
+    if s.utf8.contains(where: { $0 < 0x80 && $0 != 0x20 && $0 != 0x09 }) { return false }
+    return s.trimmingCharacters(in: .whitespaces).isEmpty
 }
 
 /// Gathers diagnostics for one file, looking up each field's line.

@@ -48,7 +48,7 @@ package struct RepositoryValidator {
                     message: "goal file is a symbolic link; goal files must be regular files inside the repository (replace the link with the file itself)"))
                 continue
             }
-            let full = fullyValidated?.contains(file.path) ?? true
+            let full = fullyValidated.map { Self.contains($0, file.path) } ?? true
             if !full, let blob = file.blob, let summary = cache[blob] {
                 summaries.append((file.path, summary))
                 if summary.errorCount > 0 { toValidate.append(file) }
@@ -56,27 +56,30 @@ package struct RepositoryValidator {
             }
             toValidate.append(file)
         }
-        // Read (in parallel only when the source allows it), then parse and validate in parallel.
-        let readOne = { (file: TreeFile) -> (TreeFile, Result<[UInt8], any Error>) in (file, Result { try read(file) }) }
-        let inputs = concurrentReads ? ParallelMap.map(toValidate, readOne) : toValidate.map(readOne)
-        let results = ParallelMap.map(inputs) { file, bytes -> (TreeFile, Goal?, [Diagnostic]) in
+        // Read and check in parallel (reading in parallel only when the source allows it). Each check
+        // keeps only what the rules across files need, so a parsed goal is freed as soon as it is checked.
+        let check = { (file: TreeFile, bytes: Result<[UInt8], any Error>) -> (TreeFile, BlobSummary, [Diagnostic]) in
+            let goal: Goal?, d: [Diagnostic]
             switch bytes {
             case .failure(let error as FileSystem.ReadError):
-                return (file, nil, [Self.readDiagnostic(error, path: file.path)])
+                (goal, d) = (nil, [Self.readDiagnostic(error, path: file.path)])
             case .failure(let error):
-                return (file, nil, [Diagnostic(file: file.path, line: nil, field: nil, severity: .error, code: "error", message: "cannot read: \(error)")])
+                (goal, d) = (nil, [Diagnostic(file: file.path, line: nil, field: nil, severity: .error, code: "error", message: "cannot read: \(error)")])
             case .success(let bytes):
                 let contributors = GoalPaths.id(fromPath: file.path).flatMap { historyContributors[$0] }
-                let (goal, d) = goalValidator.validate(bytes: bytes, path: file.path, historyContributors: contributors)
-                return (file, goal, d)
+                (goal, d) = goalValidator.validate(bytes: bytes, path: file.path, historyContributors: contributors)
             }
-        }
-        for (file, goal, d) in results {
-            let full = fullyValidated?.contains(file.path) ?? true
-            diagnostics += full ? d : d.filter { $0.severity == .error && $0.code == "error" }
             let summary = BlobSummary(
                 id: goal?.id ?? "", status: goal?["status"]?.scalarText ?? "",
                 errorCount: d.filter { $0.code == "error" }.count, statusLine: goal?.document.lines["status"])
+            return (file, summary, d)
+        }
+        let results = concurrentReads
+            ? ParallelMap.map(toValidate) { file in check(file, Result { try read(file) }) }
+            : ParallelMap.map(toValidate.map { file in (file, Result { try read(file) }) }, check)
+        for (file, summary, d) in results {
+            let full = fullyValidated?.contains(file.path) ?? true
+            diagnostics += full ? d : d.filter { $0.severity == .error && $0.code == "error" }
             if let blob = file.blob { cache[blob] = summary }
             summaries.append((file.path, summary))
         }
@@ -99,6 +102,11 @@ package struct RepositoryValidator {
             }
         }
         return diagnostics.sorted { ($0.file, $0.line ?? 0) < ($1.file, $1.line ?? 0) }
+    }
+
+    /// `set.contains(path)`; a few paths (a commit's) are compared rather than hashed.
+    private static func contains(_ set: Set<String>, _ path: String) -> Bool {
+        set.count <= 8 ? set.contains(where: { $0 == path }) : set.contains(path)
     }
 
     static func readDiagnostic(_ error: FileSystem.ReadError, path: String) -> Diagnostic {

@@ -23,7 +23,13 @@ package final class StatusCache {
     /// Loads the cache of the repository whose git folder is `gitDir` (missing or damaged: empty).
     package init(gitDir: String) {
         path = gitDir + "goalsync/status-cache"
-        guard let data = FileManager.default.contents(atPath: path!), let text = String(data: data, encoding: .utf8) else { return }
+        guard let data = FileManager.default.contents(atPath: path!) else { return }
+        // The pre-commit hook loads this file on every commit: read the bytes, not Characters.
+        if let parsed = data.withUnsafeBytes({ Self.parseBytes($0) }) {
+            entries = parsed
+            return
+        }
+        guard let text = String(data: data, encoding: .utf8) else { return }
         var lines = text.split(separator: "\n", omittingEmptySubsequences: true)[...]
         guard lines.first.map(String.init) == Self.header else { return }
         lines = lines.dropFirst()
@@ -35,9 +41,46 @@ package final class StatusCache {
         }
     }
 
+    /// The entries of a cache file read byte by byte, exactly as the Character-based reading above
+    /// reads them; nil (read it that way) for what bytes cannot settle alone: a `\r` (`\r\n` is one
+    /// Character), a leading byte-order mark, or text that is not UTF-8.
+    private static func parseBytes(_ bytes: UnsafeRawBufferPointer) -> [String: BlobSummary]? {
+        guard let base = bytes.baseAddress, bytes.first != 0xEF, memchr(base, 13, bytes.count) == nil else { return nil }
+        guard String(validating: bytes, as: UTF8.self) != nil else { return nil }
+        func text(_ from: Int, _ to: Int) -> String { String(decoding: UnsafeRawBufferPointer(rebasing: bytes[from..<to]), as: UTF8.self) }
+        /// The offset of the first `byte` in `from..<to`, or `to`.
+        func find(_ byte: UInt8, _ from: Int, _ to: Int) -> Int {
+            guard from < to, let hit = memchr(base + from, Int32(byte), to - from) else { return to }
+            return base.distance(to: UnsafeRawPointer(hit))
+        }
+        var entries: [String: BlobSummary] = [:]
+        var sawHeader = false
+        var start = 0
+        let end = bytes.count
+        while start < end {
+            let stop = find(10, start, end)
+            defer { start = stop + 1 }
+            if stop == start { continue }  // empty lines are skipped
+            if !sawHeader {
+                guard bytes[start..<stop].elementsEqual(header.utf8) else { return [:] }
+                sawHeader = true
+                entries.reserveCapacity((end - stop) / 72)
+                continue
+            }
+            // blob \t status \t errors \t status line \t id (the id keeps any further tabs)
+            let t1 = find(9, start, stop), t2 = find(9, t1 + 1, stop), t3 = find(9, t2 + 1, stop), t4 = find(9, t3 + 1, stop)
+            guard t4 < stop else { continue }  // fewer than five fields
+            guard let errors = Int(text(t2 + 1, t3)) else { continue }
+            entries[text(start, t1)] = BlobSummary(
+                id: text(t4 + 1, stop), status: text(t1 + 1, t2), errorCount: errors, statusLine: Int(text(t3 + 1, t4)))
+        }
+        return entries
+    }
+
     package subscript(blob: String) -> BlobSummary? {
         get { entries[blob] }
         set {
+            guard entries[blob] != newValue else { return }
             entries[blob] = newValue
             dirty = true
         }
@@ -46,12 +89,26 @@ package final class StatusCache {
     /// Writes the cache back when it changed (atomically; a failure only costs speed).
     package func save() {
         guard dirty, let path else { return }
-        var out = Self.header + "\n"
-        out.reserveCapacity(entries.count * 80)
-        for (k, v) in entries where !v.id.contains("\n") && !v.status.contains("\n") && !v.status.contains("\t") {
-            out += "\(k)\t\(v.status)\t\(v.errorCount)\t\(v.statusLine.map(String.init) ?? "")\t\(v.id)\n"
+        var out = [UInt8]()
+        out.reserveCapacity(Self.header.utf8.count + 1 + entries.count * 80)
+        out += Self.header.utf8
+        out.append(10)
+        // Without a byte 10 (9) no text holds "\n" ("\t"): most values skip the text search.
+        for (k, v) in entries
+        where !(v.id.utf8.contains(10) && v.id.contains("\n")) && !(v.status.utf8.contains(10) && v.status.contains("\n"))
+            && !(v.status.utf8.contains(9) && v.status.contains("\t")) {
+            out += k.utf8
+            out.append(9)
+            out += v.status.utf8
+            out.append(9)
+            out += String(v.errorCount).utf8
+            out.append(9)
+            if let line = v.statusLine { out += String(line).utf8 }
+            out.append(9)
+            out += v.id.utf8
+            out.append(10)
         }
-        try? FileSystem.writeAtomically(Array(out.utf8), to: path)
+        try? FileSystem.writeAtomically(out, to: path)
         dirty = false
     }
 }

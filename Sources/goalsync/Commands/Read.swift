@@ -186,7 +186,7 @@ struct Validate: ParsableCommand {
             if staged {
                 if !paths.isEmpty { throw GoalSyncError.usage("--staged checks the whole index; give no PATH with it") }
                 diagnostics = try repo.validateStaged()
-                fileCount = try repo.git.index().entries.filter { GoalPaths.isGoalFile($0.path) }.count
+                fileCount = try repo.stagedFiles().filter { GoalPaths.isGoalFile($0.path) }.count
             } else {
                 let cwd = URL(fileURLWithPath: global.path).standardizedFileURL.path
                 let relative = try paths.map { p -> String in

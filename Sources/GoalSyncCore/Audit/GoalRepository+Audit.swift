@@ -1,0 +1,67 @@
+import GoalSyncGit
+
+/// The audit of SPEC §7, read from the history of HEAD.
+extension GoalRepository {
+    /// A reader over HEAD's history (empty when there is no commit yet). The audit reads each
+    /// tree of the history once, so it turns off what only costs then: libgit2's re-hashing of
+    /// every object read (git does not either) and its object cache.
+    /// `allGoals`: the reader will show most commits, so the walk keeps their authors.
+    package func historyReader(allGoals: Bool = false) throws -> GoalHistoryReader {
+        GitOptions.setStrictHashVerification(false)
+        GitOptions.setCaching(false)
+        return GoalHistoryReader(git: git, history: try History.load(git, details: allGoals))
+    }
+
+    /// `goalsync log [ID]`: who changed which field of the goal (or of every goal), commit by
+    /// commit, newest first; `since` and `author` (a case-insensitive part of `Name <email>`) filter.
+    package func log(id: String?, since: SimpleDate? = nil, author: String? = nil) throws -> GoalLog {
+        let reader = try historyReader(allGoals: id == nil)
+        var entries: [GoalLogEntry]
+        if let id {
+            entries = try reader.log(path: try path(forID: id))
+            try requireKnown(id, reader: reader, found: !entries.isEmpty)
+        } else {
+            entries = try reader.logAll()
+        }
+        if let since { entries.removeAll { $0.commit.author.date < since } }
+        if let author, !author.isEmpty {
+            let needle = author.lowercased()
+            entries.removeAll { !$0.commit.author.person.lowercased().contains(needle) }
+        }
+        return GoalLog(goal: id, entries: entries, commitCount: reader.history.commits.count, boundary: reader.history.boundary.map(\.hex))
+    }
+
+    /// `goalsync blame ID`.
+    package func blame(id: String) throws -> GoalBlame {
+        let path = try path(forID: id)
+        let reader = try historyReader()
+        guard let head = try reader.history.commits.first.map({ _ in try reader.commit(0) }) else {
+            throw GoalSyncError.usage("the repository has no commits yet, so there is nothing to blame; commit goals/\(id).md first")
+        }
+        guard let entry = try reader.entryID(0, path) else {
+            try requireKnown(id, reader: reader, found: false)
+            throw GoalSyncError.usage("goal \(id) is not in HEAD (it was deleted, or is not committed yet); see goalsync log \(id)")
+        }
+        if case .unparsable(let reason) = reader.version(entry) {
+            throw GoalSyncError.unreadableGoal(path: path, line: nil, message: "in HEAD the file did not parse (\(reason)); fix it, commit, and blame again")
+        }
+        let lines = try reader.blame(path: path) ?? []
+        return GoalBlame(goal: id, path: path, head: head.id.hex, lines: lines, isShallow: reader.history.isShallow)
+    }
+
+    /// `goalsync contributors [ID]`: one pass over the history for all goals, or the log of one.
+    package func contributors(id: String?) throws -> (goals: [GoalContributors], log: GoalLog) {
+        let log = try log(id: id)
+        var goals = GoalContributors.count(log.entries)
+        if let id, goals.isEmpty { goals = [GoalContributors(goal: id, title: nil, people: [])] }
+        return (goals, log)
+    }
+
+    /// Throws `unknownGoal` when goal `id` is neither in the history nor in the working tree.
+    private func requireKnown(_ id: String, reader: GoalHistoryReader, found: Bool) throws {
+        guard !found, !reader.history.commits.isEmpty else { return }
+        let path = GoalPaths.path(forID: id)
+        if FileSystem.exists(absolute(path)) { return }
+        throw GoalSyncError.unknownGoal(id, known: workingGoalPaths())
+    }
+}

@@ -1,0 +1,210 @@
+import ArgumentParser
+import Foundation
+import GoalSyncCore
+
+struct Log: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show, commit by commit, who changed which field of a goal from what to what.",
+        discussion: """
+            Newest first. Without ID, every goal. Everything is derived from the files in each \
+            commit (edits made with plain git count like any other): each change is credited to the \
+            commit that made it, and a merge commit shows only what it settled itself (values \
+            neither parent had). A commit where the file did not parse is shown as such; a goal file \
+            renamed by hand is followed when, in one commit, another goal file with the same id \
+            field (or the same content) disappears. In a shallow clone the history stops at the \
+            shallow boundary.
+            --json prints {goal, commits, shallow, boundary, entries: [{commit, author: {name, email}, \
+            date, time, summary, merge, goal, path, kind, renamed_from, error, changes: [{field, old, \
+            new}], body: {added, removed}}]}; kind is created, changed, renamed, deleted, unparsable, \
+            merge or boundary.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The goal's id (default: every goal).") var id: String?
+    @Option(help: ArgumentHelp("Only commits made on or after DATE (YYYY-MM-DD).", valueName: "DATE")) var since: String?
+    @Option(help: ArgumentHelp("Only commits whose author (Name <email>) contains TEXT, ignoring case.", valueName: "TEXT")) var author: String?
+    @Flag(help: "Print JSON.") var json = false
+
+    func validate() throws {
+        if let since, SimpleDate(since) == nil { throw ValidationError("--since takes a date YYYY-MM-DD, not '\(since)'") }
+    }
+
+    func run() throws {
+        try goalsync.run {
+            let repo = try global.open()
+            let log = try repo.log(id: id, since: since.flatMap(SimpleDate.init), author: author)
+            if json {
+                print(log.json.text)
+                return
+            }
+            let style = TextStyle.stdout
+            if log.commitCount == 0 {
+                print("No commits yet: the history is empty.")
+                return
+            }
+            if log.entries.isEmpty {
+                print(since != nil || author != nil ? "No changes match." : id.map { "No commits change goals/\($0).md yet." } ?? "No commits change a goal yet.")
+            }
+            var lastCommit: String?
+            for entry in log.entries {
+                if entry.commit.id.hex != lastCommit {
+                    if lastCommit != nil { print("") }
+                    lastCommit = entry.commit.id.hex
+                    let merge = entry.commit.isMerge ? "  " + style.dim("(merge: only what it settled)") : ""
+                    print("\(style.yellow(entry.commit.id.short))  \(entry.commit.author.date)  \(entry.commit.author.person)\(merge)")
+                    print("    \(style.dim(entry.commit.summary))")
+                }
+                var indent = "    "
+                if id == nil {
+                    print("  \(style.bold(entry.goal))")
+                    indent = "      "
+                }
+                for line in describe(entry, style: style) { print(indent + line) }
+            }
+            if log.isShallow {
+                print("\nThe history is cut at \(log.boundary.map { String($0.prefix(8)) }.joined(separator: ", ")): this is a shallow clone, so earlier commits are not here (git fetch --unshallow gets them).")
+            }
+        }
+    }
+
+    /// The lines that say what one entry did.
+    func describe(_ entry: GoalLogEntry, style: TextStyle) -> [String] {
+        var out = [String]()
+        switch entry.kind {
+        case .created: out.append(style.green("created \(entry.path)"))
+        case .deleted: out.append(style.red("deleted \(entry.path)"))
+        case .renamed: out.append("renamed from \(entry.renamedFrom ?? "?")")
+        case .unparsable: out.append(style.red("file did not parse: \(entry.error ?? "unknown reason")"))
+        case .boundary: out.append(style.dim("history is cut here (shallow clone): the goal is shown as found, not as made here"))
+        case .merge: out.append("settled in the merge:")
+        case .changed: break
+        }
+        for c in entry.changes {
+            switch (c.old, c.new) {
+            case (let o?, let n?): out.append("\(c.field): \(o) → \(n)")
+            case (nil, let n?): out.append("\(c.field): " + style.green("+ \(n)"))
+            case (let o?, nil): out.append("\(c.field): " + style.red("− \(o)"))
+            default: out.append(c.field)
+            }
+        }
+        if let body = entry.body { out.append("body: \(body.summary)") }
+        return out
+    }
+}
+
+struct Blame: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show, for each field of a goal, who set its current value, when, in which commit.",
+        discussion: """
+            Each scalar field, each metric's fields, each check-in, each sprint goal, each item of \
+            proof, assumptions, contributors and tags, and the body as a whole, as of HEAD. Like git \
+            blame: a value is credited to the commit that set it, through merges to the side that \
+            made it; in a shallow clone a value may have been set at or before the boundary commit.
+            --json prints {goal, path, head, shallow, fields: [{field, item, value, commit, author: \
+            {name, email}, date, time, summary, boundary}]}.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The goal's id.") var id: String
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        try goalsync.run {
+            let repo = try global.open()
+            let blame = try repo.blame(id: id)
+            if json {
+                print(blame.json.text)
+                return
+            }
+            let style = TextStyle.stdout
+            let rows = blame.lines.map { l -> [String] in
+                let value = l.field == "body" ? "(the body)" : clip(l.item ?? l.value ?? "", 48)
+                return [l.field, value, l.commit.author.person, l.commit.author.date.description, (l.atBoundary ? "^" : "") + l.commit.id.short]
+            }
+            for line in tableLines(header: ["FIELD", "VALUE", "SET BY", "DATE", "COMMIT"], rows: rows, style: style) { print(line) }
+            if blame.isShallow {
+                print("\n^ shallow clone: the value was set in that boundary commit or before it.")
+            }
+        }
+    }
+}
+
+struct Contributors: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show who took part in each goal and how.",
+        discussion: """
+            From the history: who created, proposed, edited (which fields), checked in, activated \
+            and closed each goal, with counts and first and last dates. Without ID, every goal, in \
+            one pass over the history.
+            --json prints {goals: [{goal, title, contributors: [{name, email, roles, commits, \
+            created, proposed, edits, checkins, activated, closed, renamed, deleted, fields, first, \
+            last}]}], shallow}.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The goal's id (default: every goal).") var id: String?
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        try goalsync.run {
+            let repo = try global.open()
+            let (goals, log) = try repo.contributors(id: id)
+            if json {
+                print(JSONValue.object([("goals", .array(goals.map(\.json))), ("shallow", .bool(log.isShallow))]).text)
+                return
+            }
+            if log.commitCount == 0 {
+                print("No commits yet: the history is empty.")
+                return
+            }
+            let style = TextStyle.stdout
+            if goals.isEmpty { print("No goal has a history yet.") }
+            for (n, g) in goals.enumerated() {
+                if n > 0 { print("") }
+                print(style.bold(g.goal) + (g.title.map { " — \($0)" } ?? ""))
+                let rows = g.people.map { p -> [String] in
+                    [p.person, p.roles.joined(separator: ", "), String(p.commits), String(p.checkins), p.first.description, p.last.description]
+                }
+                for line in tableLines(header: ["PERSON", "HOW", "COMMITS", "CHECK-INS", "FIRST", "LAST"], rows: rows, indent: "  ", style: style) {
+                    print(line)
+                }
+                for p in g.people where !p.fields.isEmpty {
+                    print("  \(p.name) edited: \(p.fields.sorted().joined(separator: ", "))")
+                }
+            }
+            if log.isShallow { print("\nThis is a shallow clone: only the history since \(log.boundary.map { String($0.prefix(8)) }.joined(separator: ", ")) is counted.") }
+        }
+    }
+}
+
+/// Cuts `text` to `width` characters with an ellipsis.
+func clip(_ text: String, _ width: Int) -> String {
+    let oneLine = text.replacingOccurrences(of: "\n", with: " ")
+    return oneLine.count <= width ? oneLine : String(oneLine.prefix(width - 1)) + "…"
+}
+
+/// Aligned columns (the last one unpadded), the header dimmed in a terminal.
+func tableLines(header: [String], rows: [[String]], indent: String = "", style: TextStyle) -> [String] {
+    var widths = header.map(\.count)
+    for row in rows { for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) } }
+    func line(_ cells: [String]) -> String {
+        indent + cells.enumerated().map { i, c in i == cells.count - 1 ? c : c + String(repeating: " ", count: max(0, widths[i] - c.count)) }
+            .joined(separator: "  ")
+    }
+    return [style.dim(line(header))] + rows.map(line)
+}
+
+/// ANSI colour for a terminal: on only when stdout is a terminal and NO_COLOR is not set.
+struct TextStyle {
+    let enabled: Bool
+
+    static var stdout: TextStyle { TextStyle(enabled: Output.colorEnabled) }
+
+    private func wrap(_ code: String, _ s: String) -> String { enabled ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
+    func bold(_ s: String) -> String { wrap("1", s) }
+    func dim(_ s: String) -> String { wrap("2", s) }
+    func red(_ s: String) -> String { wrap("31", s) }
+    func green(_ s: String) -> String { wrap("32", s) }
+    func yellow(_ s: String) -> String { wrap("33", s) }
+    func cyan(_ s: String) -> String { wrap("36", s) }
+}
