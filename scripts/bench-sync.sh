@@ -10,16 +10,19 @@
 #      goals, B edits 1,000, 500 of them on both sides in different fields (and half of those with
 #      both sides adding to the proof list); both commit with plain git, A pushes. On identical
 #      copies of B (cp -a before every run, runs interleaved): `goalsync pull` vs
-#      `git pull --no-rebase --no-edit` with merge.goalsync.driver unset (git's text merge), and
+#      `git pull --no-rebase --no-edit` with no [merge "goalsync"] config (git's text merge), and
 #      `git pull` with the goalsync merge driver. Medians, ratio (target <= 1.0), files left in
 #      conflict (target: goalsync 0), goalsync's peak RSS (target <= 200 MB), and whether git with
 #      the driver gives byte for byte goalsync pull's result.
 #   2. pull-scale: 100 goals edited per side (50 on both) on repositories of 1,000, 10,000 and
 #      50,000 goals: goalsync pull's median for each, and the ratio largest/smallest; the clone's
-#      status cache empty (as in a fresh clone), and, for reference, warm (after validate --staged).
-#   3. merge-quality: 1,000 pairs of concurrent edits of one goal per category (disjoint fields;
-#      additions to one list), merged by `git merge-file --diff3` and by `goalsync merge-driver`:
-#      conflict rates, and whether goalsync kept every edit and wrote valid files.
+#      status cache empty (as in a fresh clone), and, for reference, warm (after validate --staged),
+#      and plain git pull (text merge) on the same change.
+#   3. merge-quality: 1,000 pairs of concurrent edits of one goal per category, merged by
+#      `git merge-file --diff3` and by `goalsync merge-driver`: (a) disjoint fields, each side changes
+#      three of title, order, owner, persona, problem, why, timeframe.end, a metric's target and
+#      name, a body paragraph; (b) each side adds a different item to one list (proof, assumptions,
+#      tags, checkins). Conflict rates, and whether goalsync kept every edit and wrote valid files.
 # --quick: 2,000 goals (200 edits per side), scale 1,000/2,000/5,000, 200 pairs, 3 runs.
 # Ends with `bench ...` lines (stable, greppable). Exit 0 whatever the figures say (it reports, it does
 # not gate); non-zero only when something could not run.
@@ -215,8 +218,9 @@ for n in "${SCALE_SIZES[@]}"; do
     [[ -s $WORK/scale$n/B-warm/.git/goalsync/status-cache ]] || die "validate --staged left no status cache"
     python3 "$HELPER" time-pull --runs "$RUNS" --work "$WORK/scale$n" --goalsync "$BIN" \
         --case "goalsync=$WORK/scale$n/B=goalsync" --case "warm=$WORK/scale$n/B-warm=goalsync" \
+        --case "git=$WORK/scale$n/B-git=git" \
         >"$WORK/scale$n.json" || die "timing the pull of $n goals failed"
-    log "  $n goals: runs (s) $(json "$WORK/scale$n.json" goalsync runs_s), conflicted $(json "$WORK/scale$n.json" goalsync conflicted), peak RSS $(( $(json "$WORK/scale$n.json" goalsync peak_rss_kb) / 1024 )) MB; warm cache: runs (s) $(json "$WORK/scale$n.json" warm runs_s)"
+    log "  $n goals: runs (s) $(json "$WORK/scale$n.json" goalsync runs_s), conflicted $(json "$WORK/scale$n.json" goalsync conflicted), peak RSS $(( $(json "$WORK/scale$n.json" goalsync peak_rss_kb) / 1024 )) MB; warm cache: runs (s) $(json "$WORK/scale$n.json" warm runs_s); git pull (text merge): runs (s) $(json "$WORK/scale$n.json" git runs_s)"
     echo "$n $WORK/scale$n.json" >>"$WORK/scale.txt"
     rm -rf "$WORK/scale$n" "$WORK/r$n"
 done
@@ -250,9 +254,10 @@ print(f"bench pull: goalsync_peak_rss_mb={rss_mb:.0f} target<=200 {ok(rss_mb <= 
 print(f"bench pull: git_with_driver_median_s={gd['median_s']:.3f} git_with_driver_conflicted_files={max(gd['conflicted'])} identical_to_goalsync={identical}")
 print("bench pull-scale: " + " | ".join(f"goals={n} median_s={r['median_s']:.3f}" for n, r in scale)
       + f" ratio_{label(scale[-1][0])}_{label(scale[0][0])}={scale[-1][1]['median_s'] / scale[0][1]['median_s']:.2f}")
-warm = [(int(n), json.load(open(f))["warm"]) for n, f in (l.split() for l in open(scale_f) if l.strip())]
-print("bench pull-scale-warm-cache: " + " | ".join(f"goals={n} median_s={r['median_s']:.3f}" for n, r in warm)
-      + f" ratio_{label(warm[-1][0])}_{label(warm[0][0])}={warm[-1][1]['median_s'] / warm[0][1]['median_s']:.2f}")
+for case, name in (("warm", "pull-scale-warm-cache"), ("git", "pull-scale-git-reference")):
+    rows = [(int(n), json.load(open(f))[case]) for n, f in (l.split() for l in open(scale_f) if l.strip())]
+    print(f"bench {name}: " + " | ".join(f"goals={n} median_s={r['median_s']:.3f}" for n, r in rows)
+          + f" ratio_{label(rows[-1][0])}_{label(rows[0][0])}={rows[-1][1]['median_s'] / rows[0][1]['median_s']:.2f}")
 for cat in ("disjoint_fields", "list_additions"):
     c = q[cat]
     print(f"bench merge-quality: {cat} pairs={c['pairs']} git_conflict_rate={100 * c['git_conflicts'] / c['pairs']:.1f}% "

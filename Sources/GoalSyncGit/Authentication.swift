@@ -123,7 +123,7 @@ public struct Authentication: Sendable {
             let keyscanType = type.hasPrefix("ecdsa") ? "ecdsa" : type.hasPrefix("ssh-") ? String(type.dropFirst(4)) : type
             throw refuse(
                 .unknownHostKeyType,
-                "the ssh host \(name) offered a \(type) key\(fingerprint), but \(userKnownHostsFile) only has "
+                "the ssh host \(name) offered the \(type) key\(fingerprint), but \(userKnownHostsFile) only has "
                     + "\(known.joined(separator: ", ")) keys for it; after checking that fingerprint, add the key with "
                     + "`ssh-keyscan -t \(keyscanType) \(portFlag)\(host) >> \(userKnownHostsFile)`")
         case .mismatch(let entry):

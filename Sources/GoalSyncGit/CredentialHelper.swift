@@ -1,5 +1,3 @@
-import Foundation
-
 /// git's credential protocol: `git credential fill|approve|reject` with `protocol`, `host`, `path`
 /// (and `username`) on stdin. The one place goalsync runs git, so that every helper a user has
 /// configured (store, cache, libsecret, osxkeychain, manager) works. Prompts are disabled.
@@ -60,24 +58,11 @@ struct CredentialHelper {
         environment["GIT_TERMINAL_PROMPT"] = "0"
         environment["GIT_ASKPASS"] = ""  // set but empty: git skips core.askPass and SSH_ASKPASS too
         if environment["PATH"] == nil { environment["PATH"] = "/usr/local/bin:/usr/bin:/bin" }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git", "credential", action]
-        process.environment = environment
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        let input = Pipe(), output = Pipe(), errors = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = errors
-        // The request is a few hundred bytes: it fits in the pipe before git starts, so writing first
-        // can neither block nor meet a closed pipe.
+        var arguments = ["git"]
+        if let directory { arguments += ["-C", directory] }
+        arguments += ["credential", action]
         let request = fields.map { "\($0.0)=\($0.1)\n" }.joined() + "\n"
-        input.fileHandleForWriting.write(Data(request.utf8))
-        try? input.fileHandleForWriting.close()
-        do { try process.run() } catch { return nil }
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+        guard let result = Subprocess.run(arguments, environment: environment, input: Array(request.utf8)) else { return nil }
+        return (result.status, String(decoding: result.output, as: UTF8.self), String(decoding: result.errors, as: UTF8.self))
     }
 }

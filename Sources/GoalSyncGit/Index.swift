@@ -24,9 +24,10 @@ public final class Index {
         public var isSubmodule: Bool { mode == 0o160000 }
     }
 
-    /// Re-reads the index from disk (`git_index_read`, forced).
+    /// Re-reads the index from disk when the file changed since it was read (`git_index_read`,
+    /// unforced: libgit2 compares the file's stat data, so an unchanged index is not read again).
     public func reload() throws {
-        try check(git_index_read(pointer, 1), "read index")
+        try check(git_index_read(pointer, 0), "read index")
     }
 
     /// All entries, in path order (`git_index_get_byindex`).

@@ -1,4 +1,5 @@
 import CLibgit2
+import Foundation
 
 /// Process-wide libgit2 settings.
 public enum GitOptions {
@@ -64,7 +65,12 @@ extension Tree {
             let a = i < oldCount ? git_tree_entry_byindex(old.pointer, i) : nil
             let b = j < newCount ? git_tree_entry_byindex(pointer, j) : nil
             let order: Int32
-            if let a, let b { order = git_tree_entry_cmp(a, b) } else { order = a == nil ? 1 : -1 }
+            if let a, let b {
+                // Most names match one for one: strcmp settles those; git's tree order the rest.
+                order = strcmp(git_tree_entry_name(a), git_tree_entry_name(b)) == 0 ? 0 : git_tree_entry_cmp(a, b)
+            } else {
+                order = a == nil ? 1 : -1
+            }
             if order == 0, let a, let b {
                 if git_oid_equal(git_tree_entry_id(a), git_tree_entry_id(b)) == 0 {
                     out.append(TreeEntryChange(

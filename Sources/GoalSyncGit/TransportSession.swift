@@ -72,7 +72,6 @@ final class TransportSession {
                     indexedObjects: Int(stats.pointee.indexed_objects), receivedBytes: Int(stats.pointee.received_bytes)))
             return 0
         }
-        guard repository != nil else { return }
         callbacks.push_negotiation = { updates, count, payload in
             guard let payload else { return -1 }
             let session = Unmanaged<TransportSession>.fromOpaque(payload).takeUnretainedValue()
@@ -107,7 +106,11 @@ final class TransportSession {
             git_error_clear()  // libgit2's note about the callback's GIT_EUSER says less than `error`
             throw error
         }
-        try check(result, operation())
+        do {
+            try check(result, operation())
+        } catch {
+            throw error.asNetworkFailureIfConnecting
+        }
         if let helperCredential { helper.approve(helperCredential, url: url) }
     }
 
@@ -172,10 +175,16 @@ final class TransportSession {
                         + "can be used\(skipped); create one with ssh-keygen and add its .pub to the server, or start ssh-agent")
             }
             let tried = ssh.sources.map(\.label).joined(separator: ", ")
+            let rsa = ssh.sources.contains { if case .keyFile(let path, _) = $0 { return path.hasSuffix("/id_rsa") } else { return false } }
+            let rsaHint =
+                rsa
+                ? " (libssh2 1.10 and older sign with RSA keys only the SHA-1 way, \"ssh-rsa\", which OpenSSH 8.8 and "
+                    + "later servers refuse by default: an ed25519 or ecdsa key works everywhere)" : ""
             throw failure(
                 .authenticationFailed,
                 "ssh authentication to \(server) as \(user) failed: the server accepted none of \(tried)\(skipped); add "
-                    + "your public key to the server's authorized keys for \(user), or load the right key into ssh-agent")
+                    + "your public key to the server's authorized keys for \(user), or load the right key into ssh-agent"
+                    + rsaHint)
         }
         let source = ssh.sources[sshOffered]
         sshOffered += 1
@@ -261,6 +270,15 @@ final class TransportSession {
 
     private func failure(_ kind: TransportError.Kind, _ message: String) -> TransportError {
         TransportError(kind: kind, remote: url.redacted, message: message)
+    }
+}
+
+extension GitError {
+    /// libgit2 1.5 files a refused or failed TCP connection ("failed to connect to HOST: …") under
+    /// `GIT_ERROR_OS`; in a network operation it is a network failure, so ``isNetwork`` holds for it.
+    var asNetworkFailureIfConnecting: GitError {
+        guard errorClass == Int32(GIT_ERROR_OS.rawValue), message.hasPrefix("failed to connect to ") else { return self }
+        return GitError(code: code, errorClass: Int32(GIT_ERROR_NET.rawValue), message: message, operation: operation)
     }
 }
 

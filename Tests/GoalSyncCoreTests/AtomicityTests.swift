@@ -42,8 +42,7 @@ struct AtomicityTests {
     static func failingHook(_ repo: TestRepo) throws {
         let hook = repo.root + "/.git/hooks/pre-commit"
         try FileManager.default.removeItem(atPath: hook)
-        try "#!/bin/sh\necho 'blocked by the team hook' >&2\nexit 1\n".write(toFile: hook, atomically: true, encoding: .utf8)
-        chmod(hook, 0o755)
+        try writeExecutable("#!/bin/sh\necho 'blocked by the team hook' >&2\nexit 1\n", to: hook)
         try repo.ok("hooks", "install")
     }
 
@@ -78,8 +77,7 @@ struct AtomicityTests {
     func editRefusal() throws {
         let repo = try Self.repoWithWork()
         let editor = repo.base + "/editor.sh"
-        try "#!/bin/sh\nsed -i 's/^status: .*/status: someday/' \"$1\"\n".write(toFile: editor, atomically: true, encoding: .utf8)
-        chmod(editor, 0o755)
+        try writeExecutable("#!/bin/sh\nsed -i 's/^status: .*/status: someday/' \"$1\"\n", to: editor)
         let before = try repo.snapshot()
         let r = try repo.goalsync(["edit", "g"], env: ["EDITOR": editor])
         #expect(r.status == 1)

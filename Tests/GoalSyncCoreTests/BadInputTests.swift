@@ -209,11 +209,3 @@ struct BadInputTests {
         }
     }
 }
-
-/// No crash report and no stack trace in a result's output.
-func expectNoCrash(_ r: ProcessResult, sourceLocation: SourceLocation = #_sourceLocation) {
-    for bad in ["Fatal error", "Stack dump", "Current stack trace", "Segmentation fault", "Illegal instruction"] {
-        #expect(!(r.stderr + r.stdout).contains(bad), "crash (\(bad)): \(r)", sourceLocation: sourceLocation)
-    }
-    #expect(r.status < 128, "killed by a signal: \(r)", sourceLocation: sourceLocation)
-}

@@ -112,8 +112,7 @@ struct HookTests {
         let hook = repo.root + "/.git/hooks/pre-commit"
         try FileManager.default.removeItem(atPath: hook)
         let script = "#!/bin/sh\n# team hook\necho \"ran in-process=${GOALSYNC_IN_PROCESS:-no}\" >> \"\(repo.root)/.git/hook.log\"\necho 'team check says no' >&2\nexit \(status)\n"
-        try script.write(toFile: hook, atomically: true, encoding: .utf8)
-        chmod(hook, 0o755)
+        try writeExecutable(script, to: hook)
         return try repo.ok("hooks", "install")
     }
 

@@ -109,30 +109,82 @@ extension ProcessResult {
 /// `git daemon` serving a folder on 127.0.0.1 with push enabled, stopped when the value goes.
 final class DaemonServer {
     let port: Int
-    private var pid: Int32 = 0
+    private let server: SpawnedProcess
 
     init(basePath: String) throws {
-        var lastError = ""
         for _ in 0..<5 {
             let port = try freePort()
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: TestRepo.gitPath)
-            p.arguments = ["daemon", "--export-all", "--reuseaddr", "--base-path=\(basePath)", "--listen=127.0.0.1", "--port=\(port)", "--enable=receive-pack", basePath]
-            p.standardOutput = FileHandle.nullDevice
-            p.standardError = FileHandle.nullDevice
-            try p.run()
-            if waitForPort(port, process: p) {
+            let p = try SpawnedProcess(gitExecPath() + "/git-daemon", [
+                "--export-all", "--reuseaddr", "--base-path=\(basePath)", "--listen=127.0.0.1", "--port=\(port)",
+                "--enable=receive-pack", basePath,
+            ])
+            if waitForPort(port, server: p) {
                 self.port = port
-                pid = p.processIdentifier
+                server = p
                 return
             }
-            p.terminate()
-            lastError = "git daemon did not listen on \(port)"
+            p.stop()
         }
-        throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: lastError])
+        throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "git daemon did not start"])
     }
 
-    deinit { if pid > 0 { kill(pid, SIGTERM) } }
+    deinit { server.stop() }
+}
+
+/// A server process started with `posix_spawn`, outside Foundation's `Process` bookkeeping (whose
+/// child reaping a long-lived child can disturb), stopped and reaped by `stop()`.
+final class SpawnedProcess {
+    let pid: pid_t
+    private var stopped = false
+
+    init(_ executable: String, _ arguments: [String]) throws {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        // The calling thread may block signals (dispatch's threads do): give the child a clean mask
+        // and default handlers, so SIGTERM stops it.
+        var attr = posix_spawnattr_t()
+        posix_spawnattr_init(&attr)
+        defer { posix_spawnattr_destroy(&attr) }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        var all = sigset_t()
+        sigfillset(&all)
+        posix_spawnattr_setsigmask(&attr, &empty)
+        posix_spawnattr_setsigdefault(&attr, &all)
+        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, executable, &actions, &attr, argv, environ)
+        guard rc == 0 else { throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "cannot start \(executable): \(rc)"]) }
+        self.pid = pid
+    }
+
+    /// Whether the process still runs (not yet exited).
+    var isRunning: Bool {
+        var status: Int32 = 0
+        return !stopped && waitpid(pid, &status, WNOHANG) == 0
+    }
+
+    func stop() {
+        guard !stopped else { return }
+        stopped = true
+        kill(pid, SIGKILL)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+    }
+
+    deinit { stop() }
+}
+
+/// git's folder of helper programs (`git --exec-path`).
+func gitExecPath() -> String {
+    (try? ProcessRunner.run(TestRepo.gitPath, ["--exec-path"], in: "/", environment: ["PATH": "/usr/bin:/bin"]).stdout
+        .trimmingCharacters(in: .whitespacesAndNewlines)) ?? "/usr/lib/git-core"
 }
 
 /// A TCP port that was free a moment ago.
@@ -149,10 +201,10 @@ func freePort() throws -> Int {
     return Int(UInt16(bigEndian: addr.sin_port))
 }
 
-/// Tries to connect until the port accepts (bounded: a few thousand attempts), or the process died.
-func waitForPort(_ port: Int, process: Process) -> Bool {
+/// Tries to connect until the port accepts (bounded: a few thousand attempts), or the server died.
+func waitForPort(_ port: Int, server: SpawnedProcess) -> Bool {
     for _ in 0..<20_000 {
-        if !process.isRunning { return false }
+        if !server.isRunning { return false }
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)

@@ -233,16 +233,125 @@ struct TransportTests {
         #expect(!FileManager.default.fileExists(atPath: sandbox.root + "/clone/.git"))
     }
 
-    @Test func sshWithAnEd25519KeyInOpenSSHFormat() throws {
+    /// OpenSSH's defaults (no SHA-1 "ssh-rsa"), an ed25519 host key, and an ed25519 client key in
+    /// OpenSSH's own format, which Debian's libssh2 1.10 (OpenSSL backend) reads.
+    @Test func sshWithEd25519KeysAndOpenSSHDefaults() throws {
         let sandbox = try TransportSandbox()
         defer { sandbox.remove() }
         let bare = try sandbox.makeRemote("team", commits: 1)
-        let key = try sandbox.makeKeyPair(at: sandbox.home + "/.ssh/id_ed25519", type: "ed25519")
-        let ssh = try SSHServer.start(in: sandbox, authorizedKeys: key)
+        let ed25519 = try sandbox.makeKeyPair(at: sandbox.home + "/.ssh/id_ed25519", type: "ed25519")
+        let rsa = try sandbox.makeClientKey()
+        let ssh = try SSHServer.start(in: sandbox, authorizedKeys: ed25519 + "\n" + rsa, hostKeyType: "ed25519")
         defer { ssh.server.stop() }
         try sandbox.writeKnownHosts([ssh.knownHostsLine])
         let repo = try Repository.clone(url: ssh.url(bare), to: sandbox.root + "/mine", authentication: sandbox.authentication, progress: nil)
         #expect(try repo.headID()?.hex == sandbox.git("rev-parse", "main", in: bare))
+
+        // The RSA key alone is authorized too, but libssh2 1.10 can only sign with SHA-1, which this server refuses.
+        try FileManager.default.removeItem(atPath: sandbox.home + "/.ssh/id_ed25519")
+        let remote = try Remote.lookup(repo, name: "origin")
+        let refused = #expect(throws: TransportError.self) { try remote.fetch(refspecs: nil, authentication: sandbox.authentication, progress: nil) }
+        #expect(refused?.kind == .authenticationFailed)
+        #expect(refused?.message.contains("ed25519") == true, "\(refused?.message ?? "")")
+    }
+
+    // MARK: http(s) credentials
+
+    /// libgit2 asks the credential callback the same way over http and https; a server that refuses
+    /// everything shows what is offered, and that a refused credential is offered once and then reported.
+    @Test func httpCredentialsComeFromTheTokenOrGitsHelpersAndAreTriedOnce() throws {
+        let sandbox = try TransportSandbox()
+        defer { sandbox.remove() }
+        let server = try HTTPAuthServer(log: sandbox.root + "/authorization.log")
+        defer { server.stop() }
+        let url = "http://127.0.0.1:\(server.port)/team.git"
+        let repo = try Repository.initialize(at: sandbox.root + "/local", initialHead: "main")
+        let remote = try Remote.anonymous(repo, url: url)
+        func basic(_ user: String, _ password: String) -> String {
+            "Basic " + Data("\(user):\(password)".utf8).base64EncodedString()
+        }
+
+        // GOALSYNC_TOKEN, with libgit2's default user.
+        let token = #expect(throws: TransportError.self) {
+            try remote.fetch(refspecs: nil, authentication: sandbox.authentication(adding: ["GOALSYNC_TOKEN": "s3cret"]), progress: nil)
+        }
+        #expect(token?.kind == .authenticationFailed)
+        #expect(token?.message.contains("GOALSYNC_TOKEN") == true, "\(token?.message ?? "")")
+        #expect(server.authorizations() == [basic("x-access-token", "s3cret")])
+
+        // Nothing to offer.
+        let nothing = #expect(throws: TransportError.self) { try remote.fetch(refspecs: nil, authentication: sandbox.authentication, progress: nil) }
+        #expect(nothing?.kind == .noCredentials)
+        #expect(nothing?.message.contains("credential helper") == true)
+
+        // git's store helper has a password: it is offered once, and forgotten when refused.
+        let store = sandbox.home + "/git-credentials"
+        try "http://alice:pw%21@127.0.0.1:\(server.port)\n".write(toFile: store, atomically: true, encoding: .utf8)
+        try sandbox.git("config", "--global", "credential.helper", "store --file=\(store)")
+        let helper = #expect(throws: TransportError.self) { try remote.fetch(refspecs: nil, authentication: sandbox.authentication, progress: nil) }
+        #expect(helper?.kind == .authenticationFailed)
+        #expect(helper?.message.contains("alice") == true)
+        #expect(server.authorizations() == [basic("x-access-token", "s3cret"), basic("alice", "pw!")])
+        #expect(try String(contentsOfFile: store, encoding: .utf8).isEmpty)
+    }
+
+    /// A credential that works is handed back to git's helpers (`git credential approve`). With the
+    /// `cache` helper that starts a daemon which outlives the call; the fetch must not wait for it.
+    @Test func aWorkingHelperCredentialIsApprovedWithoutWaitingForTheCacheDaemon() throws {
+        let sandbox = try TransportSandbox()
+        defer { sandbox.remove() }
+        let accepted = "Basic " + Data("bob:hunter2".utf8).base64EncodedString()
+        let server = try HTTPAuthServer(log: sandbox.root + "/authorization.log", accepting: accepted)
+        defer { server.stop() }
+        let socket = sandbox.home + "/cache/socket"
+        try sandbox.git("config", "--global", "credential.helper", "cache --timeout=120 --socket=\(socket)")
+        defer { _ = try? sandbox.gitStatus("credential-cache", "--socket=\(socket)", "exit", in: sandbox.root) }
+        // A second helper, consulted first, that knows bob's password.
+        let store = sandbox.home + "/git-credentials"
+        try "http://bob:hunter2@127.0.0.1:\(server.port)\n".write(toFile: store, atomically: true, encoding: .utf8)
+        try sandbox.git("config", "--global", "--add", "credential.helper", "store --file=\(store)")
+
+        let repo = try Repository.initialize(at: sandbox.root + "/local", initialHead: "main")
+        let remote = try Remote.anonymous(repo, url: "http://127.0.0.1:\(server.port)/team.git")
+        let start = Date()
+        try remote.fetch(refspecs: nil, authentication: sandbox.authentication, progress: nil)
+        #expect(Date().timeIntervalSince(start) < 30)
+        #expect(server.authorizations() == [accepted])
+        // approve reached the cache: it answers without the store helper.
+        try sandbox.git("config", "--global", "--unset-all", "credential.helper", "store")
+        let cached = try ProcessRunner.run(
+            "/usr/bin/env", ["git", "credential", "fill"], in: sandbox.root, environment: sandbox.environment,
+            stdin: Array("protocol=http\nhost=127.0.0.1:\(server.port)\n\n".utf8))
+        #expect(cached.stdout.contains("password=hunter2"), "\(cached)")
+    }
+
+    /// For TLS, goalsync leaves the verdict to libgit2 (mbedTLS and the system's CAs): a self-signed
+    /// certificate is refused before any credential is asked for.
+    @Test func anUntrustedTLSCertificateIsRefused() throws {
+        let sandbox = try TransportSandbox()
+        defer { sandbox.remove() }
+        try sandbox.run(
+            "/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+            "-keyout", sandbox.root + "/tls.key", "-out", sandbox.root + "/tls.crt")
+        // s_server says ACCEPT on stdout; the shell sends that to stderr, where readiness is read.
+        let server = try TestServer.start(
+            "openssl s_server", executable: "/bin/sh", environment: sandbox.environment, readyLine: "ACCEPT"
+        ) { port in
+            [
+                "-c", "exec /usr/bin/openssl s_server -www -accept 127.0.0.1:\(port) -cert \(sandbox.root)/tls.crt "
+                    + "-key \(sandbox.root)/tls.key 1>&2",
+            ]
+        }
+        defer { server.stop() }
+        let repo = try Repository.initialize(at: sandbox.root + "/local", initialHead: "main")
+        let url = "https://127.0.0.1:\(server.port)/team.git"
+        let remote = try Remote.anonymous(repo, url: url)
+        let error = #expect(throws: GitError.self) {
+            try remote.fetch(refspecs: nil, authentication: sandbox.authentication(adding: ["GOALSYNC_TOKEN": "t"]), progress: nil)
+        }
+        #expect(error?.code == -17, "\(String(describing: error))")  // GIT_ECERTIFICATE
+        #expect(error?.isNetwork == true)
+        #expect(error?.operation == "fetch from \(url)")
     }
 
     // MARK: Failures and edge cases
@@ -311,23 +420,30 @@ struct TransportTests {
 // MARK: - Servers
 
 /// A server process started for one test, ready once it printed its ready line on stderr.
+///
+/// Servers are started with `posix_spawn` and reaped here, not with Foundation's `Process`: that one
+/// notices a child's exit when a socket the child inherited closes, and then waits for it on its single
+/// monitor thread; sshd closes every inherited descriptor at start, and a long-running server would
+/// keep other children's sockets open, so either would hang every later `Process` in the test run.
+/// The child gets /dev/null, our pipe as stderr, and no other descriptor of ours.
 private final class TestServer {
     let port: Int
-    private let process: Process
+    private let pid: pid_t
     private let errors: FileHandle
 
-    private init(port: Int, process: Process, errors: FileHandle) {
+    private init(port: Int, pid: pid_t, errors: FileHandle) {
         self.port = port
-        self.process = process
+        self.pid = pid
         self.errors = errors
     }
 
     /// `git daemon` serving every repository under `base`, pushes allowed.
     static func gitDaemon(base: String, sandbox: TransportSandbox) throws -> TestServer {
-        try start("git daemon", executable: "/usr/bin/env", environment: sandbox.environment, readyLine: "Ready to rumble") { port in
+        let daemon = try sandbox.git("--exec-path") + "/git-daemon"
+        return try start("git daemon", executable: daemon, environment: sandbox.environment, readyLine: "Ready to rumble") {
             [
-                "git", "daemon", "--verbose", "--export-all", "--base-path=\(base)", "--reuseaddr", "--listen=127.0.0.1",
-                "--port=\(port)", "--enable=receive-pack", base,
+                "--verbose", "--export-all", "--base-path=\(base)", "--reuseaddr", "--listen=127.0.0.1", "--port=\($0)",
+                "--enable=receive-pack", base,
             ]
         }
     }
@@ -341,38 +457,65 @@ private final class TestServer {
         var log = ""
         for _ in 0..<5 {
             let port = try freeLoopbackPort()
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = arguments(port)
-            process.environment = environment
-            let errors = Pipe()
-            process.standardError = errors
-            process.standardOutput = FileHandle.nullDevice
-            process.standardInput = FileHandle.nullDevice
-            try process.run()
-            let (ready, output) = waitForLine(readyLine, on: errors.fileHandleForReading, seconds: 20)
+            var fds: [Int32] = [-1, -1]
+            guard pipe(&fds) == 0 else { throw TransportTestFailure("pipe failed: errno \(errno)") }
+            _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
+            _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
+            let pid = try spawn(executable, arguments(port), environment: environment, stderr: fds[1])
+            close(fds[1])
+            let errors = FileHandle(fileDescriptor: fds[0], closeOnDealloc: true)
+            let (ready, output) = waitForLine(readyLine, on: fds[0], seconds: 20)
             if ready {
                 // Keep reading what the server logs, so it can never block on a full pipe.
-                errors.fileHandleForReading.readabilityHandler = { handle in
+                errors.readabilityHandler = { handle in
                     if handle.availableData.isEmpty { handle.readabilityHandler = nil }
                 }
-                return TestServer(port: port, process: process, errors: errors.fileHandleForReading)
+                return TestServer(port: port, pid: pid, errors: errors)
             }
-            if process.isRunning { process.terminate() }
-            process.waitUntilExit()
+            kill(pid, SIGKILL)
+            waitpid(pid, nil, 0)
             log += output
         }
         throw TransportTestFailure("\(name) did not start:\n\(log)")
     }
 
+    /// Kills the server (SIGKILL: it cannot linger) and reaps it. Connections it forked end on their own.
     func stop() {
         errors.readabilityHandler = nil
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
+        kill(pid, SIGKILL)
+        waitpid(pid, nil, 0)
     }
 
-    /// Reads `handle` as data arrives (poll with a deadline, no sleeping) until `line` appears, EOF, or time is up.
-    private static func waitForLine(_ line: String, on handle: FileHandle, seconds: Double) -> (Bool, String) {
+    private static func spawn(_ executable: String, _ arguments: [String], environment: [String: String], stderr: Int32) throws -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, stderr, 2)
+        try closeInheritedDescriptors(&actions, from: 3)
+        let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { (argv + envp).forEach { free($0) } }
+        var pid: pid_t = 0
+        let result = posix_spawn(&pid, executable, &actions, nil, argv, envp)
+        guard result == 0 else { throw TransportTestFailure("could not start \(executable): error \(result)") }
+        return pid
+    }
+
+    /// Adds glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34+; not in Swift's Glibc module, so
+    /// looked up at run time): the child keeps no descriptor above `from`.
+    private static func closeInheritedDescriptors(_ actions: inout posix_spawn_file_actions_t, from: Int32) throws {
+        typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+        guard let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") else {
+            throw TransportTestFailure("posix_spawn_file_actions_addclosefrom_np is missing (glibc older than 2.34)")
+        }
+        let closeFrom = unsafeBitCast(symbol, to: CloseFrom.self)
+        guard closeFrom(&actions, from) == 0 else { throw TransportTestFailure("posix_spawn_file_actions_addclosefrom_np failed") }
+    }
+
+    /// Reads `fd` as data arrives (poll with a deadline, no sleeping) until `line` appears, EOF, or time is up.
+    private static func waitForLine(_ line: String, on fd: Int32, seconds: Double) -> (Bool, String) {
         let deadline = Date().addingTimeInterval(seconds)
         var received = [UInt8]()
         var chunk = [UInt8](repeating: 0, count: 4096)
@@ -381,18 +524,22 @@ private final class TestServer {
             if text.contains(line) { return (true, text) }
             let remaining = Int32(deadline.timeIntervalSinceNow * 1000)
             guard remaining > 0 else { return (false, text + "\n(no \"\(line)\" within \(seconds)s)") }
-            var descriptor = pollfd(fd: handle.fileDescriptor, events: Int16(POLLIN), revents: 0)
+            var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
             let ready = poll(&descriptor, 1, remaining)
             if ready < 0, errno == EINTR { continue }
             guard ready > 0 else { continue }
-            let count = read(handle.fileDescriptor, &chunk, chunk.count)
+            let count = read(fd, &chunk, chunk.count)
             guard count > 0 else { return (false, text) }  // EOF: the server exited
             received += chunk[0..<count]
         }
     }
 }
 
-/// OpenSSH's sshd with its own RSA host key and config, accepting `root` with the given public keys.
+/// OpenSSH's sshd with its own host key and config, accepting `root` with the given public keys.
+///
+/// Debian 12's libssh2 1.10 knows RSA only as "ssh-rsa" (SHA-1 signatures), which OpenSSH 8.8 and later
+/// turn off by default; with an RSA host key the server turns it back on for host and user keys, as a
+/// server that still accepts such keys does. `hostKeyType: "ed25519"` gives a server with OpenSSH's defaults.
 private struct SSHServer {
     let server: TestServer
     /// "ssh-rsa AAAA…", as a known_hosts line needs it.
@@ -402,14 +549,14 @@ private struct SSHServer {
     var knownHostsLine: String { "[127.0.0.1]:\(port) \(hostPublicKey)" }
     func url(_ path: String) -> String { "ssh://root@127.0.0.1:\(port)\(path)" }
 
-    static func start(in sandbox: TransportSandbox, authorizedKeys: String) throws -> SSHServer {
+    static func start(in sandbox: TransportSandbox, authorizedKeys: String, hostKeyType: String = "rsa") throws -> SSHServer {
         let dir = sandbox.root + "/sshd"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true)
-        let hostKey = try sandbox.makeKeyPair(at: dir + "/host_rsa_key", type: "rsa")
+        let hostKey = try sandbox.makeKeyPair(at: dir + "/host_key", type: hostKeyType)
         try (authorizedKeys + "\n").write(toFile: dir + "/authorized_keys", atomically: true, encoding: .utf8)
-        let config = """
-            HostKey \(dir)/host_rsa_key
+        var config = """
+            HostKey \(dir)/host_key
             ListenAddress 127.0.0.1
             AuthorizedKeysFile \(dir)/authorized_keys
             PidFile \(dir)/sshd.pid
@@ -422,6 +569,7 @@ private struct SSHServer {
             LogLevel INFO
 
             """
+        if hostKeyType == "rsa" { config += "HostKeyAlgorithms +ssh-rsa\nPubkeyAcceptedAlgorithms +ssh-rsa\n" }
         try config.write(toFile: dir + "/sshd_config", atomically: true, encoding: .utf8)
         let server = try TestServer.start(
             "sshd", executable: "/usr/sbin/sshd", environment: sandbox.environment, readyLine: "Server listening on"
@@ -430,30 +578,124 @@ private struct SSHServer {
     }
 }
 
+/// An HTTP server on 127.0.0.1 that answers "401, Basic" to every request except those carrying the
+/// `accepting` Authorization, which get an empty repository's smart-HTTP advertisement; it appends each
+/// request's Authorization header (if any) to a log file, one per line. Runs on its own thread until stopped.
+private final class HTTPAuthServer {
+    let port: Int
+    private let socketFD: Int32
+    private let log: String
+    private let finished = DispatchSemaphore(value: 0)
+
+    init(log: String, accepting accepted: String? = nil) throws {
+        self.log = log
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
+        (socketFD, port) = try listeningLoopbackSocket()
+        let fd = socketFD, finished = finished
+        Thread.detachNewThread {
+            defer { finished.signal() }
+            while true {
+                let connection = accept(fd, nil, nil)
+                guard connection >= 0 else { return }  // closed by stop()
+                var request = [UInt8]()
+                var chunk = [UInt8](repeating: 0, count: 4096)
+                while !String(decoding: request, as: UTF8.self).contains("\r\n\r\n") {
+                    let count = read(connection, &chunk, chunk.count)
+                    guard count > 0 else { break }
+                    request += chunk[0..<count]
+                }
+                let header = String(decoding: request, as: UTF8.self).split(separator: "\r\n")
+                    .first { $0.lowercased().hasPrefix("authorization:") }
+                if let header, let handle = FileHandle(forWritingAtPath: log) {
+                    handle.seekToEndOfFile()
+                    handle.write(Data((header.dropFirst("authorization:".count).trimmingCharacters(in: .whitespaces) + "\n").utf8))
+                    handle.closeFile()
+                }
+                let authorization = header.map { $0.dropFirst("authorization:".count).trimmingCharacters(in: .whitespaces) }
+                let response: String
+                if let accepted, authorization == accepted {
+                    func packet(_ text: String) -> String { String(format: "%04x", text.utf8.count + 4) + text }
+                    let body =
+                        packet("# service=git-upload-pack\n") + "0000"
+                        + packet(String(repeating: "0", count: 40) + " capabilities^{}\u{0}side-band-64k\n") + "0000"
+                    response =
+                        "HTTP/1.1 200 OK\r\nContent-Type: application/x-git-upload-pack-advertisement\r\n"
+                        + "Content-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n" + body
+                } else {
+                    response = "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"test\"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                }
+                _ = response.withCString { write(connection, $0, strlen($0)) }
+                close(connection)
+            }
+        }
+    }
+
+    /// The Authorization headers received so far, in order.
+    func authorizations() -> [String] {
+        let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").map(String.init)
+    }
+
+    func stop() {
+        shutdown(socketFD, Int32(SHUT_RDWR))
+        close(socketFD)
+        _ = finished.wait(timeout: .now() + 10)
+    }
+}
+
+/// A socket bound to a free port on 127.0.0.1 and listening.
+private func listeningLoopbackSocket() throws -> (Int32, Int) {
+    let fd = try boundLoopbackSocket()
+    guard listen(fd, 16) == 0 else {
+        close(fd)
+        throw TransportTestFailure("listen failed: errno \(errno)")
+    }
+    return (fd, try localPort(of: fd))
+}
+
 /// A port on 127.0.0.1 nobody listens on right now: bind port 0, read the port, close.
 private func freeLoopbackPort() throws -> Int {
+    let fd = try boundLoopbackSocket()
+    defer { close(fd) }
+    return try localPort(of: fd)
+}
+
+/// A TCP socket bound to port 0 (any free port) on 127.0.0.1, close-on-exec.
+private func boundLoopbackSocket() throws -> Int32 {
     #if os(Linux)
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     #else
     let fd = socket(AF_INET, SOCK_STREAM, 0)
     #endif
     guard fd >= 0 else { throw TransportTestFailure("socket() failed: errno \(errno)") }
-    defer { close(fd) }
+    _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
     address.sin_addr.s_addr = inet_addr("127.0.0.1")
     address.sin_port = 0
+    let bound = withUnsafePointer(to: &address) { pointer in
+        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+    }
+    guard bound else {
+        close(fd)
+        throw TransportTestFailure("could not bind a loopback port: errno \(errno)")
+    }
+    return fd
+}
+
+private func localPort(of fd: Int32) throws -> Int {
+    var address = sockaddr_in()
     var length = socklen_t(MemoryLayout<sockaddr_in>.size)
     let ok = withUnsafeMutablePointer(to: &address) { pointer in
-        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) == 0 }
     }
-    guard ok else { throw TransportTestFailure("could not bind a loopback port: errno \(errno)") }
+    guard ok else { throw TransportTestFailure("getsockname failed: errno \(errno)") }
     return Int(UInt16(bigEndian: address.sin_port))
 }
 
 // MARK: - Sandbox
 
-struct TransportTestFailure: Error, CustomStringConvertible {
+private struct TransportTestFailure: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
 }

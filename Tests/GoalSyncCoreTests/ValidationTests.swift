@@ -136,17 +136,20 @@ struct ValidationTests {
         #expect(validateTree(["goals/goal-a.md": a.bytes, "goals/goal-c.md": c.bytes]).isEmpty)
     }
 
-    @Test("Duplicate ids are an error on the second file")
-    func duplicateIDs() {
+    @Test("Duplicate ids are an error on the copy, not on the file named after the id", arguments: ["aa-copy", "zz-copy"])
+    func duplicateIDs(copy: String) {
         let a = GoalText.clean(id: "same-id")
-        let diagnostics = validateTree(["goals/same-id.md": a.bytes, "goals/zz-copy.md": a.bytes])
-        let dup = diagnostics.filter { $0.message.contains("already used by goals/same-id.md") }
+        let diagnostics = validateTree(["goals/same-id.md": a.bytes, "goals/\(copy).md": a.bytes])
+        let dup = diagnostics.filter { $0.message.contains("id 'same-id' is already used by goals/same-id.md") }
         #expect(dup.count == 1, "\(diagnostics.map(\.formatted))")
-        #expect(dup.first?.file == "goals/zz-copy.md")
+        #expect(dup.first?.file == "goals/\(copy).md")
         #expect(dup.first?.field == "id")
         // The copy's id also differs from its file name; the original is untouched.
-        #expect(diagnostics.allSatisfy { $0.file == "goals/zz-copy.md" && $0.field == "id" })
+        #expect(diagnostics.allSatisfy { $0.file == "goals/\(copy).md" && $0.field == "id" }, "\(diagnostics.map(\.formatted))")
         #expect(diagnostics.count == 2)
+        // Two copies, neither named after the id: the first by path owns it.
+        let two = validateTree(["goals/b-copy.md": a.bytes, "goals/a-copy.md": a.bytes])
+        #expect(two.filter { $0.message.contains("already used by goals/a-copy.md") }.map(\.file) == ["goals/b-copy.md"])
     }
 
     // MARK: Lint

@@ -232,8 +232,7 @@ struct WriteCommandTests {
     /// Writes an executable editor script into the test's folder; returns its path.
     static func editor(_ repo: TestRepo, _ name: String, _ body: String) throws -> String {
         let path = repo.base + "/" + name
-        try ("#!/bin/sh\n" + body + "\n").write(toFile: path, atomically: true, encoding: .utf8)
-        chmod(path, 0o755)
+        try writeExecutable("#!/bin/sh\n" + body + "\n", to: path)
         return path
     }
 

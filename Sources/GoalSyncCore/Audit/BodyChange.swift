@@ -15,18 +15,24 @@ package struct BodyChange: Sendable, Equatable {
     /// O((N+M)·D) algorithm), so a moved paragraph counts as removed and added, as `git diff` does.
     /// Nil when the bodies are equal.
     package static func between(_ old: String?, _ new: String?) -> BodyChange? {
-        guard (old ?? "") != (new ?? "") else { return nil }
-        let a = lines(old ?? ""), b = lines(new ?? "")
-        // Common prefix and suffix first: most edits touch a few lines.
-        var start = 0
-        while start < a.count, start < b.count, a[start] == b[start] { start += 1 }
-        var endA = a.count, endB = b.count
-        while endA > start, endB > start, a[endA - 1] == b[endB - 1] {
-            endA -= 1
-            endB -= 1
+        let a = Array((old ?? "").utf8), b = Array((new ?? "").utf8)
+        guard a != b else { return nil }
+        // The common lines at both ends first, on the bytes: most edits touch a few lines.
+        var prefix = 0, p = 0
+        let shorter = min(a.count, b.count)
+        while p < shorter, a[p] == b[p] {
+            p += 1
+            if a[p - 1] == 10 { prefix = p }
         }
-        let n = endA - start, m = endB - start
-        let d = editDistance(a[start..<endA], b[start..<endB])
+        var suffix = 0, s = 0
+        while s < shorter - prefix, a[a.count - 1 - s] == b[b.count - 1 - s] {
+            s += 1
+            let atA = a.count - s, atB = b.count - s
+            if (atA == prefix || a[atA - 1] == 10) && (atB == prefix || b[atB - 1] == 10) { suffix = s }
+        }
+        let la = lines(a[prefix..<(a.count - suffix)]), lb = lines(b[prefix..<(b.count - suffix)])
+        let n = la.count, m = lb.count
+        let d = editDistance(la[...], lb[...])
         // d = inserts + deletes and inserts - deletes = m - n.
         return BodyChange(added: (d + m - n) / 2, removed: (d - m + n) / 2)
     }
@@ -51,15 +57,16 @@ package struct BodyChange: Sendable, Equatable {
 
     /// The lines of a text as byte slices (compared byte for byte, as git does), without a last
     /// empty line after a final newline.
-    static func lines(_ s: String) -> [ArraySlice<UInt8>] {
-        let bytes = Array(s.utf8)
+    static func lines(_ s: String) -> [ArraySlice<UInt8>] { lines(Array(s.utf8)[...]) }
+
+    static func lines(_ bytes: ArraySlice<UInt8>) -> [ArraySlice<UInt8>] {
         var out = [ArraySlice<UInt8>]()
-        var start = 0
-        for (i, c) in bytes.enumerated() where c == 10 {
+        var start = bytes.startIndex
+        for i in bytes.indices where bytes[i] == 10 {
             out.append(bytes[start..<i])
             start = i + 1
         }
-        if start < bytes.count { out.append(bytes[start...]) }
+        if start < bytes.endIndex { out.append(bytes[start...]) }
         return out
     }
 

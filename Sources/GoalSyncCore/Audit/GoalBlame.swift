@@ -115,18 +115,18 @@ extension GoalHistoryReader {
             leafValues[blob] = v
             return v
         }
-        var owner = [String: Int]()
-        var pending: [Int: (path: String, keys: Set<String>)] = [0: (path, Set(leaves.map(\.key)))]
+        var owner = [Int?](repeating: nil, count: leaves.count)
+        var pending: [Int: (path: String, leaves: LeafSet)] = [0: (path, LeafSet(all: leaves.count))]
         var pathAt = [Int: String]()
         for i in history.commits.indices {
             if pending.isEmpty { break }
             guard let (path, keys) = pending.removeValue(forKey: i) else { continue }
             var remaining = keys
-            func pass(_ passed: Set<String>, to side: Side) {
+            func pass(_ passed: LeafSet, to side: Side) {
                 guard !passed.isEmpty else { return }
                 remaining.subtract(passed)
                 if var p = pending[side.index] {
-                    p.keys.formUnion(passed)
+                    p.leaves.formUnion(passed)
                     pending[side.index] = p
                 } else {
                     pending[side.index] = (side.path, passed)
@@ -143,7 +143,7 @@ extension GoalHistoryReader {
                         guard let pentry = side.entry, let pgoal = try lastParsable(side.index, side.path, pentry) else { continue }
                         // Cached by blob only when the blob itself parsed (else it depends on the chain).
                         let theirs = version(pentry).goal == nil ? GoalBlame.values(pgoal) : values(pentry, pgoal)
-                        pass(remaining.filter { theirs[$0] != nil && theirs[$0] == mine[$0] }, to: side)
+                        pass(remaining.filter { k in theirs[leaves[k].key].map { $0 == mine[leaves[k].key] } ?? false }, to: side)
                     }
                 } else if let first = sides.first {
                     // A version that did not parse: its children were compared with the nearest
@@ -151,10 +151,39 @@ extension GoalHistoryReader {
                     pass(remaining, to: first)
                 }
             }
-            for key in remaining { owner[key] = i }
+            remaining.forEach { owner[$0] = i }
         }
-        return try leaves.compactMap { leaf in
-            try owner[leaf.key].map { GoalBlame.Line(field: leaf.field, item: leaf.item, value: leaf.display, commit: try commit($0)) }
+        return try leaves.indices.compactMap { k in
+            try owner[k].map { GoalBlame.Line(field: leaves[k].field, item: leaves[k].item, value: leaves[k].display, commit: try commit($0)) }
         }
+    }
+}
+
+/// A set of leaf positions, as bits: passed from commit to parent on every step of the walk.
+struct LeafSet {
+    private var words: [UInt64]
+
+    init(all count: Int) {
+        words = [UInt64](repeating: ~0, count: (count + 63) / 64)
+        if count % 64 != 0, !words.isEmpty { words[words.count - 1] = (1 << UInt64(count % 64)) - 1 }
+    }
+
+    private init(words: [UInt64]) { self.words = words }
+
+    var isEmpty: Bool { words.allSatisfy { $0 == 0 } }
+
+    mutating func subtract(_ other: LeafSet) { for i in words.indices { words[i] &= ~other.words[i] } }
+    mutating func formUnion(_ other: LeafSet) { for i in words.indices { words[i] |= other.words[i] } }
+
+    func forEach(_ body: (Int) -> Void) {
+        for (w, word) in words.enumerated() where word != 0 {
+            for b in 0..<64 where word & (1 << UInt64(b)) != 0 { body(w * 64 + b) }
+        }
+    }
+
+    func filter(_ keep: (Int) -> Bool) -> LeafSet {
+        var out = LeafSet(words: [UInt64](repeating: 0, count: words.count))
+        forEach { k in if keep(k) { out.words[k / 64] |= 1 << UInt64(k % 64) } }
+        return out
     }
 }

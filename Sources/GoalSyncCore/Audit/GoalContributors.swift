@@ -96,9 +96,14 @@ package struct GoalContributors: Sendable {
             case .unparsable: edited = true
             default: break
             }
+            // What goes with a move, not edits of their own: a closing's `closed`, an activation's
+            // `timeframe.start` (activate sets it when missing), a rename's `id`.
             let closing = e.changes.contains { $0.field == "status" && ($0.new == "achieved" || $0.new == "abandoned") }
+            let activating = e.changes.contains { $0.field == "status" && $0.new == "active" }
             for change in e.changes where e.kind != .created {
                 switch change.field {
+                case "id" where e.kind == .renamed, "timeframe.start" where activating, "timeframe" where activating && change.old == nil:
+                    break
                 case "status":
                     switch change.new {
                     case "proposed"?: p.proposed += 1

@@ -12,12 +12,14 @@ import Foundation
 /// whole (a BOM, CR line endings, conflict markers, a top-level line that is not `key:`, a
 /// duplicate key, a piece that does not parse) sends the whole file to ``MarkdownDocument/parse``,
 /// so errors are the same too.
-final class GoalFileParser {
+package final class GoalFileParser {
+    package init() {}
+
     private var frontMatters = [String: YAMLMap]()
     private var blocks = [String: YAMLValue]()
     private var items = [String: YAMLValue]()
 
-    func parse(_ bytes: [UInt8]) throws(MarkdownDocument.ParseError) -> MarkdownDocument {
+    package func parse(_ bytes: [UInt8]) throws(MarkdownDocument.ParseError) -> MarkdownDocument {
         guard let (frontMatter, lines, body) = split(bytes) else { return try MarkdownDocument.parse(bytes) }
         if let map = frontMatters[frontMatter] { return MarkdownDocument(frontMatter: map, body: body) }
         guard let map = parseFrontMatter(bytes, lines) else { return try MarkdownDocument.parse(bytes) }

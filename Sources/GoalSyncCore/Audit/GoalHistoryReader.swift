@@ -1,3 +1,4 @@
+import Foundation
 import GoalSyncGit
 
 /// A goal file's content in one commit.
@@ -34,7 +35,7 @@ package final class GoalHistoryReader {
     private var goalsTreeIDs: [ObjectID??]
     /// Per commit: the last path looked up and its blob id.
     private var entries: [(path: String, id: ObjectID?)?]
-    private var trees = [ObjectID: Tree]()
+    private var recentTrees = [Tree]()
     private var commits: [HistoryCommit?]
 
     package init(git: Repository, history: History) {
@@ -57,11 +58,12 @@ package final class GoalHistoryReader {
 
     // MARK: Reading trees and blobs
 
+    /// A tree, from the last two read (a commit's `goals/` subtree is read once as a parent, then
+    /// used again as the next commit).
     private func tree(_ id: ObjectID) throws -> Tree {
-        if let t = trees[id] { return t }
-        if trees.count > 16 { trees.removeAll(keepingCapacity: true) }
+        if let t = recentTrees.first(where: { $0.id == id }) { return t }
         let t = try git.tree(id)
-        trees[id] = t
+        recentTrees = [t] + recentTrees.prefix(1)
         return t
     }
 
@@ -90,12 +92,10 @@ package final class GoalHistoryReader {
     /// The parsed content of a goal blob, cached by id.
     package func version(_ blob: ObjectID) -> GoalVersion {
         if let v = versions[blob] { return v }
-        if versions.count > 8192 { versions.removeAll(keepingCapacity: true) }
+        if versions.count > 65_536 { versions.removeAll(keepingCapacity: true) }
         let v: GoalVersion
         do {
-            v = .parsed(Goal(document: try parser.parse(try git.blobData(blob))))
-        } catch let e as MarkdownDocument.ParseError {
-            v = .unparsable((e.line.map { "line \($0): " } ?? "") + e.message)
+            v = Self.parse(try git.blobData(blob), parser)
         } catch {
             v = .unparsable("cannot read the file: \(error)")
         }
@@ -142,7 +142,7 @@ package final class GoalHistoryReader {
     // MARK: One goal
 
     /// A parent's side of a change: the parent commit, the file's path there and its blob.
-    struct Side {
+    struct Side: Sendable {
         var index: Int
         var path: String
         var entry: ObjectID?
@@ -169,7 +169,7 @@ package final class GoalHistoryReader {
             guard let path = pathAt.removeValue(forKey: i) else { continue }
             let entry = try entryID(i, path)
             let sides = try sides(i, path: path, entry: entry, pathAt: &pathAt)
-            if let e = try fileEntry(i, path: path, entry: entry, sides: sides) { out.append(e) }
+            if let e = try fileDiff(i, path: path, entry: entry, sides: sides)?.entry() { out.append(e) }
         }
         return out
     }
@@ -177,24 +177,47 @@ package final class GoalHistoryReader {
     // MARK: All goals
 
     /// Every change to every goal file, newest first (in one commit, by path).
+    ///
+    /// The trees give the files each commit changed (only changed `goals/` subtrees are compared,
+    /// entry by entry); their versions are read as the walk meets them, and parsed and diffed on
+    /// another thread meanwhile (``BackgroundDiffer``).
     package func logAll() throws -> [GoalLogEntry] {
-        var out = [GoalLogEntry]()
+        let differ = BackgroundDiffer()
+        var blobs = [(ObjectID, BackgroundDiffer.Input)]()
+        var changes = [(seq: Int, index: Int, commit: HistoryCommit, change: FileChange)]()
+        var sent = Set<ObjectID>()
+        func send(_ blob: ObjectID?) {
+            guard let blob, sent.insert(blob).inserted else { return }
+            blobs.append((blob, versions[blob].map { .version($0) } ?? .bytes(Result { try git.blobData(blob) })))
+        }
+        func add(_ i: Int, path: String, entry: ObjectID?, sides: [Side]) throws {
+            send(entry)
+            sides.forEach { send($0.entry) }
+            let change = FileChange(isBoundary: history.commits[i].isBoundary, path: path, entry: entry, sides: sides)
+            changes.append((changes.count, i, try commit(i), change))
+            if changes.count % 64 == 0 { flush() }
+        }
+        var flushed = 0
+        func flush() {
+            differ.submit(blobs, changes[flushed...].map { ($0.seq, $0.commit, $0.change) })
+            blobs.removeAll(keepingCapacity: true)
+            flushed = changes.count
+        }
         for (i, c) in history.commits.enumerated() {
             let sub = try goalsTreeID(i)
             let parentSubs = try history.parentPositions[i].map { try goalsTreeID($0) }
             if parentSubs.contains(where: { $0 == sub }) { continue }
             let now = try sub.map(tree)
+            if c.parents.isEmpty {
+                for change in now?.changes(since: nil) ?? [] where Self.isGoalName(change.name) {
+                    try add(i, path: "\(GoalPaths.goalsDirectory)/\(change.name)", entry: change.new, sides: [])
+                }
+                continue
+            }
             let perParent = try parentSubs.map { ps -> [TreeEntryChange] in
                 let before = try ps.map(tree)
                 if let now { return now.changes(since: before) }
                 return (before?.changes(since: nil) ?? []).map { TreeEntryChange(name: $0.name, old: $0.new, new: nil) }
-            }
-            if c.parents.isEmpty {
-                for change in now?.changes(since: nil) ?? [] where Self.isGoalName(change.name) {
-                    let path = "\(GoalPaths.goalsDirectory)/\(change.name)"
-                    if let e = try fileEntry(i, path: path, entry: change.new, sides: []) { out.append(e) }
-                }
-                continue
             }
             // A name is looked at when it differs from every parent: from one parent only, it came
             // from the other, and was credited there.
@@ -216,73 +239,212 @@ package final class GoalHistoryReader {
             let renamedAway = Set(renamedFrom.values)
             for change in firstChanges.sorted(by: { $0.name < $1.name }) where !renamedAway.contains(change.name) {
                 let path = "\(GoalPaths.goalsDirectory)/\(change.name)"
-                let sides = try history.parentPositions[i].map { pi -> Side in
-                    if let from = renamedFrom[change.name] {
-                        let fromPath = "\(GoalPaths.goalsDirectory)/\(from)"
-                        return Side(index: pi, path: fromPath, entry: try entryID(pi, fromPath))
-                    }
-                    return Side(index: pi, path: path, entry: try entryID(pi, path))
-                }
-                if let e = try fileEntry(i, path: path, entry: change.new, sides: sides) { out.append(e) }
+                let sidePath = renamedFrom[change.name].map { "\(GoalPaths.goalsDirectory)/\($0)" } ?? path
+                let sides = try history.parentPositions[i].map { Side(index: $0, path: sidePath, entry: try entryID($0, sidePath)) }
+                try add(i, path: path, entry: change.new, sides: sides)
             }
         }
-        return out
+        flush()
+        let done = differ.finish()
+        versions.merge(done.versions) { _, new in new }
+        var entries = done.entries
+        // A parent's version that did not parse: back on this thread, which may read the history.
+        for seq in done.waiting {
+            let c = changes[seq]
+            if let e = try fileDiff(c.index, path: c.change.path, entry: c.change.entry, sides: c.change.sides)?.entry() { entries.append((seq, e)) }
+        }
+        return entries.sorted { $0.0 < $1.0 }.map(\.1)
     }
 
     // MARK: One file in one commit
 
     /// What commit `i` did to the file at `path` (blob `entry`, nil when absent), given its parents'
-    /// sides; nil when it did nothing of its own.
-    func fileEntry(_ i: Int, path: String, entry: ObjectID?, sides: [Side]) throws -> GoalLogEntry? {
-        let c = history.commits[i]
-        func make(_ kind: GoalLogEntry.Kind, path: String, changes: [FieldChange] = [], body: BodyChange? = nil, title: String? = nil) throws -> GoalLogEntry {
-            GoalLogEntry(
-                commit: try commit(i), goal: GoalPaths.id(fromPath: path) ?? path, path: path, kind: kind, renamedFrom: nil, error: nil,
-                title: title, changes: changes, body: body)
+    /// sides, ready for the field diff; nil when it did nothing of its own.
+    func fileDiff(_ i: Int, path: String, entry: ObjectID?, sides: [Side]) throws -> FileDiff? {
+        let change = FileChange(isBoundary: history.commits[i].isBoundary, path: path, entry: entry, sides: sides)
+        switch change.decide(version: { self.version($0) }) {
+        case .nothing:
+            return nil
+        case .shape(let path, let new, let shape):
+            return FileDiff(commit: try commit(i), path: path, new: new, shape: shape)
+        case .needsHistory(let new):
+            let olds = try sides.map { s in try lastParsable(s.index, s.path, s.entry) }
+            let (path, shape) = change.shape(olds: olds)
+            return FileDiff(commit: try commit(i), path: path, new: new, shape: shape)
         }
-        if c.isBoundary {
-            guard let entry else { return nil }
-            return try make(.boundary, path: path, title: version(entry).goal?.title)
+    }
+
+    static func parse(_ bytes: [UInt8], _ parser: GoalFileParser) -> GoalVersion {
+        do {
+            return .parsed(Goal(document: try parser.parse(bytes)))
+        } catch {
+            return .unparsable((error.line.map { "line \($0): " } ?? "") + error.message)
+        }
+    }
+}
+
+/// A file that differs in a commit from (at least one of) its parents, before its versions are
+/// looked at.
+struct FileChange: Sendable {
+    var isBoundary: Bool
+    var path: String
+    var entry: ObjectID?
+    var sides: [GoalHistoryReader.Side]
+
+    enum Decision {
+        /// The commit did nothing of its own to the file.
+        case nothing
+        case shape(path: String, new: GoalVersion?, shape: FileDiff.Shape)
+        /// A parent's version did not parse: the nearest earlier one that did must be found in
+        /// the history (``GoalHistoryReader/lastParsable(_:_:_:)``).
+        case needsHistory(new: GoalVersion)
+    }
+
+    /// What the commit did, given each blob's parsed version.
+    func decide(version: (ObjectID) -> GoalVersion) -> Decision {
+        if isBoundary {
+            guard let entry else { return .nothing }
+            return .shape(path: path, new: version(entry), shape: .boundary)
         }
         // Unchanged from a parent (the same blob at the same path, or absent from both): nothing
         // of its own.
-        if sides.contains(where: { $0.entry == entry && ($0.path == path || entry == nil) }) { return nil }
+        if sides.contains(where: { $0.entry == entry && ($0.path == path || entry == nil) }) { return .nothing }
         guard let entry else {
-            guard let gone = sides.first else { return nil }
-            return try make(.deleted, path: gone.path)
+            guard let gone = sides.first else { return .nothing }
+            return .shape(path: gone.path, new: nil, shape: .deleted)
         }
-        let new: Goal
-        switch version(entry) {
-        case .unparsable(let reason):
-            var e = try make(.unparsable, path: path)
+        let new = version(entry)
+        if new.goal == nil || sides.isEmpty {
+            return .shape(path: path, new: new, shape: .single(old: nil, existed: false, renamedFrom: nil))
+        }
+        var olds = [Goal?]()
+        for side in sides {
+            guard let e = side.entry else {
+                olds.append(nil)
+                continue
+            }
+            guard let g = version(e).goal else { return .needsHistory(new: new) }
+            olds.append(g)
+        }
+        let (changed, shape) = self.shape(olds: olds)
+        return .shape(path: changed, new: new, shape: shape)
+    }
+
+    /// The shape of a change to a file that parsed, given each side's nearest version that did.
+    func shape(olds: [Goal?]) -> (String, FileDiff.Shape) {
+        guard sides.count == 1 else { return (path, .merge(olds: olds)) }
+        let s = sides[0]
+        return (path, .single(old: olds[0], existed: s.entry != nil, renamedFrom: s.entry != nil && s.path != path ? s.path : nil))
+    }
+}
+
+/// One commit's change to one file with every version it needs, before the field diff (which is
+/// a pure function of it, so many run in parallel).
+struct FileDiff: Sendable {
+    enum Shape: Sendable {
+        case boundary
+        case deleted
+        /// Against the one parent: `old` is its nearest version that parsed.
+        case single(old: Goal?, existed: Bool, renamedFrom: String?)
+        /// A merge: each parent's nearest version that parsed.
+        case merge(olds: [Goal?])
+    }
+
+    var commit: HistoryCommit
+    var path: String
+    var new: GoalVersion?
+    var shape: Shape
+
+    /// The log entry, or nil when a merge settled nothing itself.
+    func entry() -> GoalLogEntry? {
+        var e = GoalLogEntry(
+            commit: commit, goal: GoalPaths.id(fromPath: path) ?? path, path: path, kind: .changed, renamedFrom: nil, error: nil,
+            title: new?.goal?.title, changes: [], body: nil)
+        if case .unparsable(let reason)? = new {
+            e.kind = .unparsable
             e.error = reason
             return e
-        case .parsed(let g): new = g
         }
-        let olds = try sides.map { s in try lastParsable(s.index, s.path, s.entry) }
-        if sides.count <= 1 {
-            let old = olds.first ?? nil
-            var kind: GoalLogEntry.Kind = sides.first?.entry == nil ? .created : .changed
-            var renamedFrom: String?
-            if let s = sides.first, s.entry != nil, s.path != path {
-                kind = .renamed
-                renamedFrom = s.path
-            }
-            var e = try make(kind, path: path, changes: FieldDiff.changes(from: old?.frontMatter ?? YAMLMap(), to: new.frontMatter),
-                body: BodyChange.between(old?.body, new.body), title: new.title)
+        let new = self.new?.goal
+        switch shape {
+        case .boundary:
+            e.kind = .boundary
+        case .deleted:
+            e.kind = .deleted
+        case .single(let old, let existed, let renamedFrom):
+            e.kind = renamedFrom != nil ? .renamed : existed ? .changed : .created
             e.renamedFrom = renamedFrom
-            return e
+            e.changes = Self.fieldChanges(old?.frontMatter ?? YAMLMap(), new?.frontMatter ?? YAMLMap())
+            e.body = BodyChange.between(old?.body, new?.body)
+        case .merge(let olds):
+            let diffs = olds.map { Self.fieldChanges($0?.frontMatter ?? YAMLMap(), new?.frontMatter ?? YAMLMap()) }
+            e.kind = .merge
+            e.changes = diffs[0].filter { c in diffs.dropFirst().allSatisfy { $0.contains { Self.sameChange(c, $0) } } }
+            e.body = BodyChange.settled(result: new?.body, parents: olds.map { $0?.body })
+            guard !e.changes.isEmpty || e.body != nil else { return nil }
         }
-        let diffs = olds.map { FieldDiff.changes(from: $0?.frontMatter ?? YAMLMap(), to: new.frontMatter) }
-        let settled = diffs[0].filter { c in diffs.dropFirst().allSatisfy { $0.contains { Self.sameChange(c, $0) } } }
-        let body = BodyChange.settled(result: new.body, parents: olds.map { $0?.body })
-        guard !settled.isEmpty || body != nil else { return nil }
-        return try make(.merge, path: path, changes: settled, body: body, title: new.title)
+        return e
+    }
+
+    /// `FieldDiff.changes`, given only the fields whose values differ when both versions list the
+    /// same fields in the same order (the common case): each field is diffed on its own, so the
+    /// changes are the same, found without walking the equal ones.
+    static func fieldChanges(_ old: YAMLMap, _ new: YAMLMap) -> [FieldChange] {
+        guard old.entries.count == new.entries.count, zip(old.entries, new.entries).allSatisfy({ $0.key == $1.key }) else {
+            return FieldDiff.changes(from: old, to: new)
+        }
+        let differing = old.entries.indices.filter { old.entries[$0].value != new.entries[$0].value }
+        if differing.isEmpty { return [] }
+        return FieldDiff.changes(from: YAMLMap(differing.map { old.entries[$0] }), to: YAMLMap(differing.map { new.entries[$0] }))
     }
 
     /// Two changes (against different parents) that leave a field with the same value.
     static func sameChange(_ a: FieldChange, _ b: FieldChange) -> Bool {
         guard a.field == b.field, a.new == b.new else { return false }
         return a.new != nil || !FieldDiff.textLists.contains(a.field) || a.old == b.old
+    }
+}
+
+/// Parses goal files and diffs their versions on a serial queue of its own while the caller goes
+/// on reading the history. Its parser and results are only ever touched on that queue, which is
+/// what makes sharing the object between the two threads safe (hence `@unchecked Sendable`).
+final class BackgroundDiffer: @unchecked Sendable {
+    /// A blob's bytes (or why they could not be read), or its version parsed already.
+    enum Input: Sendable {
+        case bytes(Result<[UInt8], any Error>)
+        case version(GoalVersion)
+    }
+
+    private let queue = DispatchQueue(label: "goalsync.audit.diff")
+    private let parser = GoalFileParser()
+    private var versions = [ObjectID: GoalVersion]()
+    private var entries = [(Int, GoalLogEntry)]()
+    private var waiting = [Int]()
+
+    /// Queues blobs for parsing and, after them, changes (numbered by `seq`) for diffing.
+    func submit(_ blobs: [(ObjectID, Input)], _ changes: [(seq: Int, commit: HistoryCommit, change: FileChange)]) {
+        queue.async {
+            for (blob, input) in blobs {
+                switch input {
+                case .version(let v): self.versions[blob] = v
+                case .bytes(.success(let b)): self.versions[blob] = GoalHistoryReader.parse(b, self.parser)
+                case .bytes(.failure(let e)): self.versions[blob] = .unparsable("cannot read the file: \(e)")
+                }
+            }
+            for (seq, commit, change) in changes {
+                switch change.decide(version: { self.versions[$0] ?? .unparsable("not read") }) {
+                case .nothing: break
+                case .shape(let path, let new, let shape):
+                    if let e = FileDiff(commit: commit, path: path, new: new, shape: shape).entry() { self.entries.append((seq, e)) }
+                case .needsHistory: self.waiting.append(seq)
+                }
+            }
+        }
+    }
+
+    /// Waits for what was queued: every version parsed, the entries (by `seq`), and the changes
+    /// that need the history read again.
+    func finish() -> (versions: [ObjectID: GoalVersion], entries: [(Int, GoalLogEntry)], waiting: [Int]) {
+        queue.sync { (versions, entries, waiting) }
     }
 }

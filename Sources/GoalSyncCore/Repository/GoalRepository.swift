@@ -158,13 +158,13 @@ package final class GoalRepository {
         try validate(tree: files, ignoreMergeState: ignoreMergeState, skimUnchanged: false).diagnostics
     }
 
-    /// `validate(tree:)`, also returning the summary of every goal blob it looked at (for the
+    /// `validate(tree:)`, also returning what it learned of each goal blob, by blob id (for the
     /// one-active rule). With `skimUnchanged` (a merge result), a goal file unchanged from HEAD that
     /// the status cache does not know is counted from ``skim(_:path:)`` when that settles it,
     /// instead of being parsed: a pull's cost then follows the change, not the repository (a fresh
     /// clone's cache is empty). Such a file is not re-checked for errors of its own (HEAD holds it
     /// as it was committed) and is not written to the cache; every other file is checked as before.
-    func validate(tree files: [TreeFile], ignoreMergeState: Bool, skimUnchanged: Bool) throws -> (diagnostics: [Diagnostic], summaries: StatusCache) {
+    func validate(tree files: [TreeFile], ignoreMergeState: Bool, skimUnchanged: Bool) throws -> (diagnostics: [Diagnostic], summary: (String) -> BlobSummary?) {
         // HEAD's goals by name (a name is a substring of its path), compared by id without hex text.
         var headGoals = [Substring: ObjectID]()
         var headVision: ObjectID?
@@ -184,32 +184,26 @@ package final class GoalRepository {
         }.map(\.path))
         let cache = StatusCache(gitDir: git.gitDir)
         defer { cache.save() }
-        // What the validator reads summaries from: the cache itself, or (skimming) a copy in memory
-        // that also holds the skimmed summaries, which must not reach the cache on disk.
-        var summaries = cache
-        var skimmed = Set<String>()
+        // Skimming: unchanged files the cache does not know are summarized by `skim` and put in the
+        // cache for the validator to read, then taken out again before it is saved (those files were
+        // not checked for errors); the returned lookup still knows them, for the one-active rule.
+        var skimmed = [String: BlobSummary]()
         if skimUnchanged {
-            summaries = StatusCache()
             var unknown = [(hex: String, path: String)]()
             for file in relevant where !file.isSymlink && !changed.contains(file.path) && GoalPaths.isGoalFile(file.path) {
-                guard let hex = file.blob else { continue }
-                if let known = cache[hex] { summaries[hex] = known } else { unknown.append((hex, file.path)) }
+                if let hex = file.blob, cache[hex] == nil { unknown.append((hex, file.path)) }
             }
             for (hex, summary) in zip(unknown.map(\.hex), skimBlobs(unknown)) {
                 guard let summary else { continue }  // left to the validator
-                summaries[hex] = summary
-                skimmed.insert(hex)
+                skimmed[hex] = summary
+                cache[hex] = summary
             }
         }
         defer {
-            if skimUnchanged {
-                for file in relevant {
-                    if let hex = file.blob, !skimmed.contains(hex), let s = summaries[hex], cache[hex] != s { cache[hex] = s }
-                }
-            }
+            for (hex, summary) in skimmed where cache[hex] == summary { cache[hex] = nil }
         }
         let diagnostics = RepositoryValidator(goalValidator: validator).validate(
-            files: relevant, fullyValidated: changed, cache: summaries, concurrentReads: false,
+            files: relevant, fullyValidated: changed, cache: cache, concurrentReads: false,
             read: { file in
                 guard let hex = file.blob, let oid = ObjectID(hex: hex) else { throw FileSystem.ReadError.missing }
                 let size = try self.git.blobSize(oid)
@@ -217,7 +211,7 @@ package final class GoalRepository {
                 return try self.git.blobData(oid)
             },
             historyContributors: historyContributors(forPaths: Array(changed)))
-        return (diagnostics + (ignoreMergeState ? [] : try pendingConflictDiagnostics()), summaries)
+        return (diagnostics + (ignoreMergeState ? [] : try pendingConflictDiagnostics()), { cache[$0] ?? skimmed[$0] })
     }
 
     /// ``skim(_:path:)`` of many blobs: on several threads when there are many, each with its own
@@ -251,29 +245,50 @@ package final class GoalRepository {
     /// can start a line of the front matter, so a second `status:` line, e.g. inside a multi-line
     /// quoted value, makes this nil.) Files that may be active are always parsed.
     static func skim(_ bytes: [UInt8], path: String) -> BlobSummary? {
-        guard let stem = GoalPaths.id(fromPath: path), bytes.count <= MarkdownDocument.maximumSize,
-            bytes.starts(with: Array("---\n".utf8)), !bytes.contains(0), !bytes.contains(13), !bytes.contains(9)
-        else { return nil }
-        var id: String?, status: String?, statusLine: Int?
-        var line = 1, start = 4, closed = false
-        while start < bytes.count {
-            let end = bytes[start...].firstIndex(of: 10) ?? bytes.count
-            let text = bytes[start..<end]
-            line += 1
-            start = end + 1
-            if text.elementsEqual("---".utf8) || text.elementsEqual("...".utf8) { closed = true; break }
-            guard let first = text.first, first != 32, first != 45 || text.count == 1 || text[text.startIndex + 1] == 32 else {
-                continue  // an indented line or a sequence item belongs to the key above
+        guard let stem = GoalPaths.id(fromPath: path), bytes.count <= MarkdownDocument.maximumSize else { return nil }
+        return bytes.withUnsafeBufferPointer { b -> BlobSummary? in
+            let n = b.count
+            guard n >= 4, b[0] == 45, b[1] == 45, b[2] == 45, b[3] == 10 else { return nil }
+            // The whole file: no NUL, CR or tab, and no line that starts like a conflict marker
+            // (the parser refuses a file with conflict markers: leave those to it).
+            for i in 0..<n {
+                let c = b[i]
+                if c == 0 || c == 13 || c == 9 { return nil }
+                if c == 10, i + 7 < n, b[i + 1] == 60 || b[i + 1] == 61 || b[i + 1] == 62,
+                    b[i + 2] == b[i + 1], b[i + 3] == b[i + 1], b[i + 4] == b[i + 1], b[i + 5] == b[i + 1],
+                    b[i + 6] == b[i + 1], b[i + 7] == b[i + 1] { return nil }
             }
-            // A top-level key line: `key:` then a space or the end of the line.
-            guard (first >= 97 && first <= 122) || first == 95, let colon = text.firstIndex(of: 58),
-                text[text.startIndex..<colon].allSatisfy({ ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 95 || $0 == 45 }),
-                colon + 1 == text.endIndex || text[colon + 1] == 32
-            else { return nil }
-            let key = String(decoding: text[text.startIndex..<colon], as: UTF8.self)
-            if key == "id" || key == "status" {
-                guard let word = simpleWord(text[(colon + 1)...]) else { return nil }
-                if key == "id" {
+            var id: String?, status: String?, statusLine: Int?
+            var line = 1, next = 4, closed = false
+            while next < n {
+                let start = next
+                var end = start
+                while end < n, b[end] != 10 { end += 1 }
+                next = end + 1
+                line += 1
+                let count = end - start
+                if count == 3, b[start] == b[start + 1], b[start] == b[start + 2], b[start] == 45 || b[start] == 46 {
+                    closed = true  // `---` or `...`
+                    break
+                }
+                guard count > 0 else { continue }
+                let first = b[start]
+                // An indented line or a sequence item belongs to the key above.
+                if first == 32 || (first == 45 && (count == 1 || b[start + 1] == 32)) { continue }
+                // Else a top-level key line: `key:` then a space or the end of the line.
+                guard (first >= 97 && first <= 122) || first == 95 else { return nil }
+                var colon = start
+                while colon < end, b[colon] != 58 {
+                    let c = b[colon]
+                    guard (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c == 95 || c == 45 else { return nil }
+                    colon += 1
+                }
+                guard colon < end, colon + 1 == end || b[colon + 1] == 32 else { return nil }
+                let key = UnsafeBufferPointer(rebasing: b[start..<colon])
+                let isID = key.elementsEqual("id".utf8), isStatus = key.elementsEqual("status".utf8)
+                guard isID || isStatus else { continue }
+                guard let word = simpleWord(UnsafeBufferPointer(rebasing: b[(colon + 1)..<end])) else { return nil }
+                if isID {
                     guard id == nil else { return nil }
                     id = word
                 } else {
@@ -282,32 +297,28 @@ package final class GoalRepository {
                     statusLine = line
                 }
             }
+            guard closed, let id, let status, id == stem,
+                status == "draft" || status == "proposed" || status == "achieved" || status == "abandoned" else { return nil }
+            return BlobSummary(id: id, status: status, errorCount: 0, statusLine: statusLine)
         }
-        guard closed, let id, let status, id == stem,
-            ["draft", "proposed", "achieved", "abandoned"].contains(status) else { return nil }
-        // The parser refuses a file with conflict markers on any line: leave those to it.
-        var i = 0
-        while i + 7 < bytes.count {
-            if bytes[i] == 10, bytes[i + 1] == 60 || bytes[i + 1] == 61 || bytes[i + 1] == 62,
-                (2...7).allSatisfy({ bytes[i + $0] == bytes[i + 1] }) { return nil }
-            i += 1
-        }
-        return BlobSummary(id: id, status: status, errorCount: 0, statusLine: statusLine)
     }
 
     /// The word a key's value spells: `word`, `"word"` or `'word'`, with lowercase letters, digits
     /// and `-` only, starting with a letter, and nothing else on the line.
-    private static func simpleWord(_ value: ArraySlice<UInt8>) -> String? {
-        var v = value.drop(while: { $0 == 32 })
-        while v.last == 32 { v = v.dropLast() }
-        if let q = v.first, q == 34 || q == 39 {
-            guard v.count >= 2, v.last == q else { return nil }
-            v = v.dropFirst().dropLast()
+    private static func simpleWord(_ value: UnsafeBufferPointer<UInt8>) -> String? {
+        var lo = 0, hi = value.count
+        while lo < hi, value[lo] == 32 { lo += 1 }
+        while hi > lo, value[hi - 1] == 32 { hi -= 1 }
+        if hi - lo >= 2, value[lo] == 34 || value[lo] == 39, value[hi - 1] == value[lo] {
+            lo += 1
+            hi -= 1
         }
-        guard let first = v.first, first >= 97 && first <= 122,
-            v.allSatisfy({ ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 })
-        else { return nil }
-        return String(decoding: v, as: UTF8.self)
+        guard lo < hi, value[lo] >= 97 && value[lo] <= 122 else { return nil }
+        for i in lo..<hi {
+            let c = value[i]
+            guard (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c == 45 else { return nil }
+        }
+        return String(decoding: UnsafeBufferPointer(rebasing: value[lo..<hi]), as: UTF8.self)
     }
 
     /// While a pull is stopped on conflicts, every unsettled one is an error: a commit made now

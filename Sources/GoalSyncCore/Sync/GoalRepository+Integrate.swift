@@ -45,7 +45,7 @@ extension GoalRepository {
         let files = try treeFiles(resultTree)
         let validation = try validate(tree: files, ignoreMergeState: false, skimUnchanged: true)
         let diagnostics = validation.diagnostics.filter { $0.severity == .error }
-        let active = try activeGoals(files, summaries: validation.summaries)
+        let active = try activeGoals(files, summary: validation.summary)
         let branch = reference.replacingOccurrences(of: "refs/heads/", with: "")
         if tm.conflicts.isEmpty && active.count <= 1 && diagnostics.isEmpty {
             let (author, committer) = try identity()
@@ -227,15 +227,15 @@ extension GoalRepository {
         PullJournal.remove(gitDir: git.gitDir)
     }
 
-    /// The ids of the goals whose status is active in a tree (`summaries`: what a validation of the
-    /// tree learned; by default the status cache).
-    func activeGoals(_ files: [TreeFile], summaries: StatusCache? = nil) throws -> [String] {
-        let cache = summaries ?? StatusCache(gitDir: git.gitDir)
+    /// The ids of the goals whose status is active in a tree (`summary`: what a validation of the
+    /// tree learned, by blob id; by default the status cache).
+    func activeGoals(_ files: [TreeFile], summary known: ((String) -> BlobSummary?)? = nil) throws -> [String] {
+        let lookup = known ?? { [cache = StatusCache(gitDir: git.gitDir)] in cache[$0] }
         var active = [String]()
         for f in files where GoalPaths.isGoalFile(f.path) {
-            guard let hex = f.blob, let oid = ObjectID(hex: hex) else { continue }
-            var summary = cache[hex]
-            if summary == nil, let doc = try? MarkdownDocument.parse(try git.blobData(oid)) {
+            guard let hex = f.blob else { continue }
+            var summary = lookup(hex)
+            if summary == nil, let oid = ObjectID(hex: hex), let doc = try? MarkdownDocument.parse(try git.blobData(oid)) {
                 summary = BlobSummary(id: doc.frontMatter["id"]?.scalarText ?? "", status: doc.frontMatter["status"]?.scalarText ?? "", errorCount: 0, statusLine: doc.lines["status"])
             }
             if summary?.status == GoalStatus.active.rawValue, let id = GoalPaths.id(fromPath: f.path) { active.append(id) }

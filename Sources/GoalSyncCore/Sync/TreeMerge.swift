@@ -91,13 +91,14 @@ package struct TreeMerge {
             return Dictionary(try repo.tree(id).entries.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         }
         let b = try entries(base), o = try entries(ours), t = try entries(theirs)
-        var names = Set(o.keys)
-        names.formUnion(t.keys)
-        names.formUnion(b.keys)
+        // Only the names whose entries differ between ours and theirs can need anything (a name in
+        // the base only is gone on both sides): sort those, not the whole folder.
+        var names = [String]()
+        for (name, eo) in o where !same(eo, t[name]) { names.append(name) }
+        for name in t.keys where o[name] == nil { names.append(name) }
         for name in names.sorted() {
             let path = prefix + name
             let eb = b[name], eo = o[name], et = t[name]
-            if same(eo, et) { continue }
             if same(eo, eb) {  // only theirs changed
                 try take(repo, et, over: eo, path: path)
                 continue

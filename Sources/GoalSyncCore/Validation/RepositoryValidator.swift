@@ -84,8 +84,13 @@ package struct RepositoryValidator {
             summaries.append((file.path, summary))
         }
         // Across files: unique ids, one active goal.
+        // The file named after an id owns it; a copy under another name is the one reported.
         var byID = [String: String]()
-        for (path, s) in summaries.sorted(by: { $0.path < $1.path }) where !s.id.isEmpty {
+        // (Whether a file owns its id is worked out once per file, not in every comparison.)
+        let owners = summaries.map { (owns: GoalPaths.id(fromPath: $0.path) == $0.summary.id, entry: $0) }
+            .sorted { a, b in a.owns != b.owns ? a.owns : a.entry.path < b.entry.path }
+            .map(\.entry)
+        for (path, s) in owners where !s.id.isEmpty {
             if let other = byID[s.id] {
                 diagnostics.append(Diagnostic(file: path, line: nil, field: "id", severity: .error, code: "error",
                     message: "id '\(s.id)' is already used by \(other); ids are unique: give this goal the id of its file name"))

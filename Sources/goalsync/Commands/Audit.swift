@@ -25,14 +25,14 @@ struct Log: ParsableCommand {
     @Option(help: ArgumentHelp("Only commits whose author (Name <email>) contains TEXT, ignoring case.", valueName: "TEXT")) var author: String?
     @Flag(help: "Print JSON.") var json = false
 
-    func validate() throws {
-        if let since, SimpleDate(since) == nil { throw ValidationError("--since takes a date YYYY-MM-DD, not '\(since)'") }
-    }
-
     func run() throws {
         try goalsync.run {
+            let sinceDate = try since.map { text in
+                guard let d = SimpleDate(text) else { throw GoalSyncError.usage("--since takes a date YYYY-MM-DD, not '\(text)'") }
+                return d
+            }
             let repo = try global.open()
-            let log = try repo.log(id: id, since: since.flatMap(SimpleDate.init), author: author)
+            let log = try repo.log(id: id, since: sinceDate, author: author)
             if json {
                 print(log.json.text)
                 return
@@ -183,15 +183,32 @@ func clip(_ text: String, _ width: Int) -> String {
     return oneLine.count <= width ? oneLine : String(oneLine.prefix(width - 1)) + "…"
 }
 
-/// Aligned columns (the last one unpadded), the header dimmed in a terminal.
+/// Aligned columns (the last one unpadded), the header dimmed in a terminal. Widths count what
+/// shows: colour codes take no room.
 func tableLines(header: [String], rows: [[String]], indent: String = "", style: TextStyle) -> [String] {
-    var widths = header.map(\.count)
-    for row in rows { for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) } }
+    var widths = header.map(visibleWidth)
+    for row in rows { for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], visibleWidth(cell)) } }
     func line(_ cells: [String]) -> String {
-        indent + cells.enumerated().map { i, c in i == cells.count - 1 ? c : c + String(repeating: " ", count: max(0, widths[i] - c.count)) }
+        indent + cells.enumerated().map { i, c in i == cells.count - 1 ? c : c + String(repeating: " ", count: max(0, widths[i] - visibleWidth(c))) }
             .joined(separator: "  ")
     }
     return [style.dim(line(header))] + rows.map(line)
+}
+
+/// The characters a terminal shows for `s`, leaving out ANSI colour codes (`ESC [ … m`).
+func visibleWidth(_ s: String) -> Int {
+    var n = 0
+    var inEscape = false
+    for c in s.unicodeScalars {
+        if inEscape {
+            if c == "m" { inEscape = false }
+        } else if c == "\u{1B}" {
+            inEscape = true
+        } else {
+            n += 1
+        }
+    }
+    return n
 }
 
 /// ANSI colour for a terminal: on only when stdout is a terminal and NO_COLOR is not set.

@@ -106,7 +106,7 @@ struct Status: ParsableCommand {
             let repo = try global.open()
             let report = try repo.statusReport()
             if json {
-                print(report.json.text)
+                print(report.jsonWithProgress(repo).text)
                 return
             }
             var branchLine = "On branch \(report.branch ?? "(detached HEAD)")"
@@ -124,6 +124,7 @@ struct Status: ParsableCommand {
                 for m in progress.metrics {
                     print("  \(m.id): \(number(m.baseline)) → \(number(m.current)) → \(number(m.target)) \(m.unit ?? "")  \(percent(m.progress))\(m.confidence.map { "  \($0)" } ?? "")")
                 }
+                for line in statusProgressLines(active, repo: repo) { print("  " + line) }
             } else {
                 print("\nNo active goal. Propose one and run goalsync activate ID.")
             }
@@ -185,8 +186,9 @@ struct Validate: ParsableCommand {
             var fileCount: Int
             if staged {
                 if !paths.isEmpty { throw GoalSyncError.usage("--staged checks the whole index; give no PATH with it") }
-                diagnostics = try repo.validateStaged()
-                fileCount = try repo.stagedFiles().filter { GoalPaths.isGoalFile($0.path) }.count
+                let staged = try repo.stagedFiles()
+                diagnostics = try repo.validate(tree: staged)
+                fileCount = staged.filter { GoalPaths.isGoalFile($0.path) }.count
             } else {
                 let cwd = URL(fileURLWithPath: global.path).standardizedFileURL.path
                 let relative = try paths.map { p -> String in

@@ -1,13 +1,20 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 
 /// What a finished process printed and how it exited.
 struct ProcessResult: CustomStringConvertible, Sendable {
+    /// The exit status, or the signal's number when `killedBySignal`.
     var status: Int32
     var stdout: String
     var stderr: String
+    var killedBySignal = false
 
-    var description: String { "exit \(status)\n--- stdout:\n\(stdout)--- stderr:\n\(stderr)" }
+    var description: String {
+        "\(killedBySignal ? "killed by signal" : "exit") \(status)\n--- stdout:\n\(stdout)--- stderr:\n\(stderr)"
+    }
 
     /// stderr's non-empty lines.
     var stderrLines: [String] { stderr.split(separator: "\n").map(String.init) }
@@ -15,40 +22,91 @@ struct ProcessResult: CustomStringConvertible, Sendable {
 
 /// Runs programs with an environment the test builds (nothing inherited), capturing output through
 /// temporary files (no pipe can fill up, and no other test's child can hold one open).
+///
+/// The child is started with `posix_spawn` and reaped with a blocking `waitpid` on its own pid:
+/// Foundation's `Process` watches children through a shared SIGCHLD handler that, with many tests
+/// starting processes at once, can miss an exit and leave `waitUntilExit()` waiting on a zombie.
+/// A watchdog kills a child that runs longer than `timeout` seconds, so a hung command fails its
+/// test instead of hanging the suite.
 enum ProcessRunner {
+    struct SpawnError: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    private typealias AddChdir = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
+
+    /// glibc's `posix_spawn_file_actions_addchdir_np` (2.29+), which Swift's Glibc module does not export.
+    private static let addchdir: AddChdir? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addchdir_np") else { return nil }
+        return unsafeBitCast(symbol, to: AddChdir.self)
+    }()
+
     static func run(
         _ executable: String, _ arguments: [String], in directory: String, environment: [String: String],
-        stdin: [UInt8]? = nil
+        stdin: [UInt8]? = nil, timeout: Double = 300
     ) throws -> ProcessResult {
         let scratch = FileManager.default.temporaryDirectory
             .appendingPathComponent("goalsync-proc-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         let outPath = scratch + "/out", errPath = scratch + "/err", inPath = scratch + "/in"
-        _ = FileManager.default.createFile(atPath: outPath, contents: nil)
-        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
         _ = FileManager.default.createFile(atPath: inPath, contents: Data(stdin ?? []))
-        let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
-        let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
-        let input = try FileHandle(forReadingFrom: URL(fileURLWithPath: inPath))
-        defer {
-            try? out.close()
-            try? err.close()
-            try? input.close()
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, inPath, O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        var program = executable, programArguments = arguments
+        if let addchdir = Self.addchdir {
+            _ = addchdir(&actions, directory)
+        } else {
+            // Without posix_spawn_file_actions_addchdir_np (glibc < 2.29), a shell changes directory.
+            program = "/bin/sh"
+            programArguments = ["-c", "cd \"$0\" && exec \"$@\"", directory, executable] + arguments
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        process.environment = environment
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = input
-        try process.run()
-        process.waitUntilExit()
+
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t(), allSignals = sigset_t()
+        sigemptyset(&noSignals)
+        sigfillset(&allSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        posix_spawnattr_setsigdefault(&attributes, &allSignals)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
+        let argv = ([program] + programArguments).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            for p in argv { free(p) }
+            for p in envp { free(p) }
+        }
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, program, &actions, &attributes, argv, envp)
+        guard rc == 0 else {
+            throw SpawnError(description: "cannot start \(executable): \(String(cString: strerror(rc)))")
+        }
+
+        let watchdog = DispatchWorkItem { kill(pid, SIGKILL) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 {
+            guard errno == EINTR else {
+                watchdog.cancel()
+                throw SpawnError(description: "waitpid \(pid): \(String(cString: strerror(errno)))")
+            }
+        }
+        watchdog.cancel()
+
         let stdout = String(decoding: FileManager.default.contents(atPath: outPath) ?? Data(), as: UTF8.self)
         let stderr = String(decoding: FileManager.default.contents(atPath: errPath) ?? Data(), as: UTF8.self)
-        return ProcessResult(status: process.terminationStatus, stdout: stdout, stderr: stderr)
+        let signal = status & 0x7F
+        if signal == 0 {
+            return ProcessResult(status: (status >> 8) & 0xFF, stdout: stdout, stderr: stderr)
+        }
+        return ProcessResult(status: signal, stdout: stdout, stderr: stderr + "\n[killed by signal \(signal)]", killedBySignal: true)
     }
 }
 
@@ -81,4 +139,21 @@ enum Binary {
             sourceLocation: sourceLocation)
         return dir + "/goalsync"
     }
+}
+
+/// Writes an executable script (an editor, a hook). The file is opened with `O_CLOEXEC`: a child
+/// that another test starts at that moment must not inherit the open file, or running the script
+/// fails with "Text file busy" (ETXTBSY).
+func writeExecutable(_ text: String, to path: String) throws {
+    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o755)
+    guard fd >= 0 else { throw ProcessRunner.SpawnError(description: "cannot write \(path): \(String(cString: strerror(errno)))") }
+    defer { close(fd) }
+    let bytes = Array(text.utf8)
+    var written = 0
+    while written < bytes.count {
+        let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, bytes.count - written) }
+        guard n > 0 else { throw ProcessRunner.SpawnError(description: "cannot write \(path): \(String(cString: strerror(errno)))") }
+        written += n
+    }
+    fchmod(fd, 0o755)
 }

@@ -222,10 +222,16 @@ func expectCleanFailure(
     } else {
         #expect(lines.count == 1, "stderr should be one line: \(r)", sourceLocation: sourceLocation)
     }
-    for bad in ["Fatal error", "Stack dump", "stack trace", "Current stack trace", "Illegal instruction", "Segmentation fault", "0x0000"] {
-        #expect(!r.stderr.contains(bad), "stderr shows a crash (\(bad)): \(r)", sourceLocation: sourceLocation)
-    }
+    expectNoCrash(r, sourceLocation: sourceLocation)
     if let needle {
         #expect(r.stderr.contains(needle), "stderr should mention \"\(needle)\": \(r)", sourceLocation: sourceLocation)
     }
+}
+
+/// No crash report and no stack trace in a result's output.
+func expectNoCrash(_ r: ProcessResult, sourceLocation: SourceLocation = #_sourceLocation) {
+    for bad in ["Fatal error", "Stack dump", "stack trace", "Segmentation fault", "Illegal instruction", "0x0000"] {
+        #expect(!(r.stderr + r.stdout).contains(bad), "crash (\(bad)): \(r)", sourceLocation: sourceLocation)
+    }
+    #expect(!r.killedBySignal && r.status < 128, "killed by a signal: \(r)", sourceLocation: sourceLocation)
 }

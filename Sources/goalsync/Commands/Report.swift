@@ -1,0 +1,180 @@
+import ArgumentParser
+import Foundation
+import GoalSyncCore
+
+struct Report: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show how each goal is going: key results, pace, confidence, check-ins.",
+        discussion: """
+            Per key result: baseline → current → target, progress (SPEC §3), and pace: the progress \
+            expected from the time gone in the goal's timeframe against the actual (ahead, on pace \
+            within 5 points, or behind); the latest confidence and its trend over the last three \
+            check-ins; days since the last check-in, flagged stale past the cadence (the goal's \
+            cadence_days, else the config's). Achieved and abandoned goals show their outcome and \
+            closed.reason. Dates are as of today (GOALSYNC_TODAY=YYYY-MM-DD sets it).
+            --html FILE writes one self-contained page (no network; inline CSS and SVG charts) with \
+            the vision, the active goal and its lens, a chart per key result, the other goals, how \
+            the active goal was co-created, and who took part.
+            --json prints {today, product, vision: {front_matter, body}, active, goals: [{id, title, \
+            status, order, owner, timeframe: {start, end}, progress, expected, pace, confidence, \
+            confidence_trend, last_checkin, days_since_checkin, cadence_days, stale, \
+            recent_confidence, metrics: [{id, name, unit, direction, baseline, target, current, \
+            progress, last_checkin, confidence, expected, pace, confidence_trend, recent_confidence, \
+            checkins: [{id, on, by, value, confidence, note}]}], closed: {outcome, on, reason}}], \
+            unreadable}; active is the active goal's entry, or null.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Flag(help: "Print JSON.") var json = false
+    @Option(help: ArgumentHelp("Write the report as one self-contained HTML page to FILE.", valueName: "FILE")) var html: String?
+
+    func run() throws {
+        try goalsync.run {
+            let repo = try global.open()
+            if let html {
+                let page = try repo.htmlReport()
+                let url = URL(fileURLWithPath: html, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true))
+                do {
+                    try Data(page.utf8).write(to: url, options: .atomic)
+                } catch {
+                    throw GoalSyncError.usage("cannot write \(html): \(error.localizedDescription)")
+                }
+                if !json { Output.err("wrote \(url.path)") }
+            }
+            let report = repo.progressReport()
+            for p in report.problems { Output.err(p.formatted) }
+            if json {
+                print(report.json.text)
+                return
+            }
+            if html != nil { return }
+            for line in ReportText(style: .stdout).lines(report) { print(line) }
+        }
+    }
+}
+
+/// The terminal rendering of the progress report, and the lines `status` adds.
+struct ReportText {
+    let style: TextStyle
+
+    func lines(_ report: ProgressReport) -> [String] {
+        var out = [String]()
+        var head = style.bold(report.product ?? "Goals")
+        if let v = report.vision?.frontMatter["vision"]?.scalarText { head += " — " + v }
+        out.append(head)
+        out.append(style.dim("as of \(report.today)"))
+        if let a = report.active {
+            out.append("")
+            out.append(style.bold("Active goal: \(a.id ?? "?")") + " — \(a.title ?? "")")
+            out += activeLines(a).map { "  " + $0 }
+            if !a.metrics.isEmpty {
+                out.append("")
+                let rows = a.metrics.map { m -> [String] in
+                    let p = m.progress
+                    return [
+                        p.id, "\(number(p.baseline)) → \(number(p.current)) → \(number(p.target))\(p.unit.map { " " + $0 } ?? "")",
+                        bar(p.progress, width: 10) + " " + percent(p.progress), paceText(m.pace),
+                        confidenceText(p.confidence, m.trend), p.lastCheckin ?? "—",
+                    ]
+                }
+                out += tableLines(header: ["KEY RESULT", "BASELINE → CURRENT → TARGET", "PROGRESS", "PACE", "CONFIDENCE", "LAST CHECK-IN"], rows: rows, indent: "  ", style: style)
+            }
+        } else {
+            out.append("")
+            out.append("No active goal. Propose one and run goalsync activate ID.")
+        }
+        for status in ["proposed", "draft"] {
+            let group = report.goals.filter { $0.status == status }
+            guard !group.isEmpty else { continue }
+            out.append("")
+            out.append(style.bold(status.capitalized))
+            out += tableLines(header: ["ORDER", "ID", "PROGRESS", "TITLE"], rows: group.map { g in
+                [g.goal.order.map(String.init) ?? "", g.id ?? "?", bar(g.progress.overall, width: 10) + " " + percent(g.progress.overall), g.title ?? ""]
+            }, indent: "  ", style: style)
+        }
+        for status in ["achieved", "abandoned"] {
+            let group = report.goals.filter { $0.status == status }
+            guard !group.isEmpty else { continue }
+            out.append("")
+            out.append(style.bold(status.capitalized))
+            out += tableLines(header: ["ID", "CLOSED", "PROGRESS", "WHY"], rows: group.map { g in
+                [g.id ?? "?", g.closed?.on ?? "—", percent(g.progress.overall), g.closed?.reason ?? ""]
+            }, indent: "  ", style: style)
+        }
+        return out
+    }
+
+    /// The lines about the active goal's pace, check-ins and confidence (also under `status`).
+    func activeLines(_ a: GoalReport) -> [String] {
+        var out = [String]()
+        if let s = a.goal.timeframeStart, let e = a.goal.timeframeEnd {
+            out.append("timeframe \(s) → \(e)" + (a.elapsed.map { ", \(percent($0)) of the time gone" } ?? ""))
+        }
+        var progress = "progress  \(bar(a.progress.overall, width: 20)) \(percent(a.progress.overall))"
+        if let pace = a.pace { progress += "  \(paceText(pace)) (expected \(percent(a.elapsed)))" }
+        out.append(progress)
+        out.append(checkinLine(a))
+        if let c = a.latestConfidence { out.append("confidence \(confidenceText(c, a.trend))" + (a.recentConfidence.count > 1 ? style.dim("  (last: \(a.recentConfidence.joined(separator: ", ")))") : "")) }
+        return out
+    }
+
+    /// How long since the last check-in, against the cadence; flagged when stale.
+    func checkinLine(_ a: GoalReport) -> String {
+        var line: String
+        if let d = a.daysSinceCheckin, let last = a.lastCheckin {
+            line = "last check-in \(d) day\(d == 1 ? "" : "s") ago (\(last)), cadence \(a.cadenceDays) days"
+        } else {
+            line = "no check-in yet, cadence \(a.cadenceDays) days"
+        }
+        if a.stale { line += " — " + style.red("stale: record one with goalsync checkin \(a.id ?? "ID") METRIC VALUE") }
+        return line
+    }
+
+    func bar(_ p: Double?, width: Int) -> String {
+        let v = min(1, max(0, p ?? 0))
+        let full = Int((v * Double(width)).rounded())
+        return style.cyan(String(repeating: "█", count: full)) + style.dim(String(repeating: "░", count: width - full))
+    }
+
+    func paceText(_ pace: GoalReport.Pace?) -> String {
+        switch pace {
+        case .ahead?: return style.green("ahead")
+        case .onPace?: return style.green("on pace")
+        case .behind?: return style.red("behind")
+        case nil: return "—"
+        }
+    }
+
+    func confidenceText(_ confidence: String?, _ trend: GoalReport.Trend?) -> String {
+        guard let confidence else { return "—" }
+        let c: String
+        switch confidence {
+        case "on_track": c = style.green(confidence)
+        case "off_track": c = style.red(confidence)
+        default: c = style.yellow(confidence)
+        }
+        return c + (trend.map { " (\($0.rawValue))" } ?? "")
+    }
+}
+
+extension StatusReport {
+    /// `status --json` with the active goal's pace, confidence trend and check-in age added.
+    func jsonWithProgress(_ repo: GoalRepository) -> JSONValue {
+        guard let active, case .object(var fields) = json, let i = fields.firstIndex(where: { $0.0 == "active" }),
+            case .object(let activeFields) = fields[i].1
+        else { return json }
+        fields[i].1 = .object(activeFields + GoalReport(goal: active, today: repo.today, cadenceDays: repo.config.cadenceDays).statusJSON)
+        return .object(fields)
+    }
+}
+
+/// The lines `status` adds under the active goal.
+func statusProgressLines(_ active: Goal, repo: GoalRepository) -> [String] {
+    let report = GoalReport(goal: active, today: repo.today, cadenceDays: repo.config.cadenceDays)
+    let text = ReportText(style: .stdout)
+    var out = [String]()
+    if let pace = report.pace { out.append("pace: \(text.paceText(pace)) (expected \(percent(report.elapsed)) by now)") }
+    out.append(text.checkinLine(report))
+    if let c = report.latestConfidence { out.append("confidence: \(text.confidenceText(c, report.trend))") }
+    return out
+}
