@@ -6,8 +6,9 @@
         included) by A authors over G goals, each commit a realistic goalsync edit (a new goal, a
         field set, a list item added, a status move, a check-in, a body edit) of valid goal files;
         FILE gets JSON {goal, goal_commits, commits, merges} (goal: the goal touched most often)
-    bench_audit.py measure --runs R -- CMD...
-        run CMD R times (stdout to /dev/null); print JSON {median_s, runs_s}
+    bench_audit.py measure --runs R -- CMD_A... --vs CMD_B...
+        run A and B alternately R times each after a warm-up (stdout to /dev/null); print JSON
+        {a_median_s, b_median_s, a_runs_s, b_runs_s}
 
 Only the standard library.
 """
@@ -241,6 +242,8 @@ def history(args: argparse.Namespace) -> None:
             touches[b] = touches.get(b, 0) + 1
             continue
         gid = rng.choices(ids, weights)[0]
+        while gid in goals and goals[gid].status in ("achieved", "abandoned") and rng.random() < 0.8:
+            gid = rng.choices(ids, weights)[0]  # closed goals are rarely touched again
         files = {}
         if gid not in goals:
             goals[gid] = Goal(gid, len(goals) + 1, who, today(), rng)
@@ -270,14 +273,22 @@ def history(args: argparse.Namespace) -> None:
 
 
 def measure(args: argparse.Namespace) -> None:
-    runs = []
-    for _ in range(args.runs):
-        t = time.perf_counter()
-        r = subprocess.run(args.cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        runs.append(time.perf_counter() - t)
-        if r.returncode != 0:
-            sys.exit(f"bench: {' '.join(args.cmd)} failed (exit {r.returncode}): {r.stderr.decode()[-500:]}")
-    print(json.dumps({"median_s": statistics.median(runs), "runs_s": runs}))
+    """Runs command A and command B alternately (after one warm-up run each), so that a busy
+    machine slows both alike; prints their medians."""
+    sep = args.cmd.index("--vs")
+    commands = [args.cmd[:sep], args.cmd[sep + 1:]]
+    runs: list[list[float]] = [[], []]
+    for i in range(args.runs + 1):
+        for k, cmd in enumerate(commands):
+            t = time.perf_counter()
+            r = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            elapsed = time.perf_counter() - t
+            if r.returncode != 0:
+                sys.exit(f"bench: {' '.join(cmd)} failed (exit {r.returncode}): {r.stderr.decode()[-500:]}")
+            if i > 0:
+                runs[k].append(elapsed)
+    print(json.dumps({"a_median_s": statistics.median(runs[0]), "b_median_s": statistics.median(runs[1]),
+                      "a_runs_s": runs[0], "b_runs_s": runs[1]}))
 
 
 def main() -> None:

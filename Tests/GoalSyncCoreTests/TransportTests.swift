@@ -624,7 +624,8 @@ private final class HTTPAuthServer {
                 } else {
                     response = "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"test\"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
                 }
-                _ = response.withCString { write(connection, $0, strlen($0)) }
+                let bytes = Array(response.utf8)
+                _ = bytes.withUnsafeBytes { write(connection, $0.baseAddress, $0.count) }
                 close(connection)
             }
         }
