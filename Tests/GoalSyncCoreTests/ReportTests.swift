@@ -159,4 +159,14 @@ import Testing
         #expect(text.contains("  last check-in 13 days ago"))
         #expect(text.contains("  confidence: at_risk (worsening)"))
     }
+
+    /// The argument parser's completion scripts know the audit and report commands and options.
+    @Test(arguments: ["bash", "zsh", "fish"]) func completionScriptsKnowTheNewCommands(shell: String) throws {
+        let repo = try TestRepo(initialize: false)
+        let r = try repo.goalsync("--generate-completion-script", shell)
+        #expect(r.status == 0, "\(r)")
+        for word in ["log", "blame", "contributors", "report", "since", "html"] {
+            #expect(r.stdout.contains(word), "the \(shell) completion knows \(word)")
+        }
+    }
 }

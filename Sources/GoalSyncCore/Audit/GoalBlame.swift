@@ -42,12 +42,14 @@ package struct GoalBlame: Sendable {
         var key: String
         var field: String
         var item: String?
-        var value: String
-        var display: String?
+        var value: YAMLValue
+
+        /// The value as YAML on one line; nil for the body.
+        var display: String? { field == "body" ? nil : FieldDiff.display(value) }
     }
 
     /// Each piece's value by key.
-    static func values(_ goal: Goal) -> [String: String] {
+    static func values(_ goal: Goal) -> [String: YAMLValue] {
         Dictionary(leaves(goal).map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
     }
 
@@ -60,39 +62,35 @@ package struct GoalBlame: Sendable {
             if case .map(let m) = value, !m.isEmpty {
                 for (k, v) in m.entries { scalarLeaves("\(field).\(k)", v) }
             } else {
-                let d = FieldDiff.display(value)
-                out.append(Leaf(key: field, field: field, item: nil, value: d, display: d))
+                out.append(Leaf(key: field, field: field, item: nil, value: value))
             }
+        }
+        /// An item known by its value: a text-list item, or a keyed-list item without its key.
+        func itemLeaf(_ list: String, _ item: YAMLValue) -> Leaf {
+            let text = item.scalarText ?? FieldDiff.display(item)
+            return Leaf(key: "\(list)\u{1F}\(text)", field: list, item: text, value: item)
         }
         for (key, value) in YAMLWriter.ordered(goal.frontMatter, by: YAMLWriter.goalKeyOrder) {
             if let itemKey = FieldDiff.keyedLists[key], let list = value.list {
                 for item in list {
                     guard let m = item.map, let k = m[itemKey]?.scalarText else {
-                        let d = FieldDiff.display(item)
-                        out.append(Leaf(key: "\(key)\u{1F}\(d)", field: key, item: d, value: d, display: d))
+                        out.append(itemLeaf(key, item))
                         continue
                     }
                     let name = k.contains(".") ? "\(key)[\(k)]" : "\(key).\(k)"
                     if key == "metrics" {
-                        for (f, v) in m.entries {
-                            let d = FieldDiff.display(v)
-                            out.append(Leaf(key: "\(name).\(f)", field: "\(name).\(f)", item: nil, value: d, display: d))
-                        }
+                        for (f, v) in m.entries { out.append(Leaf(key: "\(name).\(f)", field: "\(name).\(f)", item: nil, value: v)) }
                     } else {
-                        let d = FieldDiff.display(item)
-                        out.append(Leaf(key: name, field: name, item: nil, value: d, display: d))
+                        out.append(Leaf(key: name, field: name, item: nil, value: item))
                     }
                 }
             } else if FieldDiff.textLists.contains(key), let list = value.list {
-                for item in list {
-                    let d = FieldDiff.display(item)
-                    out.append(Leaf(key: "\(key)\u{1F}\(d)", field: key, item: item.scalarText ?? d, value: d, display: d))
-                }
+                for item in list { out.append(itemLeaf(key, item)) }
             } else {
                 scalarLeaves(key, value)
             }
         }
-        out.append(Leaf(key: "body", field: "body", item: nil, value: goal.body, display: nil))
+        out.append(Leaf(key: "body", field: "body", item: nil, value: .string(goal.body)))
         return out
     }
 }
@@ -107,8 +105,8 @@ extension GoalHistoryReader {
         guard !history.commits.isEmpty, let headEntry = try entryID(0, path) else { return nil }
         guard let headGoal = version(headEntry).goal else { return nil }
         let leaves = GoalBlame.leaves(headGoal)
-        var leafValues = [ObjectID: [String: String]]()
-        func values(_ blob: ObjectID, _ goal: Goal) -> [String: String] {
+        var leafValues = [ObjectID: [String: YAMLValue]]()
+        func values(_ blob: ObjectID, _ goal: Goal) -> [String: YAMLValue] {
             if let v = leafValues[blob] { return v }
             if leafValues.count > 4096 { leafValues.removeAll(keepingCapacity: true) }
             let v = GoalBlame.values(goal)

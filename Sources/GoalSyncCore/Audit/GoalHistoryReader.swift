@@ -29,7 +29,7 @@ package enum GoalVersion: Sendable {
 package final class GoalHistoryReader {
     let git: Repository
     package let history: History
-    private var versions = [ObjectID: GoalVersion]()
+    private var versions = [ObjectKey: GoalVersion]()
     private let parser = GoalFileParser()
     /// Per commit: its `goals/` subtree id (nil: not read yet; .some(nil): none).
     private var goalsTreeIDs: [ObjectID??]
@@ -38,7 +38,12 @@ package final class GoalHistoryReader {
     private var recentTrees = [Tree]()
     private var commits: [HistoryCommit?]
 
+    /// Turns off, for as long as the reader lives, what only costs when each object of a long
+    /// history is read once: libgit2's re-hashing of every object read (git does not either) and
+    /// its object cache. Both are process-wide settings; `deinit` turns them back on.
     package init(git: Repository, history: History) {
+        GitOptions.setStrictHashVerification(false)
+        GitOptions.setCaching(false)
         self.git = git
         self.history = history
         goalsTreeIDs = Array(repeating: nil, count: history.commits.count)
@@ -46,11 +51,19 @@ package final class GoalHistoryReader {
         commits = Array(repeating: nil, count: history.commits.count)
     }
 
+    deinit {
+        GitOptions.setCaching(true)
+        GitOptions.setStrictHashVerification(true)
+    }
+
     /// The commit at position `i`, with its author and summary.
     package func commit(_ i: Int) throws -> HistoryCommit {
         if let c = commits[i] { return c }
         let node = history.commits[i]
-        let (author, summary) = try node.details ?? { let c = try git.commit(node.id); return (c.author, c.summary) }()
+        let (author, summary) = try node.details ?? {
+            let h = try git.commitHeader(node.id, details: true)
+            return (h.author ?? Signature(name: "", email: "", time: 0, offsetMinutes: 0), h.summary ?? "")
+        }()
         let c = HistoryCommit(id: node.id, parents: node.parents, author: author, summary: summary, isBoundary: node.isBoundary)
         commits[i] = c
         return c
@@ -70,8 +83,7 @@ package final class GoalHistoryReader {
     /// The id of the `goals/` subtree of commit `i`, or nil.
     func goalsTreeID(_ i: Int) throws -> ObjectID? {
         if let cached = goalsTreeIDs[i] { return cached }
-        let root = try git.tree(history.commits[i].tree)
-        let entry = root.entry(named: GoalPaths.goalsDirectory)
+        let entry = try git.entry(inTree: history.commits[i].tree, named: GoalPaths.goalsDirectory)
         let id = entry?.isTree == true ? entry?.id : nil
         goalsTreeIDs[i] = .some(id)
         return id
@@ -84,14 +96,22 @@ package final class GoalHistoryReader {
             entries[i] = (path, nil)
             return nil
         }
-        let id = try tree(sub).entryID(named: String(path.dropFirst(GoalPaths.goalsDirectory.count + 1)))
+        let name = String(path.dropFirst(GoalPaths.goalsDirectory.count + 1))
+        // A subtree read already (walking all goals) answers at once; else one name is looked up
+        // in the raw tree, without building its entry list.
+        let id: ObjectID?
+        if let read = recentTrees.first(where: { $0.id == sub }) {
+            id = read.entryID(named: name)
+        } else {
+            id = try git.entry(inTree: sub, named: name).map(\.id)
+        }
         entries[i] = (path, id)
         return id
     }
 
     /// The parsed content of a goal blob, cached by id.
     package func version(_ blob: ObjectID) -> GoalVersion {
-        if let v = versions[blob] { return v }
+        if let v = versions[ObjectKey(blob)] { return v }
         if versions.count > 65_536 { versions.removeAll(keepingCapacity: true) }
         let v: GoalVersion
         do {
@@ -99,7 +119,7 @@ package final class GoalHistoryReader {
         } catch {
             v = .unparsable("cannot read the file: \(error)")
         }
-        versions[blob] = v
+        versions[ObjectKey(blob)] = v
         return v
     }
 
@@ -124,10 +144,10 @@ package final class GoalHistoryReader {
     func renameSource(_ i: Int, parent: Int, path: String, blob: ObjectID) throws -> String? {
         guard let sub = try goalsTreeID(i), let psub = try goalsTreeID(parent) else { return nil }
         let removed = try tree(sub).changes(since: tree(psub)).filter { $0.new == nil && Self.isGoalName($0.name) }
-        return try removed.first { try isRename(old: $0.old!, new: blob) }.map { "\(GoalPaths.goalsDirectory)/\($0.name)" }
+        return removed.first { isRename(old: $0.old!, new: blob) }.map { "\(GoalPaths.goalsDirectory)/\($0.name)" }
     }
 
-    func isRename(old: ObjectID, new: ObjectID) throws -> Bool {
+    func isRename(old: ObjectID, new: ObjectID) -> Bool {
         if old == new { return true }
         guard let o = version(old).goal, let n = version(new).goal else { return false }
         if let id = o.id, id == n.id { return true }
@@ -183,12 +203,14 @@ package final class GoalHistoryReader {
     /// another thread meanwhile (``BackgroundDiffer``).
     package func logAll() throws -> [GoalLogEntry] {
         let differ = BackgroundDiffer()
-        var blobs = [(ObjectID, BackgroundDiffer.Input)]()
+        var blobs = [(ObjectKey, BackgroundDiffer.Input)]()
         var changes = [(seq: Int, index: Int, commit: HistoryCommit, change: FileChange)]()
-        var sent = Set<ObjectID>()
+        var sent = Set<ObjectKey>()
         func send(_ blob: ObjectID?) {
-            guard let blob, sent.insert(blob).inserted else { return }
-            blobs.append((blob, versions[blob].map { .version($0) } ?? .bytes(Result { try git.blobData(blob) })))
+            guard let blob else { return }
+            let key = ObjectKey(blob)
+            guard sent.insert(key).inserted else { return }
+            blobs.append((key, versions[key].map { .version($0) } ?? .bytes(Result { try git.blobData(blob) })))
         }
         func add(_ i: Int, path: String, entry: ObjectID?, sides: [Side]) throws {
             send(entry)
@@ -230,7 +252,7 @@ package final class GoalHistoryReader {
                 let removed = firstChanges.filter { $0.new == nil }
                 for added in firstChanges where added.old == nil {
                     for r in removed where !renamedFrom.values.contains(r.name) {
-                        guard try isRename(old: r.old!, new: added.new!) else { continue }
+                        guard isRename(old: r.old!, new: added.new!) else { continue }
                         renamedFrom[added.name] = r.name
                         break
                     }
@@ -338,8 +360,8 @@ struct FileChange: Sendable {
     }
 }
 
-/// One commit's change to one file with every version it needs, before the field diff (which is
-/// a pure function of it, so many run in parallel).
+/// One commit's change to one file with every version it needs, before the field diff (a pure
+/// function of it, so it can run on another thread).
 struct FileDiff: Sendable {
     enum Shape: Sendable {
         case boundary
@@ -386,16 +408,29 @@ struct FileDiff: Sendable {
         return e
     }
 
-    /// `FieldDiff.changes`, given only the fields whose values differ when both versions list the
-    /// same fields in the same order (the common case): each field is diffed on its own, so the
-    /// changes are the same, found without walking the equal ones.
+    /// `FieldDiff.changes`, field by field for the fields whose values differ when both versions
+    /// list the same fields in the same order (the common case): each field is diffed on its own,
+    /// so the changes are the same, found without walking the equal ones. A keyed list that only
+    /// gained items at its end (a check-in) is diffed as those items alone.
     static func fieldChanges(_ old: YAMLMap, _ new: YAMLMap) -> [FieldChange] {
         guard old.entries.count == new.entries.count, zip(old.entries, new.entries).allSatisfy({ $0.key == $1.key }) else {
             return FieldDiff.changes(from: old, to: new)
         }
         let differing = old.entries.indices.filter { old.entries[$0].value != new.entries[$0].value }
         if differing.isEmpty { return [] }
-        return FieldDiff.changes(from: YAMLMap(differing.map { old.entries[$0] }), to: YAMLMap(differing.map { new.entries[$0] }))
+        var before = YAMLMap(differing.map { old.entries[$0] }), after = YAMLMap(differing.map { new.entries[$0] })
+        for (i, e) in after.entries.enumerated() {
+            guard let itemKey = FieldDiff.keyedLists[e.key], let a = before.entries[i].value.list, let b = e.value.list,
+                b.count > a.count, Array(b.prefix(a.count)) == a
+            else { continue }
+            let tail = b.dropFirst(a.count)
+            let oldKeys = Set(a.compactMap { $0.map?[itemKey]?.scalarText })
+            let newKeys = tail.compactMap { $0.map?[itemKey]?.scalarText }
+            guard newKeys.count == tail.count, Set(newKeys).count == newKeys.count, oldKeys.isDisjoint(with: newKeys) else { continue }
+            before.entries[i].value = .list([])
+            after.entries[i].value = .list(Array(tail))
+        }
+        return FieldDiff.changes(from: before, to: after)
     }
 
     /// Two changes (against different parents) that leave a field with the same value.
@@ -417,12 +452,12 @@ final class BackgroundDiffer: @unchecked Sendable {
 
     private let queue = DispatchQueue(label: "goalsync.audit.diff")
     private let parser = GoalFileParser()
-    private var versions = [ObjectID: GoalVersion]()
+    private var versions = [ObjectKey: GoalVersion]()
     private var entries = [(Int, GoalLogEntry)]()
     private var waiting = [Int]()
 
     /// Queues blobs for parsing and, after them, changes (numbered by `seq`) for diffing.
-    func submit(_ blobs: [(ObjectID, Input)], _ changes: [(seq: Int, commit: HistoryCommit, change: FileChange)]) {
+    func submit(_ blobs: [(ObjectKey, Input)], _ changes: [(seq: Int, commit: HistoryCommit, change: FileChange)]) {
         queue.async {
             for (blob, input) in blobs {
                 switch input {
@@ -432,7 +467,7 @@ final class BackgroundDiffer: @unchecked Sendable {
                 }
             }
             for (seq, commit, change) in changes {
-                switch change.decide(version: { self.versions[$0] ?? .unparsable("not read") }) {
+                switch change.decide(version: { self.versions[ObjectKey($0)] ?? .unparsable("not read") }) {
                 case .nothing: break
                 case .shape(let path, let new, let shape):
                     if let e = FileDiff(commit: commit, path: path, new: new, shape: shape).entry() { self.entries.append((seq, e)) }
@@ -444,7 +479,7 @@ final class BackgroundDiffer: @unchecked Sendable {
 
     /// Waits for what was queued: every version parsed, the entries (by `seq`), and the changes
     /// that need the history read again.
-    func finish() -> (versions: [ObjectID: GoalVersion], entries: [(Int, GoalLogEntry)], waiting: [Int]) {
+    func finish() -> (versions: [ObjectKey: GoalVersion], entries: [(Int, GoalLogEntry)], waiting: [Int]) {
         queue.sync { (versions, entries, waiting) }
     }
 }

@@ -63,8 +63,8 @@ package struct GoalLog: Sendable {
     package var entries: [GoalLogEntry]
     /// How many commits HEAD's history holds (0: the repository has no commit yet).
     package var commitCount: Int
-    /// The commits at a shallow clone's boundary, where the history is cut.
-    package var boundary: [ObjectIDText]
+    /// The commits (hex ids) at a shallow clone's boundary, where the history is cut.
+    package var boundary: [String]
 
     package var isShallow: Bool { !boundary.isEmpty }
 
@@ -78,6 +78,3 @@ package struct GoalLog: Sendable {
         ])
     }
 }
-
-/// A commit id as 40 hex digits.
-package typealias ObjectIDText = String

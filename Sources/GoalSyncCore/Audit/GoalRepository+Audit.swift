@@ -2,11 +2,10 @@ import GoalSyncGit
 
 /// The audit of SPEC §7, read from the history of HEAD.
 extension GoalRepository {
-    /// A reader over HEAD's history (empty when there is no commit yet). The audit reads each
-    /// tree of the history once, so it turns off what only costs then: libgit2's re-hashing of
-    /// every object read (git does not either) and its object cache.
-    /// `allGoals`: the reader will show most commits, so the walk keeps their authors.
+    /// A reader over HEAD's history (empty when there is no commit yet). `allGoals`: the reader
+    /// will show most commits, so the walk keeps their authors.
     package func historyReader(allGoals: Bool = false) throws -> GoalHistoryReader {
+        // The walk reads every commit before the reader (which keeps these off while it lives) exists.
         GitOptions.setStrictHashVerification(false)
         GitOptions.setCaching(false)
         return GoalHistoryReader(git: git, history: try History.load(git, details: allGoals))
@@ -35,7 +34,7 @@ extension GoalRepository {
     package func blame(id: String) throws -> GoalBlame {
         let path = try path(forID: id)
         let reader = try historyReader()
-        guard let head = try reader.history.commits.first.map({ _ in try reader.commit(0) }) else {
+        guard !reader.history.commits.isEmpty else {
             throw GoalSyncError.usage("the repository has no commits yet, so there is nothing to blame; commit goals/\(id).md first")
         }
         guard let entry = try reader.entryID(0, path) else {
@@ -46,7 +45,7 @@ extension GoalRepository {
             throw GoalSyncError.unreadableGoal(path: path, line: nil, message: "in HEAD the file did not parse (\(reason)); fix it, commit, and blame again")
         }
         let lines = try reader.blame(path: path) ?? []
-        return GoalBlame(goal: id, path: path, head: head.id.hex, lines: lines, isShallow: reader.history.isShallow)
+        return GoalBlame(goal: id, path: path, head: reader.history.commits[0].id.hex, lines: lines, isShallow: reader.history.isShallow)
     }
 
     /// `goalsync contributors [ID]`: one pass over the history for all goals, or the log of one.

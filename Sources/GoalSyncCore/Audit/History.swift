@@ -53,7 +53,7 @@ package struct History: Sendable {
 
     package static func load(_ git: Repository, from tip: ObjectID, details: Bool = false) throws -> History {
         let shallow = shallowCommits(gitDir: git.gitDir)
-        var index = [Key: Int]()
+        var index = [ObjectKey: Int]()
         var loaded = [Node]()
         var time = [Int64]()
         var boundary = Set<Int>()
@@ -61,30 +61,30 @@ package struct History: Sendable {
         // missing from the object database (a shallow or partial clone) cuts the child there.
         var stack: [(id: ObjectID, child: Int?)] = [(tip, nil)]
         while let (id, child) = stack.popLast() {
-            guard index[Key(id)] == nil else { continue }
-            let commit: Commit
+            guard index[ObjectKey(id)] == nil else { continue }
+            let header: CommitHeader
             do {
-                commit = try git.commit(id)
+                header = try git.commitHeader(id, details: details)
             } catch let e as GitError where e.isNotFound && child != nil {
                 loaded[child!].parents.removeAll { $0 == id }
                 loaded[child!].isBoundary = true
                 boundary.insert(child!)
                 continue
             }
-            var parents = commit.parentIDs
+            var parents = header.parents
             if shallow.contains(id), !parents.isEmpty {
                 parents = []
                 boundary.insert(loaded.count)
             }
-            index[Key(id)] = loaded.count
+            index[ObjectKey(id)] = loaded.count
             loaded.append(Node(
-                id: id, parents: parents, tree: commit.treeID, isBoundary: boundary.contains(loaded.count),
-                details: details ? (commit.author, commit.summary) : nil))
-            time.append(commit.time)
-            for p in parents.reversed() where index[Key(p)] == nil { stack.append((p, loaded.count - 1)) }
+                id: id, parents: parents, tree: header.tree, isBoundary: boundary.contains(loaded.count),
+                details: header.author.map { ($0, header.summary ?? "") }))
+            time.append(header.time)
+            for p in parents.reversed() where index[ObjectKey(p)] == nil { stack.append((p, loaded.count - 1)) }
         }
         // Kahn's algorithm: a commit is ready when all its children are out; the newest ready first.
-        let parentIndices = loaded.map { c in c.parents.compactMap { index[Key($0)] } }
+        let parentIndices = loaded.map { c in c.parents.compactMap { index[ObjectKey($0)] } }
         var children = [Int](repeating: 0, count: loaded.count)
         for ps in parentIndices { for p in ps { children[p] += 1 } }
         var heap = MaxHeap<(Int64, Int)> { ($0.0, -$0.1) < ($1.0, -$1.1) }
@@ -111,26 +111,28 @@ package struct History: Sendable {
         guard let text = try? String(contentsOfFile: gitDir + "shallow", encoding: .utf8) else { return [] }
         return Set(text.split(whereSeparator: \.isNewline).compactMap { ObjectID(hex: String($0)) })
     }
+}
 
-    /// An object id as a key that hashes fast (its first 16 bytes as two integers).
-    struct Key: Hashable {
-        let a: UInt64, b: UInt64
-        let id: ObjectID
+/// An object id as a dictionary key that hashes fast: its first 16 bytes as two integers
+/// (``ObjectID`` hashes its bytes one by one).
+struct ObjectKey: Hashable {
+    let a: UInt64, b: UInt64
+    let id: ObjectID
 
-        init(_ id: ObjectID) {
-            self.id = id
-            var a: UInt64 = 0, b: UInt64 = 0
-            for i in 0..<8 { a = a << 8 | UInt64(id.bytes[i]) }
-            for i in 8..<16 { b = b << 8 | UInt64(id.bytes[i]) }
-            self.a = a
-            self.b = b
-        }
+    init(_ id: ObjectID) {
+        self.id = id
+        var a: UInt64 = 0, b: UInt64 = 0
+        for i in 0..<8 { a = a << 8 | UInt64(id.bytes[i]) }
+        for i in 8..<16 { b = b << 8 | UInt64(id.bytes[i]) }
+        self.a = a
+        self.b = b
+    }
 
-        static func == (x: Key, y: Key) -> Bool { x.a == y.a && x.b == y.b && x.id == y.id }
-        func hash(into h: inout Hasher) {
-            h.combine(a)
-            h.combine(b)
-        }
+    static func == (x: ObjectKey, y: ObjectKey) -> Bool { x.a == y.a && x.b == y.b && x.id == y.id }
+
+    func hash(into h: inout Hasher) {
+        h.combine(a)
+        h.combine(b)
     }
 }
 

@@ -361,7 +361,7 @@ package struct HTMLReport: Sendable {
 }
 
 /// Escapes text for HTML and SVG content and attributes.
-func esc(_ s: String) -> String {
+private func esc(_ s: String) -> String {
     var out = ""
     out.reserveCapacity(s.utf8.count)
     for c in s.unicodeScalars {
