@@ -201,7 +201,6 @@ extension GoalRepository {
                 throw GoalSyncError.usage("say why goal \(id) is \(next.rawValue): add --reason TEXT")
             }
             goal["closed"] = .map(YAMLMap([("on", .plain(today.description)), ("reason", .string(reason))]))
-            goal["sprint_goals"] = goal["sprint_goals"]
         }
     }
 

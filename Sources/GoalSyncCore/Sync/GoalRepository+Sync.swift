@@ -92,10 +92,6 @@ extension GoalRepository {
         var pulls = 0
         for attempt in 1...max(1, attempts) {
             guard let head = try git.headID() else { return .upToDate }
-            if let tracked = try git.referenceID(target.trackingReference), tracked == head, target.hasUpstream, attempt == 1 {
-                // Still check the remote: it may have moved since the last fetch.
-                _ = tracked
-            }
             let remote = try openRemote(target.remote)
             let refspec = "refs/heads/\(target.branch):refs/heads/\(target.remoteBranch)"
             var rejection: String?
