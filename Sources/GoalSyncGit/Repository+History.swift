@@ -27,11 +27,16 @@ public struct TreeEntryChange: Sendable, Hashable {
     public let name: String
     public let old: ObjectID?
     public let new: ObjectID?
+    /// The entries' file modes (`0o100644`, `0o120000`, `0o40000`...), when known.
+    public let oldMode: UInt32?
+    public let newMode: UInt32?
 
-    public init(name: String, old: ObjectID?, new: ObjectID?) {
+    public init(name: String, old: ObjectID?, new: ObjectID?, oldMode: UInt32? = nil, newMode: UInt32? = nil) {
         self.name = name
         self.old = old
         self.new = new
+        self.oldMode = oldMode
+        self.newMode = newMode
     }
 }
 
@@ -41,16 +46,17 @@ extension Tree {
         git_tree_entry_byname(pointer, name).map { ObjectID(git_tree_entry_id($0)) }
     }
 
-    /// The entries of this tree that differ from `old`'s, by name and id, in git's tree order.
+    /// The entries of this tree that differ from `old`'s, by name and id (and with `comparingModes`,
+    /// also by file mode: a file made a symbolic link), in git's tree order.
     /// Walks both sorted entry lists once (`git_tree_entry_byindex`, `git_tree_entry_cmp`), comparing
     /// ids in C; only what differs is copied out, so an unchanged entry costs no allocation.
-    public func changes(since old: Tree?) -> [TreeEntryChange] {
+    public func changes(since old: Tree?, comparingModes: Bool = false) -> [TreeEntryChange] {
         var out = [TreeEntryChange]()
         let newCount = git_tree_entrycount(pointer)
         guard let old else {
             for i in 0..<newCount {
                 guard let e = git_tree_entry_byindex(pointer, i) else { continue }
-                out.append(TreeEntryChange(name: String(cString: git_tree_entry_name(e)), old: nil, new: ObjectID(git_tree_entry_id(e))))
+                out.append(TreeEntryChange(name: String(cString: git_tree_entry_name(e)), old: nil, new: ObjectID(git_tree_entry_id(e)), newMode: Self.mode(e)))
             }
             return out
         }
@@ -67,22 +73,25 @@ extension Tree {
                 order = a == nil ? 1 : -1
             }
             if order == 0, let a, let b {
-                if git_oid_equal(git_tree_entry_id(a), git_tree_entry_id(b)) == 0 {
+                if git_oid_equal(git_tree_entry_id(a), git_tree_entry_id(b)) == 0 || (comparingModes && git_tree_entry_filemode(a) != git_tree_entry_filemode(b)) {
                     out.append(TreeEntryChange(
-                        name: String(cString: git_tree_entry_name(b)), old: ObjectID(git_tree_entry_id(a)), new: ObjectID(git_tree_entry_id(b))))
+                        name: String(cString: git_tree_entry_name(b)), old: ObjectID(git_tree_entry_id(a)), new: ObjectID(git_tree_entry_id(b)),
+                        oldMode: Self.mode(a), newMode: Self.mode(b)))
                 }
                 i += 1
                 j += 1
             } else if order < 0, let a {
-                out.append(TreeEntryChange(name: String(cString: git_tree_entry_name(a)), old: ObjectID(git_tree_entry_id(a)), new: nil))
+                out.append(TreeEntryChange(name: String(cString: git_tree_entry_name(a)), old: ObjectID(git_tree_entry_id(a)), new: nil, oldMode: Self.mode(a)))
                 i += 1
             } else if let b {
-                out.append(TreeEntryChange(name: String(cString: git_tree_entry_name(b)), old: nil, new: ObjectID(git_tree_entry_id(b))))
+                out.append(TreeEntryChange(name: String(cString: git_tree_entry_name(b)), old: nil, new: ObjectID(git_tree_entry_id(b)), newMode: Self.mode(b)))
                 j += 1
             }
         }
         return out
     }
+
+    private static func mode(_ e: OpaquePointer) -> UInt32 { UInt32(git_tree_entry_filemode(e).rawValue) }
 }
 
 extension Repository {
