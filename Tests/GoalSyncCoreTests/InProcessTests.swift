@@ -97,8 +97,8 @@ struct InProcessTests {
         let core = try Self.open(repo)
         let working = core.validateWorkingTree()
         #expect(working.filter { $0.severity == .error }.map(\.file) == ["goals/a.md", "goals/b.md"])
-        #expect(try core.validateStaged().isEmpty, "b is not staged")
+        #expect(try core.validateStaged().diagnostics.isEmpty, "b is not staged")
         try repo.git("add", "goals/b.md")
-        #expect(try core.validateStaged().filter { $0.severity == .error }.count == 2)
+        #expect(try core.validateStaged().diagnostics.filter { $0.severity == .error }.count == 2)
     }
 }

@@ -20,9 +20,16 @@ package final class GoalRepository {
         today = environment["GOALSYNC_TODAY"].flatMap(SimpleDate.init) ?? Self.localToday()
     }
 
+    /// Today in the local time zone (`localtime_r`, as git dates commits; cheaper than `Calendar`,
+    /// which matters on every commit's hook run).
     package static func localToday() -> SimpleDate {
-        let c = Calendar.current.dateComponents([.year, .month, .day], from: Date())
-        return SimpleDate(year: c.year!, month: c.month!, day: c.day!)
+        var now = time(nil)
+        var parts = tm()
+        guard localtime_r(&now, &parts) != nil else {
+            let c = Calendar.current.dateComponents([.year, .month, .day], from: Date())
+            return SimpleDate(year: c.year!, month: c.month!, day: c.day!)
+        }
+        return SimpleDate(year: Int(parts.tm_year) + 1900, month: Int(parts.tm_mon) + 1, day: Int(parts.tm_mday))
     }
 
     /// Opens the goal repository containing `path` (git's discovery, like `git -C`).
@@ -130,25 +137,9 @@ package final class GoalRepository {
             read: { try FileSystem.readRegularFile(self.absolute($0.path)) }, historyContributors: history)
     }
 
-    /// Validates exactly what the index holds (what the next commit would contain): files that differ
-    /// from HEAD in full, lint included; every other goal through the blob cache, for errors and the
-    /// rules across files. This is what the pre-commit hook runs.
-    package func validateStaged() throws -> [Diagnostic] {
-        try validate(tree: stagedFiles())
-    }
-
-    /// The stage-0 entries of the index the next commit is made from: git's `GIT_INDEX_FILE`
-    /// when it hands one to the hook (`git commit -a`, `git commit PATH`), else `.git/index`.
+    /// The stage-0 entries of the index the next commit is made from (see ``stagedIndex()``).
     package func stagedFiles() throws -> [TreeFile] {
-        // One index read: this runs on every commit.
-        let index: GoalSyncGit.Index
-        if let file = environment["GIT_INDEX_FILE"], !file.isEmpty {
-            let path = file.hasPrefix("/") ? file : FileManager.default.currentDirectoryPath + "/" + file
-            index = try git.index(atPath: path)
-        } else {
-            index = try git.index()
-        }
-        return index.entries.filter { $0.stage == 0 }.map {
+        try stagedIndex().entries.filter { $0.stage == 0 }.map {
             TreeFile(path: $0.path, blob: Self.hex($0.id), isSymlink: $0.isSymlink)
         }
     }
@@ -204,12 +195,7 @@ package final class GoalRepository {
         }
         let diagnostics = RepositoryValidator(goalValidator: validator).validate(
             files: relevant, fullyValidated: changed, cache: cache, concurrentReads: false,
-            read: { file in
-                guard let hex = file.blob, let oid = ObjectID(hex: hex) else { throw FileSystem.ReadError.missing }
-                let size = try self.git.blobSize(oid)
-                if size > MarkdownDocument.maximumSize { throw FileSystem.ReadError.tooLarge(size) }
-                return try self.git.blobData(oid)
-            },
+            read: blobReader,
             historyContributors: historyContributors(forPaths: Array(changed)))
         return (diagnostics + (ignoreMergeState ? [] : try pendingConflictDiagnostics()), { cache[$0] ?? skimmed[$0] })
     }

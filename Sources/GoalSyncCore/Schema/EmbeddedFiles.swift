@@ -439,8 +439,9 @@ package enum EmbeddedFiles {
 # settled conflicts, lint severities from .goalsync/config.yaml.
 # Installed by `goalsync init`, `goalsync clone` and `goalsync hooks install`. A hook that was
 # there before is kept as <name>.goalsync-chained and runs after this one.
+# It runs on every commit: no command besides goalsync itself is started.
 
-hook_dir=$(dirname "$0")
+chained="$0.goalsync-chained"
 
 # goalsync validates its own commits in process and sets GOALSYNC_IN_PROCESS; then only the
 # chained hook runs.
@@ -454,10 +455,12 @@ if [ -z "$GOALSYNC_IN_PROCESS" ]; then
             exit 1
         fi
     fi
+    if [ ! -x "$chained" ]; then
+        exec "$goalsync_bin" validate --staged --quiet
+    fi
     "$goalsync_bin" validate --staged --quiet || exit 1
 fi
 
-chained="$hook_dir/$(basename "$0").goalsync-chained"
 if [ -x "$chained" ]; then
     exec "$chained" "$@"
 fi
