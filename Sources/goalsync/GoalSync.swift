@@ -35,6 +35,33 @@ struct GoalSync: ParsableCommand {
             }
             args.removeFirst(2)
         }
+        if let command = hotCommand(args) {
+            do {
+                try command()
+            } catch {
+                Self.exit(withError: error)
+            }
+            Foundation.exit(0)
+        }
         Self.main(args)
+    }
+
+    /// The commands git runs on every commit (the pre-commit hook's `validate --staged --quiet`)
+    /// and for every merged goal file (`merge-driver %O %A %B %P`), when given exactly so, run
+    /// without the argument parser: it reflects over every command first, which takes longer than
+    /// the hook's own work. Anything else (help, other options, mistakes) goes the usual way.
+    static func hotCommand(_ args: [String]) -> (() throws -> Void)? {
+        guard let name = args.first else { return nil }
+        let rest = Array(args.dropFirst())
+        let validateFlags: Swift.Set = ["--staged", "--quiet", "--json"]
+        if name == "validate", rest.contains("--staged"), rest.allSatisfy(validateFlags.contains), Swift.Set(rest).count == rest.count {
+            return {
+                try Validate.check(paths: [], staged: true, json: rest.contains("--json"), quiet: rest.contains("--quiet"), in: FileManager.default.currentDirectoryPath)
+            }
+        }
+        if name == "merge-driver", rest.count == 4, !rest.contains(where: { $0.hasPrefix("-") }) {
+            return { try MergeDriverCommand.merge(base: rest[0], ours: rest[1], theirs: rest[2], path: rest[3]) }
+        }
+        return nil
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GoalSyncCore
+import GoalSyncGit
 
 struct List: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -180,17 +181,24 @@ struct Validate: ParsableCommand {
     @Flag(help: "Print only problems, no summary line.") var quiet = false
 
     func run() throws {
+        try Self.check(paths: paths, staged: staged, json: json, quiet: quiet, in: global.path)
+    }
+
+    /// The command's work, also called without the argument parser for the pre-commit hook's
+    /// `validate --staged --quiet` (see `GoalSync.hotCommand`).
+    static func check(paths: [String], staged: Bool, json: Bool, quiet: Bool, in directory: String) throws {
         try goalsync.run {
-            let repo = try global.open()
+            let repo = try GoalRepository.open(at: directory)
             let diagnostics: [Diagnostic]
             var fileCount: Int
             if staged {
                 if !paths.isEmpty { throw GoalSyncError.usage("--staged checks the whole index; give no PATH with it") }
-                let staged = try repo.stagedFiles()
-                diagnostics = try repo.validate(tree: staged)
-                fileCount = staged.filter { GoalPaths.isGoalFile($0.path) }.count
+                // A read-only check of objects git wrote itself: no re-hashing of each one read,
+                // as git reads them.
+                GitOptions.setStrictHashVerification(false)
+                (diagnostics, fileCount) = try repo.validateStaged()
             } else {
-                let cwd = URL(fileURLWithPath: global.path).standardizedFileURL.path
+                let cwd = URL(fileURLWithPath: directory).standardizedFileURL.path
                 let relative = try paths.map { p -> String in
                     let abs = URL(fileURLWithPath: p.hasPrefix("/") ? p : cwd + "/" + p).standardizedFileURL.path
                     guard abs.hasPrefix(repo.root + "/") else { throw GoalSyncError.usage("\(p) is outside the goal repository \(repo.root)") }

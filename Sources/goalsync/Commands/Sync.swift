@@ -20,6 +20,11 @@ struct MergeDriverCommand: ParsableCommand {
     @Argument(help: "The file's path in the repository (%P).") var path: String
 
     func run() throws {
+        try Self.merge(base: base, ours: ours, theirs: theirs, path: path)
+    }
+
+    /// The command's work, also called without the argument parser (see `GoalSync.hotCommand`).
+    static func merge(base: String, ours: String, theirs: String, path: String) throws {
         try goalsync.run {
             let report = try MergeDriver.run(base: base, ours: ours, theirs: theirs, path: path)
             if !report.clean {
