@@ -131,6 +131,66 @@ final class DaemonServer {
     deinit { server.stop() }
 }
 
+/// OpenSSH's `sshd` on 127.0.0.1 with OpenSSH's default algorithms, its own host key of
+/// `keyType`, accepting `root` with the given public keys; stopped when the value goes. Its log
+/// (`-E`) is kept in `dir`/sshd.log and shown when it does not start.
+final class SSHDaemon {
+    let port: Int
+    /// "ssh-ed25519 AAAA…", as a known_hosts line needs it.
+    let hostPublicKey: String
+    private let server: SpawnedProcess
+
+    var knownHostsLine: String { "[127.0.0.1]:\(port) \(hostPublicKey)" }
+    func url(_ path: String) -> String { "ssh://root@127.0.0.1:\(port)\(path)" }
+
+    init(dir: String, authorizedKeys: [String], keyType: String) throws {
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        // sshd refuses to start without its privilege separation folder.
+        try FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true)
+        hostPublicKey = try makeSSHKey(at: dir + "/host_key", type: keyType)
+        try authorizedKeys.map { $0 + "\n" }.joined().write(toFile: dir + "/authorized_keys", atomically: true, encoding: .utf8)
+        try """
+            HostKey \(dir)/host_key
+            ListenAddress 127.0.0.1
+            AuthorizedKeysFile \(dir)/authorized_keys
+            PidFile \(dir)/sshd.pid
+            PermitRootLogin prohibit-password
+            PubkeyAuthentication yes
+            PasswordAuthentication no
+            KbdInteractiveAuthentication no
+            UsePAM no
+            StrictModes no
+
+            """.write(toFile: dir + "/sshd_config", atomically: true, encoding: .utf8)
+        let log = dir + "/sshd.log"
+        for _ in 0..<5 {
+            let port = try freePort()
+            let p = try SpawnedProcess("/usr/sbin/sshd", ["-D", "-f", dir + "/sshd_config", "-E", log, "-p", "\(port)"])
+            if waitForPort(port, server: p) {
+                self.port = port
+                server = p
+                return
+            }
+            p.stop()
+        }
+        let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "sshd did not start:\n\(text)"])
+    }
+
+    deinit { server.stop() }
+}
+
+/// Makes a key pair without a passphrase at `path` (OpenSSH's format) with `ssh-keygen`; returns
+/// the public key as "TYPE BASE64".
+func makeSSHKey(at path: String, type: String) throws -> String {
+    let result = try ProcessRunner.run(
+        "/usr/bin/ssh-keygen", ["-q", "-t", type, "-N", "", "-C", "goalsync-test", "-f", path], in: "/",
+        environment: ["PATH": "/usr/bin:/bin"])
+    try #require(result.status == 0, "ssh-keygen -t \(type) failed: \(result)")
+    let line = try String(contentsOfFile: path + ".pub", encoding: .utf8)
+    return line.split(separator: " ").prefix(2).joined(separator: " ")
+}
+
 /// A server process started with `posix_spawn`, outside Foundation's `Process` bookkeeping (whose
 /// child reaping a long-lived child can disturb), stopped and reaped by `stop()`.
 final class SpawnedProcess {
@@ -201,9 +261,11 @@ func freePort() throws -> Int {
     return Int(UInt16(bigEndian: addr.sin_port))
 }
 
-/// Tries to connect until the port accepts (bounded: a few thousand attempts), or the server died.
+/// Tries to connect until the port accepts, the server died, or 30 seconds passed (a loaded
+/// machine can take a while to start a server; a count of attempts would be gone in a blink).
 func waitForPort(_ port: Int, server: SpawnedProcess) -> Bool {
-    for _ in 0..<20_000 {
+    let deadline = Date().addingTimeInterval(30)
+    while Date() < deadline {
         if !server.isRunning { return false }
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var addr = sockaddr_in()

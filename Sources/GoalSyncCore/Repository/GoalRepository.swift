@@ -355,7 +355,7 @@ package final class GoalRepository {
     /// For the `co-created` lint: the authors the history shows for the proposed and active goals
     /// among `paths` that name no contributor themselves. Empty when there is no history.
     func historyContributors(forPaths paths: [String]) -> [String: Set<String>] {
-        [:]
+        historyAuthorsBesidesOwners(forPaths: paths)
     }
 }
 

@@ -97,7 +97,26 @@ struct Show: ParsableCommand {
 struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "The active goal and its progress, the branch against its upstream, pending conflicts.",
-        discussion: "--json prints {branch, upstream, ahead, behind, merging, conflicts, active, goals, unreadable}.")
+        discussion: """
+            Exit 1 while a stopped pull has conflicts to settle.
+            --json prints {branch, upstream, ahead, behind, merging, conflicts: [{goal, path, field, \
+            base, ours, theirs, ours_by, theirs_by, resolution}], active_conflict: {goals, resolution}, \
+            active: {id, title, timeframe: {start, end}, progress, metrics: [{id, name, unit, \
+            direction, baseline, target, current, progress, last_checkin, confidence}], expected, \
+            pace, confidence, confidence_trend, last_checkin, days_since_checkin, cadence_days, \
+            stale}, goals: {<status>: <count>}, unreadable: [{file, line, field, severity, code, \
+            message}]}.
+            upstream, ahead and behind are null without an upstream. conflicts are the stopped \
+            pull's, one per goal and field (empty when no pull is stopped): base, ours and theirs \
+            values, who wrote ours and theirs, and resolution (ours, theirs, base or value; null \
+            while pending). active_conflict names two goals activated concurrently and the one \
+            chosen (resolve --active), else null. active is the active goal, or null: progress and \
+            expected are fractions (1 = 100%; expected is what the time gone in the timeframe \
+            calls for), pace is ahead, on_pace or behind, confidence the latest check-in's, \
+            confidence_trend improving, steady or worsening over the last three, days_since_checkin \
+            since the latest check-in, stale true when that is past cadence_days. goals counts the \
+            goals by status; unreadable lists goal files that could not be read.
+            """)
 
     @OptionGroup var global: GlobalOptions
     @Flag(help: "Print JSON.") var json = false
