@@ -1,31 +1,27 @@
 import GoalSyncGit
 
 /// What the `co-created` lint takes from the history (SPEC §4: "contributors besides the owner, from
-/// `contributors` or the history"): for a goal whose file names nobody but its owner, whether
-/// someone else committed a version of it. It runs in the pre-commit hook, so it looks only at the
-/// goals that need it and walks only as far as it must.
+/// `contributors` or the history"): for a goal whose content names nobody but its owner, whether
+/// someone else committed a version of it. It runs in the pre-commit hook, so it is asked only
+/// about the goals the lint found alone, and walks only as far as it must.
 extension GoalRepository {
     /// The most commits one look at the history reads, newest first (breadth first from HEAD): a
     /// goal whose other authors lie further back than that is linted as if it had none.
     package static let historyContributorsCommitLimit = 1_000
 
-    /// For the goals among `paths` that the lint may find alone, by goal id: the authors other than
-    /// the owner that the history of their file shows (`Name <email>`), up to the first one found.
+    /// For goals the lint found alone (their content names no contributor besides the owner), by
+    /// goal id: the authors other than the owner that the history of their file shows
+    /// (`Name <email>`), up to the first one found.
     ///
-    /// A goal is looked up when its working-tree file is not closed (a draft counts: the content
-    /// being validated may be proposing it) and names no contributor besides its owner. An author
-    /// is the owner when the name or the email matches the owner's. A commit is an author's when
-    /// it holds a version of the file that none of its parents holds (a merge that took one side
-    /// is not). The walk stops when every such goal has another author, when none of them exists
-    /// in the commits left (their files were created after), or after
-    /// ``historyContributorsCommitLimit`` commits; nothing is read when no goal needs it.
-    func historyAuthorsBesidesOwners(forPaths paths: [String]) -> [String: Set<String>] {
+    /// An author is the owner when the name or the email matches the owner's. A commit is an
+    /// author's when it holds a version of the file that none of its parents holds (a merge that
+    /// took one side is not). The walk stops when every goal has another author, when none of
+    /// them exists in the commits left (their files were created after), or after
+    /// ``historyContributorsCommitLimit`` commits.
+    func historyAuthorsBesidesOwners(_ goals: [(id: String, owner: String?)]) -> [String: Set<String>] {
         var pending = [String: (id: String, owner: String?)]()  // by file name in goals/
-        for path in paths {
-            guard let id = GoalPaths.id(fromPath: path), path == GoalPaths.path(forID: id),
-                let owner = Self.ownerIfAlone(at: absolute(path), path: path)
-            else { continue }
-            pending[id + ".md"] = (id, owner.isEmpty ? nil : owner)
+        for goal in goals where !goal.id.isEmpty {
+            pending[goal.id + ".md"] = (goal.id, (goal.owner ?? "").isEmpty ? nil : goal.owner)
         }
         guard !pending.isEmpty, let head = try? git.headID() else { return [:] }
 
@@ -72,22 +68,6 @@ extension GoalRepository {
             }
         }
         return found
-    }
-
-    /// The owner (empty when the goal names none) of the goal file at `file` when the lint could
-    /// find it alone: a goal that is not closed and names no contributor besides its owner.
-    /// Nil for any other goal, and for a file that cannot be read or parsed.
-    private static func ownerIfAlone(at file: String, path: String) -> String? {
-        guard let bytes = try? FileSystem.readRegularFile(file) else { return nil }
-        // The skim settles most closed goals without parsing.
-        if let skimmed = skim(bytes, path: path), GoalStatus(rawValue: skimmed.status)?.isFinal == true { return nil }
-        guard let document = try? MarkdownDocument.parse(bytes) else { return nil }
-        let goal = Goal(document: document)
-        guard goal.status?.isFinal != true else { return nil }
-        let owner = goal.owner ?? ""
-        let ownerKey = GoalValidator.personKey(owner)
-        guard goal.textList("contributors").allSatisfy({ GoalValidator.personKey($0) == ownerKey }) else { return nil }
-        return owner
     }
 
     /// Whether a commit's author is the goal's owner (`Name <email>` or a bare name or email): the

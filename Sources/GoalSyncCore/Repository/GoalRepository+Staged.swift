@@ -98,7 +98,7 @@ extension GoalRepository {
     private func validateStagedFiles(_ files: [TreeFile], fullyValidated: Set<String>, cache: StatusCache) -> [Diagnostic] {
         RepositoryValidator(goalValidator: validator).validate(
             files: files, fullyValidated: fullyValidated, cache: cache, concurrentReads: false,
-            read: blobReader, historyContributors: historyContributors(forPaths: Array(fullyValidated)))
+            read: blobReader, historyContributors: historyAuthorsBesidesOwners)
     }
 
     /// Reads a ``TreeFile``'s blob, refusing one over the size limit before reading it.

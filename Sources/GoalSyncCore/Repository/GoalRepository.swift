@@ -131,10 +131,9 @@ package final class GoalRepository {
         var files = workingGoalPaths().map { TreeFile(path: $0, blob: nil, isSymlink: false) }
         if FileSystem.exists(absolute(GoalPaths.vision)) { files.append(TreeFile(path: GoalPaths.vision, blob: nil, isSymlink: false)) }
         let full = paths.map(Set.init)
-        let history = historyContributors(forPaths: files.map(\.path))
         return RepositoryValidator(goalValidator: validator).validate(
             files: files, fullyValidated: full, cache: StatusCache(), concurrentReads: true,
-            read: { try FileSystem.readRegularFile(self.absolute($0.path)) }, historyContributors: history)
+            read: { try FileSystem.readRegularFile(self.absolute($0.path)) }, historyContributors: historyAuthorsBesidesOwners)
     }
 
     /// The stage-0 entries of the index the next commit is made from (see ``stagedIndex()``).
@@ -196,7 +195,7 @@ package final class GoalRepository {
         let diagnostics = RepositoryValidator(goalValidator: validator).validate(
             files: relevant, fullyValidated: changed, cache: cache, concurrentReads: false,
             read: blobReader,
-            historyContributors: historyContributors(forPaths: Array(changed)))
+            historyContributors: historyAuthorsBesidesOwners)
         return (diagnostics + (ignoreMergeState ? [] : try pendingConflictDiagnostics()), { cache[$0] ?? skimmed[$0] })
     }
 
@@ -351,12 +350,6 @@ package final class GoalRepository {
     }
 
     private static func hexDigit(_ nibble: UInt8) -> UInt8 { nibble < 10 ? 48 + nibble : 87 + nibble }
-
-    /// For the `co-created` lint: the authors the history shows for the proposed and active goals
-    /// among `paths` that name no contributor themselves. Empty when there is no history.
-    func historyContributors(forPaths paths: [String]) -> [String: Set<String>] {
-        historyAuthorsBesidesOwners(forPaths: paths)
-    }
 }
 
 /// Carries the blobs and the result slots into `concurrentPerform`, whose iterations write disjoint slots.

@@ -14,6 +14,9 @@ package struct TreeFile: Sendable {
     }
 }
 
+/// Who the history shows shaping goals, asked about goals (id, owner): by goal id.
+package typealias HistoryLookup = (_ goals: [(id: String, owner: String?)]) -> [String: Set<String>]
+
 /// Validates a whole tree of goals: every file, then the rules across files (SPEC §4): unique ids,
 /// at most one active goal. Files are read through `read`, so the same code checks the working
 /// tree, the index (`--staged`) and a merge result.
@@ -30,9 +33,11 @@ package struct RepositoryValidator {
     ///     the cache and reported only when they hold errors. nil: every file in full.
     ///   - concurrentReads: whether `read` may run on several threads at once (files: yes; libgit2: no).
     ///   - read: reads a file's bytes; throws a `FileSystem.ReadError` for a file it cannot read.
+    ///   - historyContributors: for the `co-created` lint, asked only about the fully validated goals
+    ///     it finds alone (id, owner): the people the history shows shaping each (by goal id).
     package func validate(
         files: [TreeFile], fullyValidated: Set<String>?, cache: StatusCache, concurrentReads: Bool,
-        read: (TreeFile) throws -> [UInt8], historyContributors: [String: Set<String>] = [:]
+        read: (TreeFile) throws -> [UInt8], historyContributors: HistoryLookup? = nil
     ) -> [Diagnostic] {
         var diagnostics = [Diagnostic]()
         var summaries = [(path: String, summary: BlobSummary)]()
@@ -58,7 +63,7 @@ package struct RepositoryValidator {
         }
         // Read and check in parallel (reading in parallel only when the source allows it). Each check
         // keeps only what the rules across files need, so a parsed goal is freed as soon as it is checked.
-        let check = { (file: TreeFile, bytes: Result<[UInt8], any Error>) -> (TreeFile, BlobSummary, [Diagnostic]) in
+        let checkWith = { (file: TreeFile, bytes: Result<[UInt8], any Error>, contributors: Set<String>?) -> (TreeFile, BlobSummary, [Diagnostic], owner: String?) in
             let goal: Goal?, d: [Diagnostic]
             switch bytes {
             case .failure(let error as FileSystem.ReadError):
@@ -66,18 +71,31 @@ package struct RepositoryValidator {
             case .failure(let error):
                 (goal, d) = (nil, [Diagnostic(file: file.path, line: nil, field: nil, severity: .error, code: "error", message: "cannot read: \(error)")])
             case .success(let bytes):
-                let contributors = GoalPaths.id(fromPath: file.path).flatMap { historyContributors[$0] }
                 (goal, d) = goalValidator.validate(bytes: bytes, path: file.path, historyContributors: contributors)
             }
             let summary = BlobSummary(
                 id: goal?.id ?? "", status: goal?["status"]?.scalarText ?? "",
                 errorCount: d.filter { $0.code == "error" }.count, statusLine: goal?.document.lines["status"])
-            return (file, summary, d)
+            return (file, summary, d, goal?.owner)
         }
-        let results = concurrentReads
+        let check = { (file: TreeFile, bytes: Result<[UInt8], any Error>) in checkWith(file, bytes, nil) }
+        var results = concurrentReads
             ? ParallelMap.map(toValidate) { file in check(file, Result { try read(file) }) }
             : ParallelMap.map(toValidate.map { file in (file, Result { try read(file) }) }, check)
-        for (file, summary, d) in results {
+        // The `co-created` lint found these goals alone: does the history show others shaping them?
+        if let historyContributors {
+            let coCreated = LintRule.coCreated.code
+            let alone = results.indices.filter { i in
+                (fullyValidated?.contains(results[i].0.path) ?? true) && results[i].2.contains { $0.code == coCreated }
+            }
+            let found = alone.isEmpty ? [:] : historyContributors(alone.map { (results[$0].1.id, results[$0].owner) })
+            for i in alone {
+                guard let people = found[results[i].1.id], !people.isEmpty else { continue }
+                let file = results[i].0
+                results[i] = checkWith(file, Result { try read(file) }, people)
+            }
+        }
+        for (file, summary, d, _) in results {
             let full = fullyValidated?.contains(file.path) ?? true
             diagnostics += full ? d : d.filter { $0.severity == .error && $0.code == "error" }
             if let blob = file.blob { cache[blob] = summary }
