@@ -143,25 +143,31 @@ final class SSHDaemon {
     var knownHostsLine: String { "[127.0.0.1]:\(port) \(hostPublicKey)" }
     func url(_ path: String) -> String { "ssh://root@127.0.0.1:\(port)\(path)" }
 
+    /// An sshd configuration for a test server on 127.0.0.1 whose host key, authorized keys and pid
+    /// file are in `dir`: public keys only, no PAM, no checks of the folders' owners.
+    static func config(dir: String) -> String {
+        """
+        HostKey \(dir)/host_key
+        ListenAddress 127.0.0.1
+        AuthorizedKeysFile \(dir)/authorized_keys
+        PidFile \(dir)/sshd.pid
+        PermitRootLogin prohibit-password
+        PubkeyAuthentication yes
+        PasswordAuthentication no
+        KbdInteractiveAuthentication no
+        UsePAM no
+        StrictModes no
+
+        """
+    }
+
     init(dir: String, authorizedKeys: [String], keyType: String) throws {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         // sshd refuses to start without its privilege separation folder.
         try FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true)
         hostPublicKey = try makeSSHKey(at: dir + "/host_key", type: keyType)
         try authorizedKeys.map { $0 + "\n" }.joined().write(toFile: dir + "/authorized_keys", atomically: true, encoding: .utf8)
-        try """
-            HostKey \(dir)/host_key
-            ListenAddress 127.0.0.1
-            AuthorizedKeysFile \(dir)/authorized_keys
-            PidFile \(dir)/sshd.pid
-            PermitRootLogin prohibit-password
-            PubkeyAuthentication yes
-            PasswordAuthentication no
-            KbdInteractiveAuthentication no
-            UsePAM no
-            StrictModes no
-
-            """.write(toFile: dir + "/sshd_config", atomically: true, encoding: .utf8)
+        try Self.config(dir: dir).write(toFile: dir + "/sshd_config", atomically: true, encoding: .utf8)
         let log = dir + "/sshd.log"
         for _ in 0..<5 {
             let port = try freePort()

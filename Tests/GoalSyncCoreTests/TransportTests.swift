@@ -555,20 +555,7 @@ private struct SSHServer {
         try FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true)
         let hostKey = try sandbox.makeKeyPair(at: dir + "/host_key", type: hostKeyType)
         try (authorizedKeys + "\n").write(toFile: dir + "/authorized_keys", atomically: true, encoding: .utf8)
-        var config = """
-            HostKey \(dir)/host_key
-            ListenAddress 127.0.0.1
-            AuthorizedKeysFile \(dir)/authorized_keys
-            PidFile \(dir)/sshd.pid
-            PermitRootLogin prohibit-password
-            PubkeyAuthentication yes
-            PasswordAuthentication no
-            KbdInteractiveAuthentication no
-            UsePAM no
-            StrictModes no
-            LogLevel INFO
-
-            """
+        var config = SSHDaemon.config(dir: dir) + "LogLevel INFO\n"
         if hostKeyType == "rsa" { config += "HostKeyAlgorithms +ssh-rsa\nPubkeyAcceptedAlgorithms +ssh-rsa\n" }
         try config.write(toFile: dir + "/sshd_config", atomically: true, encoding: .utf8)
         let server = try TestServer.start(
