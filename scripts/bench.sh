@@ -9,7 +9,8 @@
 #   1. `goalsync validate` over every goal vs `python3 scripts/pyvalidate.py goals/` (median wall
 #      time; goalsync's peak RSS), target: ratio <= 0.10 and peak RSS <= 100 MB;
 #   2. `git commit` of one changed goal with goalsync's pre-commit hook vs with no hook (median;
-#      each run changes a different goal; the hook's cache is warmed by one commit first),
+#      each run changes a different goal; the hook's summary of HEAD's goals is built by one commit
+#      first, as it is once in a real repository),
 #      target: ratio <= 1.5.
 # --pack packs the repository after its first commit (as git's auto gc would have done to a real one
 # of that size): a commit of a packed repository is faster, so the hook's share of it is larger.
@@ -38,7 +39,7 @@ if [[ $QUICK == 1 ]]; then
     [[ -n ${GOALS_SET:-} ]] || GOALS=1000
     VALIDATE_RUNS=3; PYTHON_RUNS=3; PYTHON_WARMUP=0; COMMIT_RUNS=5
 else
-    VALIDATE_RUNS=5; PYTHON_RUNS=3; PYTHON_WARMUP=1; COMMIT_RUNS=9
+    VALIDATE_RUNS=5; PYTHON_RUNS=3; PYTHON_WARMUP=1; COMMIT_RUNS=15
 fi
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -128,11 +129,12 @@ log "pyvalidate runs (s):        $(json runs_s <<<"$P")"
 # ---------------------------------------------------------------------------- 4. commit with/without hook
 [[ -x $REPO/.git/hooks/pre-commit ]] && grep -q "goalsync pre-commit hook" "$REPO/.git/hooks/pre-commit" \
     || die "goalsync init did not install its pre-commit hook"
-# The first hooked commit fills .git/goalsync/status-cache (every blob is new to it): time it once.
+# The first hooked commit summarizes HEAD's goals into .git/goalsync/tree-summary (every goal is new
+# to it): time it once.
 log "commit: warming the hook's cache with one commit"
 COLD=$(python3 "$HELPER" commits "$REPO" --runs 1 --mode hook --goalsync-dir "$BIN_DIR" --offset 1000003) \
     || die "the first commit with the hook failed"
-[[ -s $REPO/.git/goalsync/status-cache ]] || die "the hook left no status cache"
+[[ -s $REPO/.git/goalsync/tree-summary ]] || die "the hook left no tree summary"
 log "commit: $COMMIT_RUNS commits with the hook and $COMMIT_RUNS without, alternating"
 C=$(python3 "$HELPER" commits "$REPO" --runs "$COMMIT_RUNS" --mode both --goalsync-dir "$BIN_DIR") \
     || die "measuring commits failed"
