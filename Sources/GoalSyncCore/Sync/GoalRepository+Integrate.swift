@@ -13,7 +13,8 @@ extension GoalRepository {
     /// Brings commit `theirs` into the current branch (SPEC §6): nothing when it is already there,
     /// a fast-forward when possible (no identity needed), else the per-goal, per-field merge, which
     /// commits with both parents or stops before committing with the conflicts recorded.
-    package func integrate(theirs theirsID: ObjectID, source: String) throws -> IntegrateOutcome {
+    /// `headSkim`: HEAD's goals skimmed while the pull fetched, for the validation of a merge.
+    package func integrate(theirs theirsID: ObjectID, source: String, headSkim: HeadGoalSkim? = nil) throws -> IntegrateOutcome {
         let lock = try RepositoryLock(gitDir: git.gitDir)
         defer { lock.release() }
         try recoverInterruptedPull()
@@ -43,7 +44,7 @@ extension GoalRepository {
         try checkClean(paths: tm.updates.map(\.path) + tm.conflicts.map(\.path), oursTree: oursTree)
         let resultTree = try git.tree(updating: oursTree, with: tm.updates.map(\.treeUpdate))
         let files = try treeFiles(resultTree)
-        let validation = try validate(tree: files, ignoreMergeState: false, skimUnchanged: true)
+        let validation = try validate(tree: files, ignoreMergeState: false, skimUnchanged: true, headSkim: headSkim?.finish() ?? [:])
         let diagnostics = validation.diagnostics.filter { $0.severity == .error }
         let active = try activeGoals(files, summary: validation.summary)
         let branch = reference.replacingOccurrences(of: "refs/heads/", with: "")
