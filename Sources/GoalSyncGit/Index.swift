@@ -77,11 +77,16 @@ public final class Index {
     /// (`git_index_add`; libgit2 checks that the blob exists). Like ``addFromWorkdir(_:)``, it
     /// settles a conflict at `path`: the conflict's entries go (`git_index_conflict_remove`).
     public func add(path: String, blob: ObjectID, mode: UInt32, workdirStat st: stat) throws {
+        #if canImport(Darwin)
+        let (ctime, mtime) = (st.st_ctimespec, st.st_mtimespec)
+        #else
+        let (ctime, mtime) = (st.st_ctim, st.st_mtim)
+        #endif
         var entry = git_index_entry()
-        entry.ctime.seconds = Int32(truncatingIfNeeded: st.st_ctim.tv_sec)
-        entry.ctime.nanoseconds = UInt32(truncatingIfNeeded: st.st_ctim.tv_nsec)
-        entry.mtime.seconds = Int32(truncatingIfNeeded: st.st_mtim.tv_sec)
-        entry.mtime.nanoseconds = UInt32(truncatingIfNeeded: st.st_mtim.tv_nsec)
+        entry.ctime.seconds = Int32(truncatingIfNeeded: ctime.tv_sec)
+        entry.ctime.nanoseconds = UInt32(truncatingIfNeeded: ctime.tv_nsec)
+        entry.mtime.seconds = Int32(truncatingIfNeeded: mtime.tv_sec)
+        entry.mtime.nanoseconds = UInt32(truncatingIfNeeded: mtime.tv_nsec)
         entry.dev = UInt32(truncatingIfNeeded: st.st_dev)
         entry.ino = UInt32(truncatingIfNeeded: st.st_ino)
         entry.uid = st.st_uid

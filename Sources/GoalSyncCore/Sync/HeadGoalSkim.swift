@@ -3,7 +3,7 @@ import GoalSyncGit
 
 /// What a pull learns of HEAD's goal files while it waits for the fetch: the ``GoalRepository/skim(_:path:)``
 /// of every goal blob of HEAD that the status cache does not know, read on a thread of its own
-/// (with its own libgit2 handle) during the network transfer, which keeps one core busy at most.
+/// (with its own libgit2 handle) while the fetch runs: this needs nothing the fetch brings.
 ///
 /// The validation of a merge result needs a summary of every goal (the one-active rule), and
 /// most of them are HEAD's files, unchanged: reading them during the fetch takes that reading off
