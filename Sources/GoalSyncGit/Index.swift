@@ -1,4 +1,5 @@
 import CLibgit2
+import Foundation
 
 /// The repository's index (staging area). Holds its ``Repository``.
 public final class Index {
@@ -67,6 +68,37 @@ public final class Index {
         try path.withCString { p in
             entry.path = p
             try check(git_index_add(pointer, &entry), "stage \(path)")
+        }
+    }
+
+    /// Stages a blob at `path` whose bytes the caller has just written to the working-tree file
+    /// described by `workdirStat` (its `lstat`), as git's checkout does: the entry records the
+    /// file's stat data, so git sees the file as unchanged without reading or hashing it again
+    /// (`git_index_add`; libgit2 checks that the blob exists). Like ``addFromWorkdir(_:)``, it
+    /// settles a conflict at `path`: the conflict's entries go (`git_index_conflict_remove`).
+    public func add(path: String, blob: ObjectID, mode: UInt32, workdirStat st: stat) throws {
+        #if canImport(Darwin)
+        let (ctime, mtime) = (st.st_ctimespec, st.st_mtimespec)
+        #else
+        let (ctime, mtime) = (st.st_ctim, st.st_mtim)
+        #endif
+        var entry = git_index_entry()
+        entry.ctime.seconds = Int32(truncatingIfNeeded: ctime.tv_sec)
+        entry.ctime.nanoseconds = UInt32(truncatingIfNeeded: ctime.tv_nsec)
+        entry.mtime.seconds = Int32(truncatingIfNeeded: mtime.tv_sec)
+        entry.mtime.nanoseconds = UInt32(truncatingIfNeeded: mtime.tv_nsec)
+        entry.dev = UInt32(truncatingIfNeeded: st.st_dev)
+        entry.ino = UInt32(truncatingIfNeeded: st.st_ino)
+        entry.uid = st.st_uid
+        entry.gid = st.st_gid
+        entry.file_size = UInt32(truncatingIfNeeded: st.st_size)
+        entry.mode = mode
+        entry.id = blob.raw
+        try path.withCString { p in
+            entry.path = p
+            try check(git_index_add(pointer, &entry), "stage \(path)")
+            let removed = git_index_conflict_remove(pointer, p)
+            if removed == GIT_ENOTFOUND.rawValue { git_error_clear() } else { try check(removed, "settle the conflict at \(path)") }
         }
     }
 

@@ -30,6 +30,10 @@ struct SyncTests {
         #expect(text.contains("persona: New admins"))
         #expect(text.contains("target: 60"))
         #expect(try ben.git("rev-list", "--parents", "-n", "1", "HEAD").stdout.split(separator: " ").count == 3)
+        // The index stages what HEAD holds, with the stat data of the files as written: git sees
+        // them unchanged without refreshing the index.
+        #expect(try ben.git("diff-index", "--cached", "--quiet", "HEAD").status == 0)
+        #expect(try ben.git("diff-files", "--quiet").status == 0)
         // Pulling again with nothing new changes nothing.
         let before = try ben.state()
         #expect(try ben.goalsync("pull").requireOK("pull again").stdout.contains("Already up to date"))

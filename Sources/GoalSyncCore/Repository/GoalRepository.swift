@@ -154,7 +154,9 @@ package final class GoalRepository {
     /// instead of being parsed: a pull's cost then follows the change, not the repository (a fresh
     /// clone's cache is empty). Such a file is not re-checked for errors of its own (HEAD holds it
     /// as it was committed) and is not written to the cache; every other file is checked as before.
-    func validate(tree files: [TreeFile], ignoreMergeState: Bool, skimUnchanged: Bool) throws -> (diagnostics: [Diagnostic], summary: (String) -> BlobSummary?) {
+    /// `headSkim`: what a ``HeadGoalSkim`` already skimmed of HEAD's files, by path (used for a
+    /// file whose blob is the one it read; the rest is skimmed here).
+    func validate(tree files: [TreeFile], ignoreMergeState: Bool, skimUnchanged: Bool, headSkim: [String: HeadGoalSkim.Skimmed] = [:]) throws -> (diagnostics: [Diagnostic], summary: (String) -> BlobSummary?) {
         // HEAD's goals by name (a name is a substring of its path), compared by id without hex text.
         var headGoals = [Substring: ObjectID]()
         var headVision: ObjectID?
@@ -180,10 +182,17 @@ package final class GoalRepository {
         var skimmed = [String: BlobSummary]()
         if skimUnchanged {
             var unknown = [(hex: String, path: String)]()
+            var summaries = [(hex: String, summary: BlobSummary?)]()
             for file in relevant where !file.isSymlink && !changed.contains(file.path) && GoalPaths.isGoalFile(file.path) {
-                if let hex = file.blob, cache[hex] == nil { unknown.append((hex, file.path)) }
+                guard let hex = file.blob, cache[hex] == nil else { continue }
+                if let done = headSkim[file.path], Self.same(hex, done.blob) {
+                    summaries.append((hex, done.summary))
+                } else {
+                    unknown.append((hex, file.path))
+                }
             }
-            for (hex, summary) in zip(unknown.map(\.hex), skimBlobs(unknown)) {
+            summaries += zip(unknown.map(\.hex), skimBlobs(unknown)).map { ($0, $1) }
+            for (hex, summary) in summaries {
                 guard let summary else { continue }  // left to the validator
                 skimmed[hex] = summary
                 cache[hex] = summary

@@ -60,9 +60,29 @@ package enum FileSystem {
     package static func writeAtomically(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws {
         let dir = (path as NSString).deletingLastPathComponent
         if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
-        let name = (path as NSString).lastPathComponent
-        let tmp = (dir.isEmpty ? "" : dir + "/") + ".\(name).goalsync-\(getpid())"
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode)
+        try replace(path, with: bytes, mode: mode, sync: true)
+    }
+
+    /// Writes a work-tree file as git's checkout does, without `fsync`: git does not sync work-tree
+    /// files either, and a pull that is killed before its branch moves is finished from its
+    /// journal (`PullJournal`), which is synced. The file is written under a temporary name and
+    /// renamed into place, so a reader never sees half of it; the old file is removed first, as
+    /// git's checkout does, because ext4 starts writing a file's data to disk when it is renamed
+    /// over an existing one (`auto_da_alloc`), which costs as much as the `fsync` left out. The
+    /// folder must exist. Returns the file's `lstat` after the rename, so the index can record it
+    /// without reading the file back.
+    package static func writeWorkTreeFile(_ bytes: [UInt8], to path: String, mode: mode_t) throws -> stat {
+        try replace(path, with: bytes, mode: mode, sync: false)
+        var st = stat()
+        guard lstat(path, &st) == 0 else { throw GoalSyncError.repository("cannot write \(path): \(String(cString: strerror(errno)))") }
+        return st
+    }
+
+    private static func replace(_ path: String, with bytes: [UInt8], mode: mode_t, sync: Bool) throws {
+        // `.NAME.goalsync-PID` next to the file.
+        let name = path.lastIndex(of: "/").map { path.index(after: $0) } ?? path.startIndex
+        let temporary = "\(path[..<name]).\(path[name...]).goalsync-\(getpid())"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode)
         guard fd >= 0 else { throw GoalSyncError.repository("cannot write \(path): \(String(cString: strerror(errno)))") }
         var ok = true
         var written = 0
@@ -74,10 +94,11 @@ package enum FileSystem {
             }
         }
         let error = String(cString: strerror(errno))
-        if ok { ok = fsync(fd) == 0 }
+        if ok, sync { ok = fsync(fd) == 0 }
         close(fd)
-        guard ok, rename(tmp, path) == 0 else {
-            unlink(tmp)
+        if ok, !sync { unlink(path) }  // see writeWorkTreeFile
+        guard ok, rename(temporary, path) == 0 else {
+            unlink(temporary)
             throw GoalSyncError.repository("cannot write \(path): \(error)")
         }
         if mode != 0o644 { chmod(path, mode) }

@@ -13,7 +13,8 @@ extension GoalRepository {
     /// Brings commit `theirs` into the current branch (SPEC §6): nothing when it is already there,
     /// a fast-forward when possible (no identity needed), else the per-goal, per-field merge, which
     /// commits with both parents or stops before committing with the conflicts recorded.
-    package func integrate(theirs theirsID: ObjectID, source: String) throws -> IntegrateOutcome {
+    /// `headSkim`: HEAD's goals skimmed while the pull fetched, for the validation of a merge.
+    package func integrate(theirs theirsID: ObjectID, source: String, headSkim: HeadGoalSkim? = nil) throws -> IntegrateOutcome {
         let lock = try RepositoryLock(gitDir: git.gitDir)
         defer { lock.release() }
         try recoverInterruptedPull()
@@ -43,7 +44,7 @@ extension GoalRepository {
         try checkClean(paths: tm.updates.map(\.path) + tm.conflicts.map(\.path), oursTree: oursTree)
         let resultTree = try git.tree(updating: oursTree, with: tm.updates.map(\.treeUpdate))
         let files = try treeFiles(resultTree)
-        let validation = try validate(tree: files, ignoreMergeState: false, skimUnchanged: true)
+        let validation = try validate(tree: files, ignoreMergeState: false, skimUnchanged: true, headSkim: headSkim?.finish() ?? [:])
         let diagnostics = validation.diagnostics.filter { $0.severity == .error }
         let active = try activeGoals(files, summary: validation.summary)
         let branch = reference.replacingOccurrences(of: "refs/heads/", with: "")
@@ -124,10 +125,12 @@ extension GoalRepository {
         }
     }
 
-    /// Writes the merged files into the work tree and the index. Each run of files to write has its
-    /// blobs read here (libgit2 stays on this thread), is written in parallel (each file still
-    /// atomically and synced, as `FileSystem.writeAtomically` does: the syncs overlap instead of
-    /// queueing), then staged in order; a deletion is done in its place between runs.
+    /// Writes the merged files into the work tree and the index, as git's checkout does: each file
+    /// replaced atomically but not synced (see `FileSystem.writeWorkTreeFile`; a killed pull is
+    /// finished from its journal), and staged from the blob it was written from with the stat
+    /// data of the new file, so nothing is read back or hashed again. Each run of files to write
+    /// has its blobs read here (libgit2 stays on this thread), is written on the machine's cores,
+    /// then staged in order; a deletion is done in its place between runs. The index is written once.
     func applyToWorkTree(_ updates: [TreeMerge.Update]) throws {
         let index = try git.index()
         var next = 0
@@ -148,39 +151,19 @@ extension GoalRepository {
                 try FileManager.default.createDirectory(atPath: absolute(folder), withIntermediateDirectories: true)
             }
             let files = try run.map { (absolute($0.path), try git.blobData($0.blob!), $0.executable ? mode_t(0o755) : mode_t(0o644)) }
-            if let error = Self.writeConcurrently(files) { throw error }
-            for u in run { try index.addFromWorkdir(u.path) }
+            let written = Self.writeConcurrently(files)
+            for (u, result) in zip(run, written) {
+                try index.add(path: u.path, blob: u.blob!, mode: u.executable ? 0o100755 : 0o100644, workdirStat: try result.get())
+            }
             next = end
         }
         try index.write()
     }
 
-    /// Writes files with `FileSystem.writeAtomically` on several threads (the work is mostly waiting
-    /// for `fsync`); returns the error of the first file in order that failed.
-    private static func writeConcurrently(_ files: [(path: String, bytes: [UInt8], mode: mode_t)]) -> (any Error)? {
-        if files.count < 8 {
-            for f in files {
-                do { try FileSystem.writeAtomically(f.bytes, to: f.path, mode: f.mode) } catch { return error }
-            }
-            return nil
-        }
-        let width = min(8, files.count)
-        let errors = UnsafeMutableBufferPointer<(any Error)?>.allocate(capacity: files.count)
-        errors.initialize(repeating: nil)
-        defer { errors.deallocate() }
-        let box = WriteBox((files, errors))
-        let group = DispatchGroup()
-        let queue = DispatchQueue(label: "goalsync.write", attributes: .concurrent)
-        for stripe in 0..<width {
-            queue.async(group: group) {
-                let (files, errors) = box.value
-                for i in stride(from: stripe, to: files.count, by: width) {
-                    do { try FileSystem.writeAtomically(files[i].bytes, to: files[i].path, mode: files[i].mode) } catch { errors[i] = error }
-                }
-            }
-        }
-        group.wait()
-        return errors.first { $0 != nil } ?? nil
+    /// Writes work-tree files with `FileSystem.writeWorkTreeFile` on the machine's cores (each is
+    /// a few system calls); returns each file's stat, or its error, in order.
+    private static func writeConcurrently(_ files: [(path: String, bytes: [UInt8], mode: mode_t)]) -> [Result<stat, any Error>] {
+        ParallelMap.map(files) { f in Result { try FileSystem.writeWorkTreeFile(f.bytes, to: f.path, mode: f.mode) } }
     }
 
     private func removeEmptyParents(of path: String) {
@@ -287,10 +270,4 @@ extension SimpleDate {
         let m = mp < 10 ? mp + 3 : mp - 9
         return SimpleDate(year: m <= 2 ? y + 1 : y, month: m, day: d)
     }
-}
-
-/// Carries the files and the error slots into the writing threads, which touch disjoint slots only.
-private struct WriteBox<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
 }
