@@ -152,6 +152,10 @@ struct SyncTests {
         #expect(pull.stderr.contains("activated concurrently"))
         let status = try ben.goalsync("status").stdout
         #expect(status.contains("goals activated concurrently: a, b"))
+        // Status shows the goal Ben activated (HEAD's side) while the other waits in active_conflict.
+        let json = try #require(try parseJSON(ben.goalsync("status", "--json").stdout) as? [String: Any])
+        #expect((json["active"] as? [String: Any])?["id"] as? String == "b")
+        #expect(((json["active_conflict"] as? [String: Any])?["goals"] as? [String]) == ["a", "b"])
         try ben.goalsync("resolve", "--active", "a").requireOK("resolve --active")
         try ben.goalsync("pull", "--continue").requireOK("continue")
         #expect(try ben.text("goals/a.md").contains("status: active"))

@@ -46,7 +46,15 @@ package struct StatusReport: Sendable {
 extension GoalRepository {
     package func statusReport() throws -> StatusReport {
         let (goals, problems) = loadAllGoals()
-        let active = goals.first { $0.status == .active }
+        let mergeState = try MergeState.load(gitDir: git.gitDir)
+        // While two goals activated concurrently wait for `resolve --active`, the work tree holds
+        // both: show the one this clone activated (HEAD's side), the other is in active_conflict.
+        let actives = goals.filter { $0.status == .active }
+        var active = actives.first
+        if actives.count > 1, let head = try git.headTree() {
+            let headActive = try activeGoals(treeFiles(head.id))
+            active = actives.first { $0.id.map(headActive.contains) == true } ?? active
+        }
         var counts = [(String, Int)]()
         for s in GoalStatus.allCases {
             let n = goals.filter { $0.status == s }.count
@@ -55,7 +63,7 @@ extension GoalRepository {
         var report = StatusReport(
             branch: nil, upstream: nil, ahead: nil, behind: nil, active: active,
             progress: active.map(GoalProgress.init(goal:)), counts: counts, problems: problems, merging: git.isMerging,
-            mergeState: try MergeState.load(gitDir: git.gitDir))
+            mergeState: mergeState)
         if let ref = try git.headReferenceName() {
             report.branch = ref.replacingOccurrences(of: "refs/heads/", with: "")
             if let upstream = try git.upstreamName(ofBranch: ref) {
