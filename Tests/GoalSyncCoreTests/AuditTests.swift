@@ -274,6 +274,38 @@ import Testing
 
     // MARK: Pieces
 
+    @Test func aGoalRenamedAndEditedInOneCommitIsFollowed() throws {
+        let repo = try TestRepo()
+        try repo.goalsync(as: .ana, on: "2026-01-05", "new", "Cut churn", "--id", "old-name", "--set", "persona=Team admins", "--set", "problem=Teams leave in month two")
+        try repo.goalsync(as: .ben, on: "2026-01-06", "set", "old-name", "why", "Churn costs us")
+        try repo.git(as: .caro, on: "2026-01-07", "mv", "goals/old-name.md", "goals/new-name.md")
+        try repo.editByHand("new-name", as: .caro, on: "2026-01-07", message: "rename and reword why", { text in
+            replacingLine(startingWith: "why:", with: "why: Churn costs us a third of new revenue")(
+                replacingLine(startingWith: "id:", with: "id: new-name")(text))
+        })
+        let log = entries(try repo.json("log", "new-name"))
+        #expect(log.map { authorName($0) ?? "?" } == ["Caro Lim", "Ben Ode", "Ana Ruiz"])
+        #expect(log.first?["renamed_from"] as? String == "goals/old-name.md")
+        let blame = try repo.json("blame", "new-name")["fields"] as? [[String: Any]] ?? []
+        #expect(blame.first { $0["field"] as? String == "persona" }.flatMap(authorName) == "Ana Ruiz")
+        let all = try repo.json("contributors")["goals"] as? [[String: Any]] ?? []
+        #expect(all.map { $0["goal"] as? String } == ["new-name"])
+    }
+
+    @Test func aListWrittenEmptyOrRemovedIsAChangeNotACrash() throws {
+        let repo = try TestRepo()
+        try repo.goalsync(as: .ana, on: "2026-01-05", "new", "Cut churn", "--id", "g")
+        try repo.editByHand("g", as: .ben, on: "2026-01-06", message: "empty tags", addingFrontMatter("tags: []"))
+        try repo.editByHand("g", as: .caro, on: "2026-01-07", message: "no tags", { text in
+            text.split(separator: "\n", omittingEmptySubsequences: false).filter { $0 != "tags: []" }.joined(separator: "\n")
+        })
+        let log = entries(try repo.json("log", "g"))
+        #expect(log.map { authorName($0) ?? "?" } == ["Caro Lim", "Ben Ode", "Ana Ruiz"])
+        #expect(changes(log[0]).map { [$0.field, $0.old, $0.new] } == [["tags", "[]", nil]])
+        #expect(changes(log[1]).map { [$0.field, $0.old, $0.new] } == [["tags", nil, "[]"]])
+        try repo.ok("contributors")
+    }
+
     @Test func bodyChangesAreCountedInLines() {
         #expect(BodyChange.between("a\nb\nc\n", "a\nB\nc\nd\ne\n") == BodyChange(added: 3, removed: 1))
         #expect(BodyChange.between("a\n", "a\n") == nil)

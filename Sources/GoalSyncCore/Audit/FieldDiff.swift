@@ -52,7 +52,8 @@ package enum FieldDiff {
                 let sa = la.map(display), sb = lb.map(display)
                 for item in sb where !sa.contains(item) { out.append(FieldChange(field: key, old: nil, new: item)) }
                 for item in sa where !sb.contains(item) { out.append(FieldChange(field: key, old: item, new: nil)) }
-                if Set(sa) == Set(sb) { out.append(FieldChange(field: key, old: display(a!), new: display(b!))) }
+                // The same items: reordered, or a list written where there was none (or the reverse).
+                if Set(sa) == Set(sb) { out.append(FieldChange(field: key, old: a.map(display), new: b.map(display))) }
             } else if let ma = a?.map, let mb = b?.map {
                 for change in changes(from: ma, to: mb) {
                     out.append(FieldChange(field: "\(key).\(change.field)", old: change.old, new: change.new))

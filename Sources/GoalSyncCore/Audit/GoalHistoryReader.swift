@@ -144,17 +144,37 @@ package final class GoalHistoryReader {
     func renameSource(_ i: Int, parent: Int, path: String, blob: ObjectID) throws -> String? {
         guard let sub = try goalsTreeID(i), let psub = try goalsTreeID(parent) else { return nil }
         let removed = try tree(sub).changes(since: tree(psub)).filter { $0.new == nil && Self.isGoalName($0.name) }
-        return removed.first { isRename(old: $0.old!, new: blob) }.map { "\(GoalPaths.goalsDirectory)/\($0.name)" }
+        // The most similar of the files that went away, as git's rename detection picks.
+        let scored = removed.map { (name: $0.name, score: renameSimilarity(old: $0.old!, new: blob)) }.filter { $0.score >= 0.5 }
+        return scored.max { $0.score < $1.score }.map { "\(GoalPaths.goalsDirectory)/\($0.name)" }
     }
 
-    func isRename(old: ObjectID, new: ObjectID) -> Bool {
-        if old == new { return true }
-        guard let o = version(old).goal, let n = version(new).goal else { return false }
-        if let id = o.id, id == n.id { return true }
+    /// How much of a goal a new file keeps, from 0 to 1: 1 for the same blob, the same id, or the
+    /// same goal but for its id (a rename by hand must change the id to the new file name); else
+    /// the share of its front matter's values (leaves other than `id`) and body lines that are
+    /// unchanged, so a rename made together with an edit is still followed (git calls 50% a rename).
+    func renameSimilarity(old: ObjectID, new: ObjectID) -> Double {
+        if old == new { return 1 }
+        guard let o = version(old).goal, let n = version(new).goal else { return 0 }
+        if let id = o.id, id == n.id { return 1 }
         var a = o.frontMatter, b = n.frontMatter
         a["id"] = nil
         b["id"] = nil
-        return a == b && o.body == n.body
+        if a == b && o.body == n.body { return 1 }
+        func leaves(_ v: YAMLValue, _ path: String, _ out: inout [String]) {
+            switch v {
+            case .map(let m): for (k, x) in m.entries { leaves(x, path + "." + k, &out) }
+            case .list(let l): for (i, x) in l.enumerated() { leaves(x, path + "[\(i)]", &out) }
+            default: out.append(path + "=" + (v.scalarText ?? ""))
+            }
+        }
+        var la = [String](), lb = [String]()
+        leaves(.map(a), "", &la)
+        leaves(.map(b), "", &lb)
+        la += o.body.split(separator: "\n").map { "body:" + $0 }
+        lb += n.body.split(separator: "\n").map { "body:" + $0 }
+        let shared = Set(la).intersection(lb).count
+        return Double(shared) / Double(max(la.count, lb.count, 1))
     }
 
     static func isGoalName(_ name: String) -> Bool { GoalPaths.isGoalFile("\(GoalPaths.goalsDirectory)/\(name)") }
@@ -251,11 +271,9 @@ package final class GoalHistoryReader {
             if !c.isMerge {
                 let removed = firstChanges.filter { $0.new == nil }
                 for added in firstChanges where added.old == nil {
-                    for r in removed where !renamedFrom.values.contains(r.name) {
-                        guard isRename(old: r.old!, new: added.new!) else { continue }
-                        renamedFrom[added.name] = r.name
-                        break
-                    }
+                    let scored = removed.filter { !renamedFrom.values.contains($0.name) }
+                        .map { (name: $0.name, score: renameSimilarity(old: $0.old!, new: added.new!)) }.filter { $0.score >= 0.5 }
+                    if let best = scored.max(by: { $0.score < $1.score }) { renamedFrom[added.name] = best.name }
                 }
             }
             let renamedAway = Set(renamedFrom.values)
