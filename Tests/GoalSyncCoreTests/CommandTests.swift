@@ -361,8 +361,9 @@ struct CommandTests {
         try repo.newGoal("Later", id: "later")
         let r = try repo.ok("status")
         #expect(r.stdout.contains("Active goal: faster-activation — Raise new-admin activation from 30% to 50%"))
-        #expect(r.stdout.contains("progress: 20%"))
-        #expect(r.stdout.contains("activation: 30 → 34 → 50 percent  20%  on_track"))
+        #expect(r.stdout.contains("  progress  ████░░░░░░░░░░░░░░░░ 20%"))
+        #expect(r.stdout.contains("  KEY RESULT  BASELINE → CURRENT → TARGET  PROGRESS        PACE"))
+        #expect(r.stdout.contains("  activation  30 → 34 → 50 percent         ██░░░░░░░░ 20%"))
         #expect(r.stdout.contains("Goals: 1 draft, 1 active"))
 
         let json = try #require(try parseJSON(try repo.ok("status", "--json").stdout) as? [String: Any])

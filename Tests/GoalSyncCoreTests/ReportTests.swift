@@ -108,6 +108,33 @@ import Testing
         let closed = goals.last?["closed"] as? [String: Any]
         #expect(closed?["outcome"] as? String == "abandoned")
         #expect(closed?["reason"] as? String == "Not an outcome")
+        let people = json["contributors"] as? [[String: Any]] ?? []
+        #expect(people.compactMap { $0["name"] as? String }.prefix(2) == ["Ana Ruiz", "Ben Ode"])
+        #expect(people.first?["roles"] as? [String] == ["created"])
+    }
+
+    /// SPEC §3: progress is uncapped per key result (decrease too), the roll-up clamps each to
+    /// 0–100% and takes the mean; stay_above / stay_below are met or not.
+    @Test func progressFollowsTheDirectionAndTheRollUpClamps() throws {
+        let metrics = """
+
+              - {id: churn, name: Monthly churn, unit: percent, direction: decrease, baseline: 10, target: 5}
+              - {id: nps, name: NPS, unit: points, direction: increase, baseline: 20, target: 40}
+              - {id: uptime, name: Uptime, unit: percent, direction: stay_above, target: 99.5}
+            """
+        let checkins = """
+
+              - {id: c1, on: 2026-01-10, by: Ben Ode <ben@example.com>, metric: churn, value: 7, confidence: on_track}
+              - {id: c2, on: 2026-01-10, by: Ben Ode <ben@example.com>, metric: nps, value: 50, confidence: on_track}
+              - {id: c3, on: 2026-01-10, by: Ben Ode <ben@example.com>, metric: uptime, value: 99.1, confidence: at_risk, note: outage}
+            """
+        let goal = Goal(document: try MarkdownDocument.parse(GoalText.clean(status: "active").setting("metrics", metrics).setting("checkins", checkins).bytes))
+        let progress = GoalProgress(goal: goal)
+        let byID = Dictionary(uniqueKeysWithValues: progress.metrics.map { ($0.id, $0.progress ?? -1) })
+        #expect(abs((byID["churn"] ?? -1) - 0.6) < 1e-9, "(7 − 10) / (5 − 10)")
+        #expect(abs((byID["nps"] ?? -1) - 1.5) < 1e-9, "uncapped per key result")
+        #expect(byID["uptime"] == 0, "99.1 is not above 99.5")
+        #expect(abs((progress.overall ?? -1) - (0.6 + 1 + 0) / 3) < 1e-9, "the roll-up clamps 150% to 100%")
     }
 
     @Test func reportTextHasTablesBarsAndNoColourOffATerminal() throws {
@@ -121,6 +148,13 @@ import Testing
         #expect(text.contains("at_risk (worsening)"))
         #expect(text.contains("last check-in 13 days ago"))
         #expect(text.contains("Not an outcome"))
+        // The check-in timeline and who took part, for the active goal.
+        #expect(text.contains("Check-ins of \(AuditTests.id)"))
+        let lines = text.components(separatedBy: "\n")
+        #expect(lines.contains { $0.contains("2026-01-19") && $0.contains("33") && $0.contains("Cohort still small") })
+        #expect(text.contains("Who took part in \(AuditTests.id)"))
+        #expect(lines.contains { $0.contains("Ana Ruiz") && $0.contains("created") })
+        #expect(lines.contains { $0.contains("Eli Moss") && $0.contains("activated") })
         #expect(!text.contains("\u{1B}["), "no colour when stdout is not a terminal")
         let stale = try repo.goalsync(["report"], env: ["GOALSYNC_TODAY": "2026-03-01"])
         #expect(stale.stdout.contains("stale"))
@@ -154,10 +188,15 @@ import Testing
         #expect(active["stale"] as? Bool == false)
         let text = try repo.ok("status").stdout
         #expect(text.contains("Active goal: \(AuditTests.id)"))
-        #expect(text.contains("  progress: "))
-        #expect(text.contains("  pace: behind"))
+        // The same aligned lines, bars and key-result table as `report`.
+        #expect(text.contains("  progress  "))
+        #expect(text.contains("  behind (expected "))
         #expect(text.contains("  last check-in 13 days ago"))
-        #expect(text.contains("  confidence: at_risk (worsening)"))
+        #expect(text.contains("  confidence at_risk (worsening)"))
+        #expect(text.contains("  KEY RESULT "))
+        let report = try repo.ok("report").stdout
+        let activeBlock = { (t: String) in t.components(separatedBy: "\n").drop { !$0.hasPrefix("Active goal:") }.prefix { !$0.hasPrefix("Goals:") && !$0.hasPrefix("Proposed") && !$0.hasPrefix("Draft") && !$0.hasPrefix("Achieved") && !$0.hasPrefix("Abandoned") } }
+        #expect(Array(activeBlock(text)).filter { !$0.isEmpty } == Array(activeBlock(report)).filter { !$0.isEmpty })
     }
 
     /// The argument parser's completion scripts know the audit and report commands and options.

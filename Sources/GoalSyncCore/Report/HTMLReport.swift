@@ -381,15 +381,15 @@ extension GoalRepository {
     /// The HTML report: progress, and for the active goal its history and contributors.
     package func htmlReport() throws -> String {
         let report = progressReport()
-        var timeline = [GoalLogEntry]()
-        var contributors: GoalContributors?
-        var shallow = false
-        if let id = report.active?.id, GoalID.isValid(id) {
-            let log = try log(id: id)
-            timeline = log.entries
-            shallow = log.isShallow
-            contributors = GoalContributors.count(log.entries).first { $0.goal == id }
-        }
-        return HTMLReport(report: report, timeline: timeline, contributors: contributors, isShallow: shallow).render()
+        let history = try activeGoalHistory(report)
+        return HTMLReport(report: report, timeline: history.timeline, contributors: history.contributors, isShallow: history.isShallow).render()
+    }
+
+    /// How the report's active goal was co-created: its log (newest first), who took part, and
+    /// whether the history is cut by a shallow clone. Empty without an active goal.
+    package func activeGoalHistory(_ report: ProgressReport) throws -> (timeline: [GoalLogEntry], contributors: GoalContributors?, isShallow: Bool) {
+        guard let id = report.active?.id, GoalID.isValid(id) else { return ([], nil, false) }
+        let log = try log(id: id)
+        return (log.entries, GoalContributors.count(log.entries).first { $0.goal == id }, log.isShallow)
     }
 }

@@ -137,14 +137,9 @@ struct Status: ParsableCommand {
             }
             print(branchLine)
             if report.merging { print("A merge is in progress.") }
-            if let active = report.active, let progress = report.progress {
-                print("\nActive goal: \(active.id ?? "?") — \(active.title ?? "")")
-                if let end = active.timeframeEnd { print("  timeframe: \(active.timeframeStart?.description ?? "?") → \(end)") }
-                print("  progress: \(percent(progress.overall))")
-                for m in progress.metrics {
-                    print("  \(m.id): \(number(m.baseline)) → \(number(m.current)) → \(number(m.target)) \(m.unit ?? "")  \(percent(m.progress))\(m.confidence.map { "  \($0)" } ?? "")")
-                }
-                for line in statusProgressLines(active, repo: repo) { print("  " + line) }
+            if let active = report.active {
+                let goal = GoalReport(goal: active, today: repo.today, cadenceDays: repo.config.cadenceDays)
+                print("\n" + ReportText(style: .stdout).activeGoalLines(goal).joined(separator: "\n"))
             } else {
                 print("\nNo active goal. Propose one and run goalsync activate ID.")
             }

@@ -21,7 +21,12 @@ struct Report: ParsableCommand {
             recent_confidence, metrics: [{id, name, unit, direction, baseline, target, current, \
             progress, last_checkin, confidence, expected, pace, confidence_trend, recent_confidence, \
             checkins: [{id, on, by, value, confidence, note}]}], closed: {outcome, on, reason}}], \
-            unreadable}; active is the active goal's entry, or null.
+            unreadable, contributors: [{name, email, roles, commits, created, proposed, edits, \
+            checkins, activated, closed, renamed, deleted, fields, first, last}]}; active is the \
+            active goal's entry, or null; contributors are who took part in the active goal, from \
+            the history (empty without one).
+            Without --json or --html, the text report ends with the active goal's check-ins and who \
+            took part in it.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -43,12 +48,24 @@ struct Report: ParsableCommand {
             }
             let report = repo.progressReport()
             for p in report.problems { Output.err(p.formatted) }
+            if html != nil && !json { return }
+            let contributors = try repo.activeGoalHistory(report).contributors
             if json {
-                print(report.json.text)
+                guard case .object(var fields) = report.json else { return }
+                fields.append(("contributors", .array(contributors?.people.map(\.json) ?? [])))
+                print(JSONValue.object(fields).text)
                 return
             }
-            if html != nil { return }
-            for line in ReportText(style: .stdout).lines(report) { print(line) }
+            let text = ReportText(style: .stdout)
+            for line in text.lines(report) { print(line) }
+            if let active = report.active {
+                let checkins = text.checkinTimelineLines(active)
+                if !checkins.isEmpty { print("\n" + text.style.bold("Check-ins of \(active.id ?? "the active goal")")); checkins.forEach { print($0) } }
+                if let people = contributors?.people, !people.isEmpty {
+                    print("\n" + text.style.bold("Who took part in \(active.id ?? "the active goal")"))
+                    text.contributorLines(people).forEach { print($0) }
+                }
+            }
         }
     }
 }
@@ -65,20 +82,7 @@ struct ReportText {
         out.append(style.dim("as of \(report.today)"))
         if let a = report.active {
             out.append("")
-            out.append(style.bold("Active goal: \(a.id ?? "?")") + " — \(a.title ?? "")")
-            out += activeLines(a).map { "  " + $0 }
-            if !a.metrics.isEmpty {
-                out.append("")
-                let rows = a.metrics.map { m -> [String] in
-                    let p = m.progress
-                    return [
-                        p.id, "\(number(p.baseline)) → \(number(p.current)) → \(number(p.target))\(p.unit.map { " " + $0 } ?? "")",
-                        bar(p.progress, width: 10) + " " + percent(p.progress), paceText(m.pace),
-                        confidenceText(p.confidence, m.trend), p.lastCheckin ?? "—",
-                    ]
-                }
-                out += tableLines(header: ["KEY RESULT", "BASELINE → CURRENT → TARGET", "PROGRESS", "PACE", "CONFIDENCE", "LAST CHECK-IN"], rows: rows, indent: "  ", style: style)
-            }
+            out += activeGoalLines(a)
         } else {
             out.append("")
             out.append("No active goal. Propose one and run goalsync activate ID.")
@@ -104,7 +108,43 @@ struct ReportText {
         return out
     }
 
-    /// The lines about the active goal's pace, check-ins and confidence (also under `status`).
+    /// The active goal: its title, pace, check-ins and confidence, and a table of its key results
+    /// with progress bars (`report` and `status` both show it).
+    func activeGoalLines(_ a: GoalReport) -> [String] {
+        var out = [style.bold("Active goal: \(a.id ?? "?")") + " — \(a.title ?? "")"]
+        out += activeLines(a).map { "  " + $0 }
+        if !a.metrics.isEmpty {
+            out.append("")
+            let rows = a.metrics.map { m -> [String] in
+                let p = m.progress
+                return [
+                    p.id, "\(number(p.baseline)) → \(number(p.current)) → \(number(p.target))\(p.unit.map { " " + $0 } ?? "")",
+                    bar(p.progress, width: 10) + " " + percent(p.progress), paceText(m.pace),
+                    confidenceText(p.confidence, m.trend), p.lastCheckin ?? "—",
+                ]
+            }
+            out += tableLines(header: ["KEY RESULT", "BASELINE → CURRENT → TARGET", "PROGRESS", "PACE", "CONFIDENCE", "LAST CHECK-IN"], rows: rows, indent: "  ", style: style)
+        }
+        return out
+    }
+
+    /// Every check-in of a goal, oldest first: when, who, which key result, the value, the
+    /// confidence and the note.
+    func checkinTimelineLines(_ a: GoalReport) -> [String] {
+        let checkins = a.metrics.flatMap(\.checkins).sorted { ($0.on?.dayNumber ?? 0, $0.id) < ($1.on?.dayNumber ?? 0, $1.id) }
+        return tableLines(header: ["ON", "BY", "KEY RESULT", "VALUE", "CONFIDENCE", "NOTE"], rows: checkins.map { c in
+            [c.on?.description ?? "—", c.by ?? "—", c.metric ?? "—", number(c.value), confidenceText(c.confidence?.rawValue, nil), c.note ?? ""]
+        }, indent: "  ", style: style)
+    }
+
+    /// Who took part in a goal and how, from the history (`goalsync contributors ID` has more).
+    func contributorLines(_ people: [GoalContributors.Person]) -> [String] {
+        tableLines(header: ["PERSON", "HOW", "COMMITS", "CHECK-INS", "FIRST", "LAST"], rows: people.map { p in
+            [p.person, p.roles.joined(separator: ", "), String(p.commits), String(p.checkins), p.first.description, p.last.description]
+        }, indent: "  ", style: style)
+    }
+
+    /// The lines about the active goal's pace, check-ins and confidence.
     func activeLines(_ a: GoalReport) -> [String] {
         var out = [String]()
         if let s = a.goal.timeframeStart, let e = a.goal.timeframeEnd {
@@ -166,15 +206,4 @@ extension StatusReport {
         fields[i].1 = .object(activeFields + GoalReport(goal: active, today: repo.today, cadenceDays: repo.config.cadenceDays).statusJSON)
         return .object(fields)
     }
-}
-
-/// The lines `status` adds under the active goal.
-func statusProgressLines(_ active: Goal, repo: GoalRepository) -> [String] {
-    let report = GoalReport(goal: active, today: repo.today, cadenceDays: repo.config.cadenceDays)
-    let text = ReportText(style: .stdout)
-    var out = [String]()
-    if let pace = report.pace { out.append("pace: \(text.paceText(pace)) (expected \(percent(report.elapsed)) by now)") }
-    out.append(text.checkinLine(report))
-    if let c = report.latestConfidence { out.append("confidence: \(text.confidenceText(c, report.trend))") }
-    return out
 }
