@@ -113,6 +113,30 @@ import Testing
         #expect(people.first?["roles"] as? [String] == ["created"])
     }
 
+    @Test func reportHTMLToAFolderOrAMissingFolderIsAUsageError() throws {
+        let repo = try TestRepo()
+        let folder = try repo.goalsync("report", "--html", repo.base)
+        #expect(folder.status == 64)
+        #expect(folder.stderr.contains("it is a folder"))
+        let missing = try repo.goalsync("report", "--html", repo.base + "/missing/report.html")
+        #expect(missing.status == 64)
+        #expect(missing.stderr.contains("no folder \(repo.base)/missing"))
+        #expect(!FileManager.default.fileExists(atPath: repo.base + "/missing"))
+    }
+
+    @Test func anUnreadableGoalFileIsNamedNotTakenForNoActiveGoal() throws {
+        let repo = try TestRepo()
+        try repo.write("goals/g.md", "---\nid: g\nstatus: [active\n---\n")
+        try #require(try repo.commitAll("broken", verify: false).status == 0)
+        let status = try repo.goalsync("status")
+        #expect(status.stdout.contains("No active goal could be read: 1 goal file cannot be read"))
+        #expect(status.stderr.contains("goals/g.md"))
+        #expect(try repo.goalsync("report").stdout.contains("No active goal could be read"))
+        try repo.ok("report", "--html", repo.base + "/r.html")
+        let page = try String(contentsOfFile: repo.base + "/r.html", encoding: .utf8)
+        #expect(page.contains("No active goal could be read") && page.contains("<code>goals/g.md</code>"))
+    }
+
     /// SPEC §3: progress is uncapped per key result (decrease too), the roll-up clamps each to
     /// 0–100% and takes the mean; stay_above / stay_below are met or not.
     @Test func progressFollowsTheDirectionAndTheRollUpClamps() throws {

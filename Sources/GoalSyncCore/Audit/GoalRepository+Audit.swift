@@ -8,7 +8,14 @@ extension GoalRepository {
         // The walk reads every commit before the reader (which keeps these off while it lives) exists.
         GitOptions.setStrictHashVerification(false)
         GitOptions.setCaching(false)
-        return GoalHistoryReader(git: git, history: try History.load(git, details: allGoals))
+        do {
+            return GoalHistoryReader(git: git, history: try History.load(git, details: allGoals))
+        } catch {
+            // No reader to turn them back on when it goes away.
+            GitOptions.setStrictHashVerification(true)
+            GitOptions.setCaching(true)
+            throw error
+        }
     }
 
     /// `goalsync log [ID]`: who changed which field of the goal (or of every goal), commit by

@@ -64,7 +64,12 @@ package struct HTMLReport: Sendable {
 
     private func activeSection() -> String {
         guard let a = report.active else {
-            return "<section id=\"active\"><h2>Active goal</h2><p class=\"empty\">No goal is active. Propose one and run <code>goalsync activate ID</code>.</p></section>\n"
+            guard !report.problems.isEmpty else {
+                return "<section id=\"active\"><h2>Active goal</h2><p class=\"empty\">No goal is active. Propose one and run <code>goalsync activate ID</code>.</p></section>\n"
+            }
+            // One of the files that cannot be read may be the active goal: say which they are.
+            let files = report.problems.map { "<li><code>\(esc($0.file))</code>: \(esc($0.message))</li>" }.joined(separator: "\n")
+            return "<section id=\"active\"><h2>Active goal</h2><p class=\"empty\">No active goal could be read. These goal files cannot be read; fix them (<code>goalsync validate</code>), one may be the active goal:</p>\n<ul>\n\(files)\n</ul></section>\n"
         }
         let g = a.goal
         var h = "<section id=\"active\">\n<h2>Active goal</h2>\n<h3>\(esc(g.title ?? g.id ?? "?"))</h3>\n"

@@ -141,7 +141,7 @@ struct Status: ParsableCommand {
                 let goal = GoalReport(goal: active, today: repo.today, cadenceDays: repo.config.cadenceDays)
                 print("\n" + ReportText(style: .stdout).activeGoalLines(goal).joined(separator: "\n"))
             } else {
-                print("\nNo active goal. Propose one and run goalsync activate ID.")
+                print("\n" + ReportText(style: .stdout).noActiveGoalLine(unreadable: report.problems.count))
             }
             if !report.counts.isEmpty {
                 print("\nGoals: " + report.counts.map { "\($0.count) \($0.status)" }.joined(separator: ", "))

@@ -40,9 +40,16 @@ struct Report: ParsableCommand {
                 let page = try repo.htmlReport()
                 let url = URL(fileURLWithPath: html, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true))
                 do {
-                    try Data(page.utf8).write(to: url, options: .atomic)
+                    guard FileSystem.isDirectory(url.deletingLastPathComponent().path), !FileSystem.isDirectory(url.path) else {
+                        throw GoalSyncError.usage("")
+                    }
+                    try FileSystem.writeAtomically(Array(page.utf8), to: url.path)
                 } catch {
-                    throw GoalSyncError.usage("cannot write \(html): \(error.localizedDescription)")
+                    // The path the user named: a folder that does not exist, a folder, no permission.
+                    let reason = FileSystem.isDirectory(url.path) ? "it is a folder"
+                        : !FileSystem.isDirectory(url.deletingLastPathComponent().path) ? "no folder \(url.deletingLastPathComponent().path)"
+                        : "\(error)"
+                    throw GoalSyncError.usage("cannot write the report to \(html): \(reason); give a file path in an existing folder")
                 }
                 if !json { Output.err("wrote \(url.path)") }
             }
@@ -85,7 +92,7 @@ struct ReportText {
             out += activeGoalLines(a)
         } else {
             out.append("")
-            out.append("No active goal. Propose one and run goalsync activate ID.")
+            out.append(noActiveGoalLine(unreadable: report.problems.count))
         }
         for status in ["proposed", "draft"] {
             let group = report.goals.filter { $0.status == status }
@@ -126,6 +133,13 @@ struct ReportText {
             out += tableLines(header: ["KEY RESULT", "BASELINE → CURRENT → TARGET", "PROGRESS", "PACE", "CONFIDENCE", "LAST CHECK-IN"], rows: rows, indent: "  ", style: style)
         }
         return out
+    }
+
+    /// What to say when no goal is active: maybe one is, in a file that cannot be read.
+    func noActiveGoalLine(unreadable: Int) -> String {
+        guard unreadable > 0 else { return "No active goal. Propose one and run goalsync activate ID." }
+        return "No active goal could be read: \(unreadable) goal file\(unreadable == 1 ? "" : "s") cannot be read (listed on stderr); "
+            + "fix \(unreadable == 1 ? "it" : "them") first (goalsync validate), one may be the active goal."
     }
 
     /// Every check-in of a goal, oldest first: when, who, which key result, the value, the
