@@ -192,6 +192,9 @@ import Testing
         let blame = try repo.json("blame", "new-name")["fields"] as? [[String: Any]] ?? []
         #expect(blame.first { $0["field"] as? String == "why" }.flatMap(authorName) == "Ben Ode")
         #expect(blame.first { $0["field"] as? String == "id" }.flatMap(authorName) == "Caro Lim")
+        let old = try repo.goalsync("blame", "old-name")
+        #expect(old.status == 64)
+        #expect(old.stderr.contains("goal old-name is not in HEAD"), "the history knows it: not an unknown id")
     }
 
     @Test func contributorsSayWhoTookPartAndHow() throws {

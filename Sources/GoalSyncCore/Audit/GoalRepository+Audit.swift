@@ -45,7 +45,8 @@ extension GoalRepository {
             throw GoalSyncError.usage("the repository has no commits yet, so there is nothing to blame; commit goals/\(id).md first")
         }
         guard let entry = try reader.entryID(0, path) else {
-            try requireKnown(id, reader: reader, found: false)
+            // A goal deleted or renamed away is still known to the history.
+            try requireKnown(id, reader: reader, found: !(try reader.log(path: path)).isEmpty)
             throw GoalSyncError.usage("goal \(id) is not in HEAD (it was deleted, or is not committed yet); see goalsync log \(id)")
         }
         if case .unparsable(let reason) = reader.version(entry) {
