@@ -176,9 +176,9 @@ package final class GoalRepository {
         }.map(\.path))
         let cache = StatusCache(gitDir: git.gitDir)
         defer { cache.save() }
-        // Skimming: unchanged files the cache does not know are summarized by `skim` and put in the
-        // cache for the validator to read, then taken out again before it is saved (those files were
-        // not checked for errors); the returned lookup still knows them, for the one-active rule.
+        // Skimming: unchanged files the cache does not know are summarized by `skim` and given to the
+        // cache for the validator to read, as transient entries it does not save (those files were
+        // not checked for errors); the returned lookup knows them, for the one-active rule.
         var skimmed = [String: BlobSummary]()
         if skimUnchanged {
             var unknown = [(hex: String, path: String)]()
@@ -192,14 +192,12 @@ package final class GoalRepository {
                 }
             }
             summaries += zip(unknown.map(\.hex), skimBlobs(unknown)).map { ($0, $1) }
+            skimmed.reserveCapacity(summaries.count)
             for (hex, summary) in summaries {
                 guard let summary else { continue }  // left to the validator
                 skimmed[hex] = summary
-                cache[hex] = summary
             }
-        }
-        defer {
-            for (hex, summary) in skimmed where cache[hex] == summary { cache[hex] = nil }
+            cache.addTransient(skimmed)
         }
         let diagnostics = RepositoryValidator(goalValidator: validator).validate(
             files: relevant, fullyValidated: changed, cache: cache, concurrentReads: false,
