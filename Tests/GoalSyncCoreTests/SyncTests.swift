@@ -1,5 +1,8 @@
 import Foundation
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// SPEC §6 end to end: real clones of a shared bare remote, the built binary, plain git as the
 /// other teammate.
@@ -126,6 +129,42 @@ struct SyncTests {
         #expect(try ben.state() == before)
         #expect(!FileManager.default.fileExists(atPath: ben.dir + "/.git/MERGE_HEAD"))
     }
+
+    #if canImport(Glibc)
+    /// The pull trusts stat data as git does, so an edit that keeps the file's size, inode and
+    /// modification time (to the nanosecond) must still be seen: the change time gives it away, and
+    /// the content decides.
+    @Test(arguments: [false, true])
+    func anUncommittedEditIsNeverOverwrittenEvenWithItsOldModificationTime(benCommitsFirst: Bool) throws {
+        let (_, ana, ben) = try twoMembers()
+        try ana.goalsync("set", "g", "title", "Raise activation to 55%").requireOK("set")
+        try ana.goalsync("push").requireOK("push")
+        if benCommitsFirst { try ben.goalsync("new", "Cut churn", "--id", "h").requireOK("new") }
+        let path = ben.dir + "/goals/g.md"
+        var before = stat()
+        #expect(lstat(path, &before) == 0)
+        let original = try ben.text("goals/g.md")
+        let edited = original.replacingOccurrences(of: "persona: Admins", with: "persona: Adminz")
+        #expect(edited != original && edited.utf8.count == original.utf8.count)
+        // Rewritten in place (same inode), then its times put back.
+        let fd = open(path, O_WRONLY | O_TRUNC)
+        #expect(fd >= 0)
+        #expect(Array(edited.utf8).withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) } == edited.utf8.count)
+        close(fd)
+        var times = [before.st_atim, before.st_mtim]
+        #expect(utimensat(AT_FDCWD, path, &times, AT_SYMLINK_NOFOLLOW) == 0)
+        var after = stat()
+        #expect(lstat(path, &after) == 0)
+        #expect(after.st_ino == before.st_ino && after.st_size == before.st_size)
+        #expect(after.st_mtim.tv_sec == before.st_mtim.tv_sec && after.st_mtim.tv_nsec == before.st_mtim.tv_nsec)
+        let head = ben.head
+        let pull = try ben.goalsync("pull")
+        #expect(pull.status != 0)
+        #expect(pull.stderr.contains("your uncommitted changes to goals/g.md would be overwritten"), "\(pull)")
+        #expect(try ben.text("goals/g.md") == edited)
+        #expect(ben.head == head)
+    }
+    #endif
 
     @Test func resolveAllTakesOneSideEverywhere() throws {
         let (_, _, ben) = try conflicted()
