@@ -256,6 +256,40 @@ struct SyncTests {
         #expect(viaGit == (try ben.file("goals/g.md")))
     }
 
+    /// Enough goals changed on both sides that goalsync merges them on several threads (each with
+    /// its own libgit2 handle): still the bytes of plain git with the driver, file by file.
+    @Test func manyGoalsMergedOnBothSidesGiveTheSameTreeAsPlainGitWithTheDriver() throws {
+        let (team, ana, ben) = try twoMembers()
+        let template = try ana.text("goals/g.md")
+        let count = 80
+        for i in 0..<count {
+            try ana.write("goals/g-\(i).md", template.replacingOccurrences(of: "\nid: g\n", with: "\nid: g-\(i)\n"))
+        }
+        try ana.git("add", "-A").requireOK("add")
+        try ana.git("commit", "-q", "-m", "\(count) goals").requireOK("commit")
+        try ana.goalsync("push").requireOK("push")
+        try ben.goalsync("pull").requireOK("pull")
+        for i in 0..<count {
+            let ana1 = try ana.text("goals/g-\(i).md")
+            try ana.write("goals/g-\(i).md", ana1.replacingOccurrences(of: "\ntitle: ", with: "\ntitle: Ana \(i) "))
+            let ben1 = try ben.text("goals/g-\(i).md")
+            try ben.write("goals/g-\(i).md", ben1.replacingOccurrences(of: "\npersona: Admins\n", with: "\npersona: Ben \(i)\n"))
+        }
+        try ana.git("commit", "-q", "-a", "-m", "titles").requireOK("commit titles")
+        try ana.goalsync("push").requireOK("push titles")
+        try ben.git("commit", "-q", "-a", "-m", "personas").requireOK("commit personas")
+        let gitDir = team.base + "/ben-git"
+        try team.run("/bin/cp", ["-a", ben.dir, gitDir], in: team.base).requireOK("cp")
+        let pull = try ben.goalsync("pull").requireOK("goalsync pull")
+        #expect(pull.stdout.contains("Merged"))
+        try team.run(TestRepo.gitPath, ["pull", "-q", "--no-rebase", "--no-edit", "origin", "main"], in: gitDir, extra: ben.identity)
+            .requireOK("git pull")
+        let tree = { (dir: String) in try team.run(TestRepo.gitPath, ["rev-parse", "HEAD^{tree}"], in: dir).stdout }
+        #expect(try tree(ben.dir) == (try tree(gitDir)))
+        let merged = try ben.text("goals/g-\(count - 1).md")
+        #expect(merged.contains("title: Ana \(count - 1) ") && merged.contains("persona: Ben \(count - 1)\n"))
+    }
+
     @Test func goalsyncPullsWhatPlainGitCommitted() throws {
         let (_, ana, ben) = try twoMembers()
         // Ana edits by hand and commits with plain git (the hook validates).
