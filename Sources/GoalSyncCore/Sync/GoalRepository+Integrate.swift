@@ -93,8 +93,8 @@ extension GoalRepository {
     /// are not in `oursTree`: a pull never overwrites a person's uncommitted edit. As git does, a
     /// file whose stat data match its index entry (``Index/statMatches(at:_:indexTime:check:)``:
     /// same size, times and inode, not racily clean) is taken as unchanged without reading it; any
-    /// other file is compared with the committed blob byte for byte (the files read on the
-    /// machine's cores).
+    /// other file is compared with the committed blob byte for byte (both read on the machine's
+    /// cores).
     func checkClean(paths: [String], oursTree: ObjectID?) throws {
         let tree = try oursTree.map { try git.tree($0) }
         let index = try git.index()
@@ -129,13 +129,12 @@ extension GoalRepository {
             if lstat(absolute(path), &st) == 0, index.statMatches(at: path, st, indexTime: indexTime, check: statCheck) { continue }
             compare.append((path, committed.id))
         }
-        // Stat data cannot tell: the content decides (blobs read here, files on the cores).
-        for batch in stride(from: 0, to: compare.count, by: 512) {
-            let slice = compare[batch..<min(batch + 512, compare.count)]
-            let blobs = try slice.map { (path: absolute($0.path), bytes: try git.blobData($0.blob)) }
-            let same = ParallelMap.map(blobs) { b in (try? FileSystem.readRegularFile(b.path, limit: Int.max)) == b.bytes }
-            dirty += zip(slice, same).filter { !$0.1 }.map(\.0.path)
+        // Stat data cannot tell: the content decides (the blob and the file read on the cores).
+        let files = compare.map { (file: absolute($0.path), blob: $0.blob) }
+        let same = ParallelMap.map(files, repository: git, perWorker: 64) { repo, f in
+            Result { (try? FileSystem.readRegularFile(f.file, limit: Int.max)) == (try repo.blobData(f.blob)) }
         }
+        for (c, result) in zip(compare, same) where !(try result.get()) { dirty.append(c.path) }
         dirty.sort()
         guard dirty.isEmpty else {
             let list = dirty.prefix(5).joined(separator: ", ") + (dirty.count > 5 ? " and \(dirty.count - 5) more" : "")
