@@ -14,6 +14,15 @@
 #      `git pull` with the goalsync merge driver. Medians, ratio (target <= 1.0), files left in
 #      conflict (target: goalsync 0), goalsync's peak RSS (target <= 200 MB), and whether git with
 #      the driver gives byte for byte goalsync pull's result.
+#      The goalsync/git comparison is made over two transports, interleaved in the same runs:
+#      - transport=local: B's remote is the bare repository's path. git fetches through its
+#        upload-pack, which reuses the stored deltas; libgit2 (goalsync) has its own local
+#        transport, which builds the pack in process with a fresh delta search. So this figure
+#        includes the "server's" packing, done differently by each client.
+#      - transport=git: the same bare repository served by `git daemon` on 127.0.0.1 (a free port,
+#        stopped on exit); the copies of B fetch from git://127.0.0.1:PORT/remote.git (their
+#        remote.origin.url). Both clients then receive the pack from the same git upload-pack, as
+#        from a team's git server: the figure compares client work with client work.
 #   2. pull-scale: 100 goals edited per side (50 on both) on repositories of 1,000, 10,000 and
 #      50,000 goals: goalsync pull's median for each, and the ratio largest/smallest; the clone's
 #      status cache empty (as in a fresh clone), and, for reference, warm (after validate --staged),
@@ -24,7 +33,9 @@
 #      name, a body paragraph; (b) each side adds a different item to one list (proof, assumptions,
 #      tags, checkins). Conflict rates, and whether goalsync kept every edit and wrote valid files.
 # --quick: 2,000 goals (200 edits per side), scale 1,000/2,000/5,000, 200 pairs, 3 runs.
-# Ends with `bench ...` lines (stable, greppable). Exit 0 whatever the figures say (it reports, it does
+# Ends with `bench ...` lines (stable, greppable): `bench pull: transport=local ...` and
+# `bench pull: transport=git ...` (the two figures above), then the conflicted files, goalsync's
+# peak RSS and the merge driver's identity (of the local-path runs), pull-scale and merge-quality. Exit 0 whatever the figures say (it reports, it does
 # not gate); non-zero only when something could not run.
 #
 # Environment: GOALSYNC_BIN (use this binary, no build), BENCH_SWIFT_BUILD_FLAGS (extra flags for
@@ -65,7 +76,15 @@ export GIT_CONFIG_NOSYSTEM=1
 unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GOALSYNC_IN_PROCESS GOALSYNC_TODAY
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/goalsync-bench-sync.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
+DAEMON_PID=
+# On any exit (an error, Ctrl-C, a kill): stop the git daemon, remove the temp folders.
+cleanup() {
+    if [[ -n $DAEMON_PID ]]; then kill "$DAEMON_PID" 2>/dev/null || true; wait "$DAEMON_PID" 2>/dev/null || true; fi
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 # ---------------------------------------------------------------------------- 1. build
 if [[ -n ${GOALSYNC_BIN:-} ]]; then
@@ -174,6 +193,28 @@ scenario() {
     git -C "$dir/B-git" config --remove-section merge.goalsync
 }
 
+# start_daemon BASE: `git daemon` serving the repositories under BASE on 127.0.0.1 (read and push),
+# on a free port; sets DAEMON_PORT and DAEMON_PID (stopped by cleanup). Ready once `git ls-remote`
+# answers through it; a port taken meanwhile by someone else: another port.
+start_daemon() {
+    local base=$1 attempt tries
+    for attempt in 1 2 3 4 5; do
+        DAEMON_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+        git daemon --export-all --enable=receive-pack --reuseaddr --listen=127.0.0.1 --port="$DAEMON_PORT" \
+            --base-path="$base" "$base" >>"$WORK/daemon.log" 2>&1 &
+        DAEMON_PID=$!
+        # Poll without sleeping: each try is a connection attempt that fails at once until it listens.
+        for tries in $(seq 2000); do
+            kill -0 "$DAEMON_PID" 2>/dev/null || break
+            if git ls-remote "git://127.0.0.1:$DAEMON_PORT/remote.git" >/dev/null 2>&1; then return 0; fi
+        done
+        kill "$DAEMON_PID" 2>/dev/null || true; wait "$DAEMON_PID" 2>/dev/null || true; DAEMON_PID=
+        log "git daemon on port $DAEMON_PORT did not answer (attempt $attempt)"
+    done
+    tail -5 "$WORK/daemon.log" >&2
+    die "could not start git daemon"
+}
+
 json() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))
 for k in sys.argv[2:]: d=d[k]
 print(d if d is not None else "")' "$@"; }
@@ -182,13 +223,26 @@ print(d if d is not None else "")' "$@"; }
 log "pull: a remote of $PULL_GOALS goals; A edits $PULL_EDITS, B edits $PULL_EDITS, $PULL_BOTH on both sides"
 make_remote "$PULL_GOALS" "$WORK/r$PULL_GOALS"
 scenario "$WORK/r$PULL_GOALS/remote.git" "$WORK/pull" "$PULL_EDITS" "$PULL_BOTH" 4242
-log "pull: $RUNS runs each of goalsync pull, git pull (text merge), git pull (goalsync driver), interleaved, on fresh copies of B"
+# The same remote over git://: copies of B and B-git whose origin is the daemon's URL.
+start_daemon "$WORK/r$PULL_GOALS"
+DAEMON_URL="git://127.0.0.1:$DAEMON_PORT/remote.git"
+log "pull: git daemon serving the remote at $DAEMON_URL"
+for t in B B-git; do
+    cp -a "$WORK/pull/$t" "$WORK/pull/$t-daemon"
+    git -C "$WORK/pull/$t-daemon" config remote.origin.url "$DAEMON_URL"
+done
+log "pull: $RUNS runs each of goalsync pull, git pull (text merge), git pull (goalsync driver) from the path, and goalsync pull, git pull (text merge) over git://, interleaved, on fresh copies of B"
 python3 "$HELPER" time-pull --runs "$RUNS" --work "$WORK/pull" --goalsync "$BIN" \
     --case "goalsync=$WORK/pull/B=goalsync" --case "git=$WORK/pull/B-git=git" --case "gitdriver=$WORK/pull/B=git" \
+    --case "goalsync-daemon=$WORK/pull/B-daemon=goalsync" --case "git-daemon=$WORK/pull/B-git-daemon=git" \
     --keep goalsync --keep gitdriver >"$WORK/pull.json" || die "timing the pulls failed"
-for c in goalsync git gitdriver; do
+for c in goalsync git gitdriver goalsync-daemon git-daemon; do
     log "  $c: runs (s) $(json "$WORK/pull.json" $c runs_s), exit codes $(json "$WORK/pull.json" $c rc), conflicted files $(json "$WORK/pull.json" $c conflicted)"
 done
+# Over git:// goalsync must reach the same merge as from the path.
+[[ $(json "$WORK/pull.json" goalsync-daemon tree) == "$(json "$WORK/pull.json" goalsync tree)" ]] \
+    || log "  warning: goalsync pull over git:// gave another tree than from the path"
+kill "$DAEMON_PID" 2>/dev/null || true; wait "$DAEMON_PID" 2>/dev/null || true; DAEMON_PID=
 # git with the goalsync driver against goalsync pull: the same bytes?
 KG=$WORK/pull/keep-goalsync KD=$WORK/pull/keep-gitdriver
 IDENTICAL=no; DIFFSTAT="(no comparison: a pull did not commit)"
@@ -240,14 +294,17 @@ p = json.load(open(pull_f))
 q = json.load(open(quality_f))
 ok = lambda b: "PASS" if b else "FAIL"
 gs, git, gd = p["goalsync"], p["git"], p["gitdriver"]
+gsd, gitd = p["goalsync-daemon"], p["git-daemon"]
 ratio = gs["median_s"] / git["median_s"]
+ratio_d = gsd["median_s"] / gitd["median_s"]
 gs_conf, git_conf = max(gs["conflicted"]), max(git["conflicted"])
 rss_mb = gs["peak_rss_kb"] / 1024 if gs["peak_rss_kb"] else float("nan")
 label = lambda n: f"{n // 1000}k" if n % 1000 == 0 else str(n)
 scale = [(int(n), json.load(open(f))["goalsync"]) for n, f in (l.split() for l in open(scale_f) if l.strip())]
 print()
 print(f"bench: goalsync {build}; medians of {runs} runs; peak RSS by {rss_tool}")
-print(f"bench pull: goals={goals} goalsync_median_s={gs['median_s']:.3f} git_median_s={git['median_s']:.3f} ratio={ratio:.2f} target<=1.0 {ok(ratio <= 1.0)}")
+print(f"bench pull: transport=local goals={goals} goalsync_median_s={gs['median_s']:.3f} git_median_s={git['median_s']:.3f} ratio={ratio:.2f} target<=1.0 {ok(ratio <= 1.0)}")
+print(f"bench pull: transport=git goals={goals} goalsync_median_s={gsd['median_s']:.3f} git_median_s={gitd['median_s']:.3f} ratio={ratio_d:.2f} target<=1.0 {ok(ratio_d <= 1.0)}")
 print(f"bench pull: git_conflicted_files={git_conf} goalsync_conflicts={gs_conf} "
       f"{ok(gs_conf == 0 and git_conf > 0 and all(r == 0 for r in gs['rc']) and valid == 'yes')}")
 print(f"bench pull: goalsync_peak_rss_mb={rss_mb:.0f} target<=200 {ok(rss_mb <= 200)}")

@@ -55,6 +55,64 @@ public final class Index {
 
     public var hasConflicts: Bool { git_index_has_conflicts(pointer) == 1 }
 
+    /// Which stat data git compares (`core.trustctime`, `core.checkStat`); by default all of it.
+    public struct StatCheck: Sendable {
+        /// `core.trustctime`: compare the change time.
+        public var trustCTime: Bool
+        /// `core.checkStat=minimal`: compare only the modification time, the size and the mode.
+        public var minimal: Bool
+
+        public init(trustCTime: Bool = true, minimal: Bool = false) {
+            self.trustCTime = trustCTime
+            self.minimal = minimal
+        }
+    }
+
+    /// The modification time of the index file on disk (`git_index_path`, `lstat`), nil when there
+    /// is none: an entry recorded no earlier than this may be racily clean (see ``statMatches(at:_:indexTime:check:)``).
+    public var fileModificationTime: timespec? {
+        guard let path = git_index_path(pointer) else { return nil }
+        var st = stat()
+        guard lstat(path, &st) == 0 else { return nil }
+        #if canImport(Darwin)
+        return st.st_mtimespec
+        #else
+        return st.st_mtim
+        #endif
+    }
+
+    /// Whether the regular file described by `st` (its `lstat`) is certainly the one the stage-0
+    /// entry at `path` was staged from, decided from stat data alone as git's `ie_match_stat` does:
+    /// the same executable bit, size and modification time (to the nanosecond), and unless
+    /// `check.minimal` the same change time (when `check.trustCTime`), inode, user and group; and
+    /// the entry is not racily clean (recorded at or after `indexTime`, the index file's
+    /// modification time, when the file may have changed again within the same tick). false
+    /// means only that stat data cannot tell: compare the content.
+    public func statMatches(at path: String, _ st: stat, indexTime: timespec?, check: StatCheck) -> Bool {
+        guard let e = git_index_get_bypath(pointer, path, 0)?.pointee, let indexTime else { return false }
+        #if canImport(Darwin)
+        let (ctime, mtime) = (st.st_ctimespec, st.st_mtimespec)
+        #else
+        let (ctime, mtime) = (st.st_ctim, st.st_mtim)
+        #endif
+        func same(_ t: git_index_time, _ s: timespec) -> Bool {
+            t.seconds == Int32(truncatingIfNeeded: s.tv_sec) && t.nanoseconds == UInt32(truncatingIfNeeded: s.tv_nsec)
+        }
+        guard (st.st_mode & S_IFMT) == S_IFREG, e.mode == 0o100644 || e.mode == 0o100755,
+            ((st.st_mode & 0o100) != 0) == (e.mode == 0o100755),
+            e.file_size == UInt32(truncatingIfNeeded: st.st_size), same(e.mtime, mtime)
+        else { return false }
+        if !check.minimal {
+            guard !check.trustCTime || same(e.ctime, ctime), e.ino == UInt32(truncatingIfNeeded: st.st_ino),
+                e.uid == st.st_uid, e.gid == st.st_gid
+            else { return false }
+        }
+        // Racily clean: the file may have been written again in the tick the index was written.
+        let racy = Int64(e.mtime.seconds) > Int64(indexTime.tv_sec)
+            || (Int64(e.mtime.seconds) == Int64(indexTime.tv_sec) && Int(e.mtime.nanoseconds) >= Int(indexTime.tv_nsec))
+        return !racy
+    }
+
     /// Stages the working-tree file at `path` with its stat data (`git_index_add_bypath`).
     public func addFromWorkdir(_ path: String) throws {
         try check(git_index_add_bypath(pointer, path), "stage \(path)")

@@ -92,6 +92,38 @@ struct FormatPropertyTests {
         }
     }
 
+    @Test("The ASCII fast path decides plain style exactly as the Unicode rules do")
+    func asciiFastPathAgreesWithUnicodeRules() {
+        // Every ASCII string of up to two characters, and longer ones from the hostile list and
+        // from pieces around every ASCII character (indicators, controls, spaces, colons).
+        var samples: [String] = [""]
+        let ascii = (0..<128).map { String(UnicodeScalar(UInt8($0))) }
+        for a in ascii {
+            samples.append(a)
+            for b in ascii { samples.append(a + b) }
+        }
+        for c in ascii {
+            for piece in ["a", "a ", "a:", "1", " ", ":", "ab cd"] {
+                samples += [piece + c, c + piece, "x" + c + piece, piece + c + "z", piece + " " + c + "y"]
+            }
+        }
+        samples += Self.hostile.filter { $0.utf8.allSatisfy { $0 < 0x80 } }
+        var checked = 0
+        for s in samples {
+            for flow in [false, true] {
+                guard let fast = YAMLWriter.asciiPlainSafe(s, flow: flow) else {
+                    Issue.record("the fast path declined the ASCII string \(s.debugDescription)")
+                    continue
+                }
+                #expect(fast == YAMLWriter.unicodePlainSafe(s, flow: flow), "\(s.debugDescription) flow=\(flow)")
+                checked += 1
+            }
+        }
+        #expect(checked > 30_000)
+        // Anything else goes to the Unicode rules.
+        for s in ["café", "中文", "a\u{85}b", "\u{A0}x", "x\u{301}"] { #expect(YAMLWriter.asciiPlainSafe(s, flow: false) == nil) }
+    }
+
     @Test("The plain scalars the generator uses are typed (not strings, not null)")
     func plainPoolIsTyped() {
         for t in RandomYAML.plainPool {

@@ -1,5 +1,8 @@
 import Foundation
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// SPEC §6 end to end: real clones of a shared bare remote, the built binary, plain git as the
 /// other teammate.
@@ -127,6 +130,42 @@ struct SyncTests {
         #expect(!FileManager.default.fileExists(atPath: ben.dir + "/.git/MERGE_HEAD"))
     }
 
+    #if canImport(Glibc)
+    /// The pull trusts stat data as git does, so an edit that keeps the file's size, inode and
+    /// modification time (to the nanosecond) must still be seen: the change time gives it away, and
+    /// the content decides.
+    @Test(arguments: [false, true])
+    func anUncommittedEditIsNeverOverwrittenEvenWithItsOldModificationTime(benCommitsFirst: Bool) throws {
+        let (_, ana, ben) = try twoMembers()
+        try ana.goalsync("set", "g", "title", "Raise activation to 55%").requireOK("set")
+        try ana.goalsync("push").requireOK("push")
+        if benCommitsFirst { try ben.goalsync("new", "Cut churn", "--id", "h").requireOK("new") }
+        let path = ben.dir + "/goals/g.md"
+        var before = stat()
+        #expect(lstat(path, &before) == 0)
+        let original = try ben.text("goals/g.md")
+        let edited = original.replacingOccurrences(of: "persona: Admins", with: "persona: Adminz")
+        #expect(edited != original && edited.utf8.count == original.utf8.count)
+        // Rewritten in place (same inode), then its times put back.
+        let fd = open(path, O_WRONLY | O_TRUNC)
+        #expect(fd >= 0)
+        #expect(Array(edited.utf8).withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) } == edited.utf8.count)
+        close(fd)
+        var times = [before.st_atim, before.st_mtim]
+        #expect(utimensat(AT_FDCWD, path, &times, AT_SYMLINK_NOFOLLOW) == 0)
+        var after = stat()
+        #expect(lstat(path, &after) == 0)
+        #expect(after.st_ino == before.st_ino && after.st_size == before.st_size)
+        #expect(after.st_mtim.tv_sec == before.st_mtim.tv_sec && after.st_mtim.tv_nsec == before.st_mtim.tv_nsec)
+        let head = ben.head
+        let pull = try ben.goalsync("pull")
+        #expect(pull.status != 0)
+        #expect(pull.stderr.contains("your uncommitted changes to goals/g.md would be overwritten"), "\(pull)")
+        #expect(try ben.text("goals/g.md") == edited)
+        #expect(ben.head == head)
+    }
+    #endif
+
     @Test func resolveAllTakesOneSideEverywhere() throws {
         let (_, _, ben) = try conflicted()
         #expect(try ben.goalsync("pull").status == 1)
@@ -219,6 +258,40 @@ struct SyncTests {
         try plain.requireOK("git pull")
         let viaGit = Array(try Data(contentsOf: URL(fileURLWithPath: gitDir + "/goals/g.md")))
         #expect(viaGit == (try ben.file("goals/g.md")))
+    }
+
+    /// Enough goals changed on both sides that goalsync merges them on several threads (each with
+    /// its own libgit2 handle): still the bytes of plain git with the driver, file by file.
+    @Test func manyGoalsMergedOnBothSidesGiveTheSameTreeAsPlainGitWithTheDriver() throws {
+        let (team, ana, ben) = try twoMembers()
+        let template = try ana.text("goals/g.md")
+        let count = 80
+        for i in 0..<count {
+            try ana.write("goals/g-\(i).md", template.replacingOccurrences(of: "\nid: g\n", with: "\nid: g-\(i)\n"))
+        }
+        try ana.git("add", "-A").requireOK("add")
+        try ana.git("commit", "-q", "-m", "\(count) goals").requireOK("commit")
+        try ana.goalsync("push").requireOK("push")
+        try ben.goalsync("pull").requireOK("pull")
+        for i in 0..<count {
+            let ana1 = try ana.text("goals/g-\(i).md")
+            try ana.write("goals/g-\(i).md", ana1.replacingOccurrences(of: "\ntitle: ", with: "\ntitle: Ana \(i) "))
+            let ben1 = try ben.text("goals/g-\(i).md")
+            try ben.write("goals/g-\(i).md", ben1.replacingOccurrences(of: "\npersona: Admins\n", with: "\npersona: Ben \(i)\n"))
+        }
+        try ana.git("commit", "-q", "-a", "-m", "titles").requireOK("commit titles")
+        try ana.goalsync("push").requireOK("push titles")
+        try ben.git("commit", "-q", "-a", "-m", "personas").requireOK("commit personas")
+        let gitDir = team.base + "/ben-git"
+        try team.run("/bin/cp", ["-a", ben.dir, gitDir], in: team.base).requireOK("cp")
+        let pull = try ben.goalsync("pull").requireOK("goalsync pull")
+        #expect(pull.stdout.contains("Merged"))
+        try team.run(TestRepo.gitPath, ["pull", "-q", "--no-rebase", "--no-edit", "origin", "main"], in: gitDir, extra: ben.identity)
+            .requireOK("git pull")
+        let tree = { (dir: String) in try team.run(TestRepo.gitPath, ["rev-parse", "HEAD^{tree}"], in: dir).stdout }
+        #expect(try tree(ben.dir) == (try tree(gitDir)))
+        let merged = try ben.text("goals/g-\(count - 1).md")
+        #expect(merged.contains("title: Ana \(count - 1) ") && merged.contains("persona: Ben \(count - 1)\n"))
     }
 
     @Test func goalsyncPullsWhatPlainGitCommitted() throws {

@@ -129,6 +129,45 @@ package enum YAMLWriter {
     }
 
     static func isPlainSafe(_ s: String, flow: Bool, isKey: Bool = false) -> Bool {
+        guard asciiPlainSafe(s, flow: flow) ?? unicodePlainSafe(s, flow: flow) else { return false }
+        // YAML 1.1 readers that know the short booleans would take these for true and false.
+        if ["y", "Y", "n", "N"].contains(s) { return isKey }
+        switch PlainScalar.classify(s) {
+        case nil: return true
+        case .bool?: return isKey
+        default: return false
+        }
+    }
+
+    /// The character rules of ``unicodePlainSafe(_:flow:)`` for a string of ASCII only, on its
+    /// bytes: no Unicode property lookups (an ASCII letter is alphabetic, no ASCII character is
+    /// unassigned). nil when the string holds anything else: the caller takes the Unicode path.
+    package static func asciiPlainSafe(_ s: String, flow: Bool) -> Bool? {
+        var previous: UInt8 = 32
+        var first = true
+        for c in s.utf8 {
+            guard c < 0x80 else { return nil }
+            if first {
+                // A letter or a digit.
+                guard (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) else { return false }
+                first = false
+            }
+            switch c {
+            case 10, 13, 9: return false  // \n \r \t
+            case 35 where previous == 32: return false  // `#` after a space
+            case 32 where previous == 58: return false  // a space after `:`
+            case 44, 91, 93, 123, 125, 58: if flow { return false }  // , [ ] { } :
+            default: if c < 0x20 || c == 0x7F { return false }
+            }
+            previous = c
+        }
+        // Empty, or ending in a space or a colon.
+        return !first && previous != 32 && previous != 58
+    }
+
+    /// Whether every character of `s` may stand in a plain scalar (the words YAML would read
+    /// otherwise are checked by the caller).
+    package static func unicodePlainSafe(_ s: String, flow: Bool) -> Bool {
         guard let first = s.unicodeScalars.first, let last = s.unicodeScalars.last else { return false }
         // Start with a letter (any script) or a digit: no indicator, sign or quote can begin it
         // (a digit-led scalar stays plain only when YAML does not read it as a number or date).
@@ -148,13 +187,7 @@ package enum YAMLWriter {
             }
             previous = c
         }
-        // YAML 1.1 readers that know the short booleans would take these for true and false.
-        if ["y", "Y", "n", "N"].contains(s) { return isKey }
-        switch PlainScalar.classify(s) {
-        case nil: return true
-        case .bool?: return isKey
-        default: return false
-        }
+        return true
     }
 
     static func doubleQuoted(_ s: String) -> String {

@@ -176,9 +176,9 @@ package final class GoalRepository {
         }.map(\.path))
         let cache = StatusCache(gitDir: git.gitDir)
         defer { cache.save() }
-        // Skimming: unchanged files the cache does not know are summarized by `skim` and put in the
-        // cache for the validator to read, then taken out again before it is saved (those files were
-        // not checked for errors); the returned lookup still knows them, for the one-active rule.
+        // Skimming: unchanged files the cache does not know are summarized by `skim` and given to the
+        // cache for the validator to read, as transient entries it does not save (those files were
+        // not checked for errors); the returned lookup knows them, for the one-active rule.
         var skimmed = [String: BlobSummary]()
         if skimUnchanged {
             var unknown = [(hex: String, path: String)]()
@@ -192,14 +192,12 @@ package final class GoalRepository {
                 }
             }
             summaries += zip(unknown.map(\.hex), skimBlobs(unknown)).map { ($0, $1) }
+            skimmed.reserveCapacity(summaries.count)
             for (hex, summary) in summaries {
                 guard let summary else { continue }  // left to the validator
                 skimmed[hex] = summary
-                cache[hex] = summary
             }
-        }
-        defer {
-            for (hex, summary) in skimmed where cache[hex] == summary { cache[hex] = nil }
+            cache.addTransient(skimmed)
         }
         let diagnostics = RepositoryValidator(goalValidator: validator).validate(
             files: relevant, fullyValidated: changed, cache: cache, concurrentReads: false,
@@ -211,23 +209,10 @@ package final class GoalRepository {
     /// ``skim(_:path:)`` of many blobs: on several threads when there are many, each with its own
     /// libgit2 handle on the repository (nil for a blob that cannot be read or skimmed).
     func skimBlobs(_ blobs: [(hex: String, path: String)]) -> [BlobSummary?] {
-        @Sendable func skimOne(_ repo: Repository, _ blob: (hex: String, path: String)) -> BlobSummary? {
+        ParallelMap.map(blobs, repository: git, perWorker: 1024) { repo, blob in
             guard let oid = ObjectID(hex: blob.hex), let bytes = try? repo.blobData(oid) else { return nil }
             return Self.skim(bytes, path: blob.path)
         }
-        let workers = min(ProcessInfo.processInfo.activeProcessorCount, blobs.count / 1024)
-        guard workers > 1 else { return blobs.map { skimOne(git, $0) } }
-        let gitDir = git.gitDir
-        let results = UnsafeMutableBufferPointer<BlobSummary?>.allocate(capacity: blobs.count)
-        results.initialize(repeating: nil)
-        defer { results.deallocate() }
-        let box = SkimBox((blobs, results))
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            let (blobs, results) = box.value
-            guard let repo = try? Repository.open(at: gitDir) else { return }
-            for i in blobs.count * worker / workers..<blobs.count * (worker + 1) / workers { results[i] = skimOne(repo, blobs[i]) }
-        }
-        return Array(results)
     }
 
     /// The summary of a goal file that is not active, read from its `id:` and `status:` lines without
@@ -359,10 +344,4 @@ package final class GoalRepository {
     }
 
     private static func hexDigit(_ nibble: UInt8) -> UInt8 { nibble < 10 ? 48 + nibble : 87 + nibble }
-}
-
-/// Carries the blobs and the result slots into `concurrentPerform`, whose iterations write disjoint slots.
-private struct SkimBox<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
 }

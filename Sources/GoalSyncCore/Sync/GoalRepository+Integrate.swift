@@ -90,10 +90,18 @@ extension GoalRepository {
     }
 
     /// Refuses when a path the merge writes has local changes (in the work tree or the index) that
-    /// are not in `oursTree`: a pull never overwrites a person's uncommitted edit.
+    /// are not in `oursTree`: a pull never overwrites a person's uncommitted edit. As git does, a
+    /// file whose stat data match its index entry (``Index/statMatches(at:_:indexTime:check:)``:
+    /// same size, times and inode, not racily clean) is taken as unchanged without reading it; any
+    /// other file is compared with the committed blob byte for byte (both read on the machine's
+    /// cores).
     func checkClean(paths: [String], oursTree: ObjectID?) throws {
         let tree = try oursTree.map { try git.tree($0) }
         let index = try git.index()
+        let config = try git.config()
+        let statCheck = Index.StatCheck(trustCTime: try config.bool("core.trustctime") ?? true,
+                                        minimal: try config.string("core.checkStat")?.lowercased() == "minimal")
+        let indexTime = index.fileModificationTime
         // Each folder's entries read once: `tree.entry(at:)` would read and parse the whole `goals`
         // tree again for every path (libgit2 keeps no tree over 4 KB in its cache).
         var folders = [String: [String: Tree.Entry]]()
@@ -108,17 +116,26 @@ extension GoalRepository {
             return folders[folder]?[slash.map { String(path[path.index(after: $0)...]) } ?? path]
         }
         var dirty = [String]()
+        var compare = [(path: String, blob: ObjectID)]()
         for path in Swift.Set(paths).sorted() {
             let committed = try committedEntry(path)
             let staged = index.entry(at: path)
             if staged?.id != committed?.id { dirty.append(path); continue }
-            let local = try? FileSystem.readRegularFile(absolute(path), limit: Int.max)
-            if let committed {
-                guard let local, local == (try git.blobData(committed.id)) else { dirty.append(path); continue }
-            } else if local != nil {
-                dirty.append(path)
+            guard let committed else {
+                if (try? FileSystem.readRegularFile(absolute(path), limit: Int.max)) != nil { dirty.append(path) }
+                continue
             }
+            var st = stat()
+            if lstat(absolute(path), &st) == 0, index.statMatches(at: path, st, indexTime: indexTime, check: statCheck) { continue }
+            compare.append((path, committed.id))
         }
+        // Stat data cannot tell: the content decides (the blob and the file read on the cores).
+        let files = compare.map { (file: absolute($0.path), blob: $0.blob) }
+        let same = ParallelMap.map(files, repository: git, perWorker: 64) { repo, f in
+            Result { (try? FileSystem.readRegularFile(f.file, limit: Int.max)) == (try repo.blobData(f.blob)) }
+        }
+        for (c, result) in zip(compare, same) where !(try result.get()) { dirty.append(c.path) }
+        dirty.sort()
         guard dirty.isEmpty else {
             let list = dirty.prefix(5).joined(separator: ", ") + (dirty.count > 5 ? " and \(dirty.count - 5) more" : "")
             throw GoalSyncError.repository("your uncommitted changes to \(list) would be overwritten by the pull; commit them (git commit) or stash them (git stash), then pull again. Nothing was changed.")

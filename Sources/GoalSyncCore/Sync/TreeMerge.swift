@@ -50,20 +50,23 @@ package struct TreeMerge {
 
     private var jobs: [FileJob] = []
 
-    /// Runs the file merges the walk queued: blobs are read and written on this thread (libgit2),
-    /// `FileMerge` (a pure function) runs on all cores, a bounded batch at a time.
+    /// Runs the file merges the walk queued, a bounded batch at a time: each file's three blobs are
+    /// read and merged (`FileMerge`, a pure function) on the machine's cores, each worker with its
+    /// own libgit2 handle; the results are written on this thread.
     private mutating func mergeFiles(_ repo: Repository) throws {
         guard !jobs.isEmpty else { return }
         var keepUpdate = [Bool](repeating: true, count: updates.count)
         var keepConflict = [Bool](repeating: true, count: conflicts.count)
         for batch in stride(from: 0, to: jobs.count, by: 512) {
             let slice = jobs[batch..<min(batch + 512, jobs.count)]
-            let inputs = try slice.map { job in
-                (try job.base.map { try repo.blobData($0.id) }, try job.ours.map { try repo.blobData($0.id) },
-                 try job.theirs.map { try repo.blobData($0.id) }, FileMerge.Kind(path: job.path))
+            let outcomes = ParallelMap.map(Array(slice), repository: repo, perWorker: 32) { repo, job in
+                Result {
+                    FileMerge.merge(base: try job.base.map { try repo.blobData($0.id) }, ours: try job.ours.map { try repo.blobData($0.id) },
+                                    theirs: try job.theirs.map { try repo.blobData($0.id) }, kind: FileMerge.Kind(path: job.path))
+                }
             }
-            let outcomes = ParallelMap.map(inputs) { FileMerge.merge(base: $0.0, ours: $0.1, theirs: $0.2, kind: $0.3) }
-            for (job, outcome) in zip(slice, outcomes) {
+            for (job, result) in zip(slice, outcomes) {
+                let outcome = try result.get()
                 let executable = (job.ours ?? job.theirs)?.isExecutable ?? false
                 keepUpdate[job.updateSlot] = false
                 if let bytes = outcome.bytes {

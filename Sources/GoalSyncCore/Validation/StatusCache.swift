@@ -77,8 +77,18 @@ package final class StatusCache {
         return entries
     }
 
+    /// Summaries read like entries but never saved nor counted as a change (see ``addTransient(_:)``).
+    private var transient: [String: BlobSummary] = [:]
+
+    /// Adds summaries that lookups find as if they were entries, but that ``save()`` leaves out:
+    /// what was learned of a blob without checking it for errors. An entry set through the
+    /// subscript is saved as usual.
+    package func addTransient(_ summaries: [String: BlobSummary]) {
+        if transient.isEmpty { transient = summaries } else { transient.merge(summaries) { _, new in new } }
+    }
+
     package subscript(blob: String) -> BlobSummary? {
-        get { entries[blob] }
+        get { entries[blob] ?? transient[blob] }
         set {
             guard entries[blob] != newValue else { return }
             entries[blob] = newValue
