@@ -52,7 +52,8 @@ package struct TreeMerge {
 
     /// Runs the file merges the walk queued, a bounded batch at a time: each file's three blobs are
     /// read and merged (`FileMerge`, a pure function) on the machine's cores, each worker with its
-    /// own libgit2 handle; the results are written on this thread.
+    /// own libgit2 handle; the results are written on this thread, a batch at once
+    /// (`Repository.writeBlobs`: many as one pack).
     private mutating func mergeFiles(_ repo: Repository) throws {
         guard !jobs.isEmpty else { return }
         var keepUpdate = [Bool](repeating: true, count: updates.count)
@@ -65,12 +66,14 @@ package struct TreeMerge {
                                     theirs: try job.theirs.map { try repo.blobData($0.id) }, kind: FileMerge.Kind(path: job.path))
                 }
             }
-            for (job, result) in zip(slice, outcomes) {
-                let outcome = try result.get()
+            // The batch's results written together (many: as one pack).
+            let merged = try outcomes.map { try $0.get() }
+            var blobs = try repo.writeBlobs(merged.compactMap(\.bytes))[...]
+            for (job, outcome) in zip(slice, merged) {
                 let executable = (job.ours ?? job.theirs)?.isExecutable ?? false
                 keepUpdate[job.updateSlot] = false
-                if let bytes = outcome.bytes {
-                    let blob = try repo.writeBlob(bytes)
+                if outcome.bytes != nil {
+                    let blob = blobs.removeFirst()
                     if blob != job.ours?.id || !(job.ours?.isBlob ?? false) {
                         updates[job.updateSlot] = Update(path: job.path, blob: blob, executable: executable)
                         keepUpdate[job.updateSlot] = true
