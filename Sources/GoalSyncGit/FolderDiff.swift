@@ -26,11 +26,9 @@ public struct FolderChange: Sendable, Hashable {
 public enum FolderDiff {
     /// The stage-0 index entries `folder/NAME` (NAME ending with `suffix`, with no further slash)
     /// that differ from `tree`'s files of the same names (nil: an empty folder) by id or mode, or
-    /// exist on one side only; how many such files the index holds; and the id of the tree git
-    /// will write for the folder from this index (`git_odb_hash` of the entries in git's tree
-    /// format), nil when the folder holds subfolders or conflicts (or nothing).
+    /// exist on one side only; and how many such files the index holds.
     public static func changes(from tree: Tree?, to index: some IndexEntries, folder: String, suffix: String)
-        -> (changes: [FolderChange], indexFileCount: Int, stagedTreeID: ObjectID?)
+        -> (changes: [FolderChange], indexFileCount: Int)
     {
         let prefix = Array((folder + "/").utf8CString.dropLast())
         let suffixBytes = Array(suffix.utf8)
@@ -38,27 +36,13 @@ public enum FolderDiff {
         var changes = [FolderChange]()
         var fileCount = 0
         var treeEntry = cursor.next()
-        // The folder's tree object as git will write it: "<mode in octal> <name>\0<20-byte id>"...
-        var treeObject = GrowingBuffer()
-        var treeObjectValid = true
-        var lastMode: UInt32 = 0o100644, lastModeText = Array("100644 ".utf8)
         prefix.withUnsafeBufferPointer { prefix in
             index.forEachEntry { e in
                 let order = strncmp(e.path, prefix.baseAddress!, prefix.count)
                 if order < 0 { return true }  // before the folder
                 if order > 0 { return false }  // past it
                 let name = e.path + prefix.count
-                guard e.stage == 0, strchr(name, 0x2F) == nil else {
-                    treeObjectValid = false
-                    return true
-                }
-                if treeObjectValid {
-                    if e.mode != lastMode { (lastMode, lastModeText) = (e.mode, Array((String(e.mode, radix: 8) + " ").utf8)) }
-                    lastModeText.withUnsafeBytes { treeObject.append($0.baseAddress!, $0.count) }
-                    treeObject.append(name, strlen(name) + 1)
-                    treeObject.append(e.id, 20)
-                }
-                guard hasSuffix(name, suffixBytes) else { return true }
+                guard e.stage == 0, strchr(name, 0x2F) == nil, hasSuffix(name, suffixBytes) else { return true }
                 fileCount += 1
                 // The tree's files that sort before this one are not staged any more.
                 while let t = treeEntry, strcmp(git_tree_entry_name(t), name) < 0 {
@@ -80,12 +64,42 @@ public enum FolderDiff {
             changes.append(FolderChange(name: String(cString: git_tree_entry_name(t)), old: TreeCursor.side(t), new: nil))
             treeEntry = cursor.next()
         }
-        var stagedTreeID: ObjectID?
-        if treeObjectValid, treeObject.count > 0 {
-            var oid = git_oid()
-            if git_odb_hash(&oid, treeObject.bytes, treeObject.count, GIT_OBJECT_TREE) == 0 { stagedTreeID = ObjectID(oid) } else { git_error_clear() }
+        return (changes, fileCount)
+    }
+
+    /// The id of the tree git will write for `folder` from this index: `git_odb_hash` of the
+    /// folder's stage-0 entries in git's tree format ("<mode in octal> <name>\0<20-byte id>"...).
+    /// Nil when the folder holds subfolders or conflicts (or nothing). Reads only the index: it
+    /// may run on another thread than the one using the repository.
+    public static func stagedTreeID(of index: some IndexEntries, folder: String) -> ObjectID? {
+        let prefix = Array((folder + "/").utf8CString.dropLast())
+        var treeObject = GrowingBuffer()
+        var valid = true
+        var lastMode: UInt32 = 0o100644, lastModeText = Array("100644 ".utf8)
+        prefix.withUnsafeBufferPointer { prefix in
+            index.forEachEntry { e in
+                let order = strncmp(e.path, prefix.baseAddress!, prefix.count)
+                if order < 0 { return true }  // before the folder
+                if order > 0 { return false }  // past it
+                let name = e.path + prefix.count
+                guard e.stage == 0, strchr(name, 0x2F) == nil else {
+                    valid = false
+                    return false
+                }
+                if e.mode != lastMode { (lastMode, lastModeText) = (e.mode, Array((String(e.mode, radix: 8) + " ").utf8)) }
+                lastModeText.withUnsafeBytes { treeObject.append($0.baseAddress!, $0.count) }
+                treeObject.append(name, strlen(name) + 1)
+                treeObject.append(e.id, 20)
+                return true
+            }
         }
-        return (changes, fileCount, stagedTreeID)
+        guard valid, treeObject.count > 0 else { return nil }
+        var oid = git_oid()
+        guard git_odb_hash(&oid, treeObject.bytes, treeObject.count, GIT_OBJECT_TREE) == 0 else {
+            git_error_clear()
+            return nil
+        }
+        return ObjectID(oid)
     }
 
     fileprivate static func hasSuffix(_ name: UnsafePointer<CChar>, _ suffix: [UInt8]) -> Bool {

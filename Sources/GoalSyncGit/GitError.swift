@@ -1,4 +1,5 @@
 import CLibgit2
+import Dispatch
 
 /// An error reported by libgit2, copied out of `git_error_last()` on the thread that made the call.
 public struct GitError: Error, CustomStringConvertible, Sendable {
@@ -45,4 +46,14 @@ enum Libgit2 {
     }()
 
     static func ensure() { _ = initialized }
+}
+
+/// libgit2 itself, before any repository is opened.
+public enum GitLibrary {
+    /// Starts `git_libgit2_init` on another thread (it loads the system's TLS certificates, which
+    /// takes milliseconds): a short-lived command does its own reading meanwhile, and its first
+    /// libgit2 call waits for the initialization to finish.
+    public static func initializeInBackground() {
+        DispatchQueue.global(qos: .userInitiated).async { Libgit2.ensure() }
+    }
 }

@@ -52,7 +52,7 @@ private func openForReading(_ path: String) -> Int32 { open(path, O_RDONLY | O_C
 /// pre-commit hook. This reads the formats git writes (versions 2, 3 and 4); for a split index
 /// (`link` extension) or a sparse one (`sdir`), which hold entries elsewhere, ``open(path:)`` gives
 /// nil, and the caller uses libgit2's ``Index`` (which rejects or reads them as it can).
-public final class IndexFile: IndexEntries {
+public final class IndexFile: IndexEntries, @unchecked Sendable {  // immutable once read
     private let buffer: UnsafeMutableRawBufferPointer
     private let version: UInt32
     private let count: Int

@@ -148,6 +148,23 @@ struct StagedValidationTests {
         #expect(try Self.agree(repo, env: ["GIT_INDEX_FILE": other]).isEmpty)
     }
 
+    @Test("The binary's check reads the same from the top of the work tree (as git runs hooks) and from a subfolder")
+    func fromTopAndSubfolder() throws {
+        let repo = try TestRepo()
+        try repo.commitGoal("a", GoalText.clean(id: "a", status: "active").text)
+        try repo.write("goals/b.md", GoalText.clean(id: "b", status: "active").text)
+        try repo.git("add", "goals/b.md")
+        let top = try repo.goalsync(["validate", "--staged", "--quiet"])
+        let sub = try repo.goalsync(["validate", "--staged", "--quiet"], in: repo.path("goals"))
+        #expect(top.status == 1 && sub.status == 1)
+        #expect(top.stdout == sub.stdout)
+        #expect(top.stdout.contains("2 goals are active (a, b)"))
+        // With git's GIT_INDEX_FILE naming an index where b is not staged: nothing to refuse.
+        let other = repo.base + "/index-without-b"
+        try repo.git(["read-tree", "HEAD"], env: ["GIT_INDEX_FILE": other])
+        #expect(try repo.goalsync(["validate", "--staged", "--quiet"], env: ["GIT_INDEX_FILE": other]).status == 0)
+    }
+
     @Test("A merge in conflict: the entries of each side are read, and the index is read like libgit2's")
     func conflictStages() throws {
         let repo = try TestRepo()

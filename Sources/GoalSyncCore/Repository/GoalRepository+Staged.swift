@@ -13,11 +13,21 @@ extension GoalRepository {
     /// summary ready. The result is the one ``validate(tree:ignoreMergeState:)`` gives for
     /// ``stagedFiles()``.
     /// - Returns: the diagnostics, and how many goal files the index holds.
-    package func validateStaged() throws -> (diagnostics: [Diagnostic], goalFiles: Int) {
-        let index = try stagedEntries()
+    /// - Parameter preloadedIndex: an index file already read (while libgit2 started), used when
+    ///   it is the one the next commit is made from.
+    package func validateStaged(preloadedIndex: (path: String, file: IndexFile)? = nil) throws -> (diagnostics: [Diagnostic], goalFiles: Int) {
+        let index = try stagedEntries(preloaded: preloadedIndex)
+        // The id of the goals tree this commit will make (for the summary kept for the next one):
+        // hashed on another core while HEAD's tree is read, when the index is read in place.
+        let stagedGoalsTree = OneShot<ObjectID?>()
+        if let file = index as? IndexFile {
+            DispatchQueue.global().async { stagedGoalsTree.set(FolderDiff.stagedTreeID(of: file, folder: GoalPaths.goalsDirectory)) }
+        } else {
+            stagedGoalsTree.set(FolderDiff.stagedTreeID(of: index, folder: GoalPaths.goalsDirectory))
+        }
         let head = try git.headTree()
         let headGoals = try head?.subtree(at: GoalPaths.goalsDirectory)
-        let (changes, goalFiles, stagedGoalsTree) = FolderDiff.changes(from: headGoals, to: index, folder: GoalPaths.goalsDirectory, suffix: ".md")
+        let (changes, goalFiles) = FolderDiff.changes(from: headGoals, to: index, folder: GoalPaths.goalsDirectory, suffix: ".md")
         let summary = try goalsTreeSummary(for: headGoals)
 
         func path(_ name: String) -> String { GoalPaths.goalsDirectory + "/" + name }
@@ -58,7 +68,7 @@ extension GoalRepository {
         }
         diagnostics += try pendingConflictDiagnostics()
         // The summary of the tree this commit will make: HEAD's, with the changed files as checked.
-        if let stagedGoalsTree, stagedGoalsTree != headGoals?.id, !diagnostics.contains(where: { $0.severity == .error }) {
+        if let stagedGoalsTree = stagedGoalsTree.wait(), stagedGoalsTree != headGoals?.id, !diagnostics.contains(where: { $0.severity == .error }) {
             var next = summary
             next.tree = stagedGoalsTree
             for change in changes {
@@ -90,9 +100,31 @@ extension GoalRepository {
 
     /// The staged entries, read in place from the index file when ``IndexFile`` reads its format
     /// (every index git writes by default), else through libgit2.
-    private func stagedEntries() throws -> any IndexEntries {
-        if let file = IndexFile.open(path: stagedIndexPath() ?? git.gitDir + "index") { return file }
+    private func stagedEntries(preloaded: (path: String, file: IndexFile)?) throws -> any IndexEntries {
+        let path = stagedIndexPath() ?? git.gitDir + "index"
+        if let preloaded, preloaded.path == path { return preloaded.file }
+        if let file = IndexFile.open(path: path) { return file }
         return try stagedIndex()
+    }
+
+    /// What the pre-commit hook can read before libgit2 has started, guessing that it runs at the
+    /// top of the work tree (git runs hooks there): the configuration and the index file. Each is
+    /// used only if the repository found is that one (see `open(at:preloaded:)`, `validateStaged`).
+    package static func preloadForStagedCheck(in directory: String, environment: [String: String])
+        -> (config: (root: String, config: RepoConfig)?, index: (path: String, file: IndexFile)?)
+    {
+        var config: (String, RepoConfig)?
+        if let bytes = try? FileSystem.readRegularFile(directory + "/" + RepoConfig.path, limit: 1 << 20),
+            let text = String(validating: bytes, as: UTF8.self), let parsed = try? RepoConfig.parse(text) {
+            config = (directory, parsed)
+        }
+        let path: String
+        if let file = environment["GIT_INDEX_FILE"], !file.isEmpty {
+            path = file.hasPrefix("/") ? file : FileManager.default.currentDirectoryPath + "/" + file
+        } else {
+            path = directory + "/.git/index"
+        }
+        return (config, IndexFile.open(path: path).map { (path, $0) })
     }
 
     private func validateStagedFiles(_ files: [TreeFile], fullyValidated: Set<String>, cache: StatusCache) -> [Diagnostic] {
@@ -153,5 +185,22 @@ extension GoalRepository {
         }
         GoalsTreeSummary.save([summary], gitDir: git.gitDir)
         return summary
+    }
+}
+
+/// A value computed once on another thread, waited for where it is needed.
+private final class OneShot<Value: Sendable>: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var value: Value?
+
+    func set(_ value: Value) {
+        self.value = value
+        done.signal()
+    }
+
+    /// The value, once `set` ran (the semaphore orders the write before this read).
+    func wait() -> Value {
+        done.wait()
+        return value!
     }
 }

@@ -33,7 +33,11 @@ package final class GoalRepository {
     }
 
     /// Opens the goal repository containing `path` (git's discovery, like `git -C`).
-    package static func open(at path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> GoalRepository {
+    ///
+    /// - Parameter preloaded: a configuration already read from `ROOT/.goalsync/config.yaml`, used
+    ///   when the repository found is at `ROOT` (the pre-commit hook reads it while libgit2 starts).
+    package static func open(at path: String, environment: [String: String] = ProcessInfo.processInfo.environment,
+                             preloaded: (root: String, config: RepoConfig)? = nil) throws -> GoalRepository {
         guard FileSystem.isDirectory(path) else { throw GoalSyncError.repository("cannot use \(path): no such directory") }
         let git: Repository
         do {
@@ -47,6 +51,9 @@ package final class GoalRepository {
             throw GoalSyncError.repository("\(path) is a bare repository; goalsync needs a work tree (goalsync clone URL DIR makes one)")
         }
         let root = String(workdir.dropLast())
+        if let preloaded, preloaded.root == root {
+            return GoalRepository(git: git, root: root, config: preloaded.config, environment: environment)
+        }
         let configPath = root + "/" + RepoConfig.path
         let bytes: [UInt8]
         do {

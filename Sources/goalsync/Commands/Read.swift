@@ -202,7 +202,13 @@ struct Validate: ParsableCommand {
     /// `validate --staged --quiet` (see `GoalSync.hotCommand`).
     static func check(paths: [String], staged: Bool, json: Bool, quiet: Bool, in directory: String) throws {
         try goalsync.run {
-            let repo = try GoalRepository.open(at: directory)
+            // The hook's check: libgit2 starts on another core while the files it will need are read.
+            var preload: (config: (root: String, config: RepoConfig)?, index: (path: String, file: IndexFile)?) = (nil, nil)
+            if staged {
+                GitLibrary.initializeInBackground()
+                preload = GoalRepository.preloadForStagedCheck(in: directory, environment: ProcessInfo.processInfo.environment)
+            }
+            let repo = try GoalRepository.open(at: directory, preloaded: preload.config)
             let diagnostics: [Diagnostic]
             var fileCount: Int
             if staged {
@@ -210,7 +216,7 @@ struct Validate: ParsableCommand {
                 // A read-only check of objects git wrote itself: no re-hashing of each one read,
                 // as git reads them.
                 GitOptions.setStrictHashVerification(false)
-                (diagnostics, fileCount) = try repo.validateStaged()
+                (diagnostics, fileCount) = try repo.validateStaged(preloadedIndex: preload.index)
             } else {
                 let cwd = URL(fileURLWithPath: directory).standardizedFileURL.path
                 let relative = try paths.map { p -> String in
