@@ -42,7 +42,8 @@ public enum FolderDiff {
                 if order < 0 { return true }  // before the folder
                 if order > 0 { return false }  // past it
                 let name = e.path + prefix.count
-                guard e.stage == 0, strchr(name, 0x2F) == nil, hasSuffix(name, suffixBytes) else { return true }
+                // Conflict stages and `git add -N` entries are not in the next commit.
+                guard e.stage == 0, !e.isIntentToAdd, strchr(name, 0x2F) == nil, hasSuffix(name, suffixBytes) else { return true }
                 fileCount += 1
                 // The tree's files that sort before this one are not staged any more.
                 while let t = treeEntry, strcmp(git_tree_entry_name(t), name) < 0 {
@@ -82,6 +83,7 @@ public enum FolderDiff {
                 if order < 0 { return true }  // before the folder
                 if order > 0 { return false }  // past it
                 let name = e.path + prefix.count
+                if e.isIntentToAdd { return true }  // git writes no tree entry for it
                 guard e.stage == 0, strchr(name, 0x2F) == nil else {
                     valid = false
                     return false

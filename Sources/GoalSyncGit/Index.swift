@@ -20,6 +20,8 @@ public final class Index {
         public let mode: UInt32
         /// 0 for a normal entry; 1, 2, 3 for the base, ours and theirs of a conflict.
         public let stage: Int
+        /// Added with `git add -N`: in the index, but not in the next commit.
+        public var isIntentToAdd = false
 
         public var isSymlink: Bool { mode == 0o120000 }
         public var isSubmodule: Bool { mode == 0o160000 }
@@ -45,7 +47,8 @@ public final class Index {
 
     static func entry(_ e: UnsafePointer<git_index_entry>) -> Entry {
         let stage = Int((e.pointee.flags & UInt16(GIT_INDEX_ENTRY_STAGEMASK)) >> UInt16(GIT_INDEX_ENTRY_STAGESHIFT))
-        return Entry(path: String(cString: e.pointee.path), id: ObjectID(e.pointee.id), mode: e.pointee.mode, stage: stage)
+        return Entry(path: String(cString: e.pointee.path), id: ObjectID(e.pointee.id), mode: e.pointee.mode, stage: stage,
+                     isIntentToAdd: e.pointee.flags_extended & UInt16(GIT_INDEX_ENTRY_INTENT_TO_ADD.rawValue) != 0)
     }
 
     /// The stage-0 entry at `path`, or nil (`git_index_get_bypath`).

@@ -14,6 +14,8 @@ public struct IndexEntryView {
     public let mode: UInt32
     /// 0 for a normal entry; 1, 2, 3 for the base, ours and theirs of a conflict.
     public let stage: Int
+    /// Added with `git add -N`: listed, but not part of the next commit (git writes no tree entry).
+    public let isIntentToAdd: Bool
 
     public var objectID: ObjectID {
         var oid = git_oid()
@@ -36,7 +38,8 @@ extension Index: IndexEntries {
             guard let e = git_index_get_byindex(pointer, i) else { continue }
             let stage = Int((e.pointee.flags & UInt16(GIT_INDEX_ENTRY_STAGEMASK)) >> UInt16(GIT_INDEX_ENTRY_STAGESHIFT))
             let goOn = withUnsafeBytes(of: e.pointee.id.id) { id in
-                body(IndexEntryView(path: e.pointee.path, id: id.baseAddress!, mode: e.pointee.mode, stage: stage))
+                body(IndexEntryView(path: e.pointee.path, id: id.baseAddress!, mode: e.pointee.mode, stage: stage,
+                                    isIntentToAdd: e.pointee.flags_extended & UInt16(GIT_INDEX_ENTRY_INTENT_TO_ADD.rawValue) != 0))
             }
             if !goOn { return }
         }
@@ -95,10 +98,16 @@ public final class IndexFile: IndexEntries, @unchecked Sendable {  // immutable 
         let version = b.load(fromByteOffset: 4, as: UInt32.self).bigEndian
         let count = Int(b.load(fromByteOffset: 8, as: UInt32.self).bigEndian)
         guard version >= 2 && version <= 4 else { return nil }
-        // Walk the entries once to find where they end and check that each fits.
+        // Walk the entries once to find where they end and check that each fits (and, in version
+        // 4, that each path drops no more of the previous one than it has).
         var offset = 12
+        var previousLength = 0
         for _ in 0..<count {
             guard let next = entryEnd(b, offset, size, version) else { return nil }
+            if version == 4 {
+                guard let (drop, suffixStart) = pathDrop(UnsafeRawBufferPointer(b), offset, version), drop <= previousLength else { return nil }
+                previousLength = previousLength - drop + (next - 1 - suffixStart)
+            }
             offset = next
         }
         let entriesEnd = offset
@@ -112,6 +121,24 @@ public final class IndexFile: IndexEntries, @unchecked Sendable {  // immutable 
         }
         guard offset == size else { return nil }
         return IndexFile(buffer: b, version: version, count: count, entriesEnd: entriesEnd)
+    }
+
+    /// A version 4 entry's path prefix: how many bytes of the previous path it drops (git's offset
+    /// varint), and where the rest of its path starts; nil for a varint that overflows or does not
+    /// fit. Call only on an entry ``entryEnd`` accepted.
+    private static func pathDrop(_ b: UnsafeRawBufferPointer, _ offset: Int, _ version: UInt32) -> (Int, Int)? {
+        let flags = b.loadUnaligned(fromByteOffset: offset + 60, as: UInt16.self).bigEndian
+        var p = offset + 62 + (flags & 0x4000 != 0 ? 2 : 0)
+        var c = b[p]
+        p += 1
+        var drop = Int(c & 0x7F)
+        while c & 0x80 != 0 {
+            guard drop < 1 << 40, p < b.count else { return nil }
+            c = b[p]
+            p += 1
+            drop = ((drop + 1) << 7) | Int(c & 0x7F)
+        }
+        return (drop, p)
     }
 
     /// The offset after the entry at `offset`, or nil when it does not fit in `size` bytes.
@@ -152,22 +179,18 @@ public final class IndexFile: IndexEntries, @unchecked Sendable {  // immutable 
             let mode = b.loadUnaligned(fromByteOffset: offset + 24, as: UInt32.self).bigEndian
             let stage = Int((flags >> 12) & 3)
             var pathStart = offset + 62
-            if version >= 3, flags & 0x4000 != 0 { pathStart += 2 }
+            var intentToAdd = false
+            if version >= 3, flags & 0x4000 != 0 {
+                intentToAdd = b.loadUnaligned(fromByteOffset: offset + 62, as: UInt16.self).bigEndian & 0x2000 != 0
+                pathStart += 2
+            }
             let next = Self.entryEnd(buffer, offset, buffer.count - 20, version)!
             let id = b.baseAddress! + offset + 40
             let keepGoing: Bool
             if version == 4 {
-                var p = pathStart
-                var c = b[p]
-                p += 1
-                var drop = Int(c & 0x7F)
-                while c & 0x80 != 0 {
-                    c = b[p]
-                    p += 1
-                    drop = ((drop + 1) << 7) | Int(c & 0x7F)
-                }
+                let (drop, p) = Self.pathDrop(b, offset, version)!  // checked by `parse`
                 let suffixLength = next - 1 - p
-                let keep = max(0, scratchLength - drop)
+                let keep = scratchLength - drop
                 if keep + suffixLength + 1 > scratch.count { scratch += [CChar](repeating: 0, count: keep + suffixLength + 1) }
                 scratch.withUnsafeMutableBytes { s in
                     s.baseAddress!.advanced(by: keep).copyMemory(from: b.baseAddress! + p, byteCount: suffixLength)
@@ -175,11 +198,11 @@ public final class IndexFile: IndexEntries, @unchecked Sendable {  // immutable 
                 }
                 scratchLength = keep + suffixLength
                 keepGoing = scratch.withUnsafeBufferPointer { s in
-                    body(IndexEntryView(path: s.baseAddress!, id: id, mode: mode, stage: stage))
+                    body(IndexEntryView(path: s.baseAddress!, id: id, mode: mode, stage: stage, isIntentToAdd: intentToAdd))
                 }
             } else {
                 let path = (b.baseAddress! + pathStart).assumingMemoryBound(to: CChar.self)
-                keepGoing = body(IndexEntryView(path: path, id: id, mode: mode, stage: stage))
+                keepGoing = body(IndexEntryView(path: path, id: id, mode: mode, stage: stage, isIntentToAdd: intentToAdd))
             }
             if !keepGoing { return }
             offset = next
@@ -192,7 +215,7 @@ public final class IndexFile: IndexEntries, @unchecked Sendable {  // immutable 
         path.withCString { target in
             forEachEntry { e in
                 let order = strcmp(e.path, target)
-                if order == 0, e.stage == 0 {
+                if order == 0, e.stage == 0, !e.isIntentToAdd {
                     found = Index.Entry(path: path, id: e.objectID, mode: e.mode, stage: 0)
                     return false
                 }

@@ -139,6 +139,12 @@ struct StagedValidationTests {
             #expect(file.entry(at: "goals/none.md") == nil)
             try Self.agree(repo)
         }
+        // `git add -N` puts later.md in the index but not in the next commit: not checked.
+        #expect(!(try Self.agree(repo)).contains { $0.hasPrefix("goals/later.md") })
+        try repo.write("goals/empty.md", "")
+        try repo.git("add", "-N", "goals/empty.md")
+        #expect(!(try Self.agree(repo)).contains { $0.hasPrefix("goals/empty.md") }, "an intent-to-add file is not in the commit")
+        try repo.git("rm", "-q", "--cached", "goals/empty.md")
         // Another index file, as `git commit -a` hands the hook: only b is there.
         let other = repo.base + "/other-index"
         try repo.git(["read-tree", "HEAD"], env: ["GIT_INDEX_FILE": other])
@@ -146,6 +152,60 @@ struct StagedValidationTests {
         #expect(try Self.agree(repo, env: ["GIT_INDEX_FILE": other]).count == 2)
         try repo.git(["rm", "-q", "--cached", "goals/b.md"], env: ["GIT_INDEX_FILE": other])
         #expect(try Self.agree(repo, env: ["GIT_INDEX_FILE": other]).isEmpty)
+    }
+
+    @Test("A committed goal with errors, a copy of a goal under another name, a mode-only change: counted once, as the full check does")
+    func errorsCountedOnce() throws {
+        let repo = try TestRepo()
+        try repo.commitGoal("a", GoalText.clean(id: "a").text)
+        // Active, with a timeframe that ends before it starts (an error), past the hook.
+        try repo.write("goals/bad.md", GoalText.clean(id: "bad", status: "active").setting("timeframe", "{start: 2026-03-01, end: 2026-01-01}").text)
+        try Self.commitWithoutHook(repo, "bad, past the hook")
+        try repo.write("goals/c.md", GoalText.clean(id: "c").text)
+        try repo.git("add", "goals/c.md")
+        for _ in 0..<2 {  // the second time through the caches
+            let errors = try Self.agree(repo)
+            #expect(errors.contains { $0.hasPrefix("goals/bad.md:") && $0.contains("timeframe") }, "\(errors)")
+            #expect(!errors.contains { $0.contains("already used") || $0.contains("goals are active") }, "\(errors)")
+        }
+        // The same bytes under another name: the copy's id is not its name, and only the copy is wrong.
+        try FileManager.default.removeItem(atPath: repo.path("goals/bad.md"))
+        try FileManager.default.copyItem(atPath: repo.path("goals/a.md"), toPath: repo.path("goals/copy.md"))
+        try repo.git("add", "-A")
+        let copy = try Self.agree(repo)
+        #expect(!copy.contains { $0.hasPrefix("goals/a.md:") }, "\(copy)")
+        #expect(copy.contains { $0.hasPrefix("goals/copy.md:") && $0.contains("already used by goals/a.md") }, "\(copy)")
+        try repo.git("reset", "-q", "goals/copy.md")
+        try FileManager.default.removeItem(atPath: repo.path("goals/copy.md"))
+        // A goal that lacks proof (a lint warning) made executable: unchanged content, same answer.
+        try repo.write("goals/d.md", GoalText.clean(id: "d").removing("proof").text)
+        try Self.commitWithoutHook(repo, "d")
+        try repo.git("update-index", "--chmod=+x", "goals/d.md")
+        try Self.agree(repo)
+    }
+
+    @Test("A malformed version-4 index is not read in place (libgit2 says what is wrong), never a crash")
+    func malformedIndex() throws {
+        let repo = try TestRepo()
+        try repo.commitGoal("a", GoalText.clean(id: "a").text)
+        try repo.git("update-index", "--index-version", "4")
+        let path = repo.path(".git/index")
+        let good = try Array(Data(contentsOf: URL(fileURLWithPath: path)))
+        #expect(IndexFile.open(path: path) != nil)
+        // The first entry's prefix varint (one 0 byte after the 62 fixed bytes): an overflowing
+        // varint, then one that drops more than the (empty) previous path has.
+        for varint: [UInt8] in [[0xFE, 0xFE, 0xFE, 0xFE, 0xFE, 0xFE, 0xFE, 0xFE, 0xFE, 0xFF, 0x00], [0x05]] {
+            var bad = good
+            #expect(bad[12 + 62] == 0)
+            bad.replaceSubrange((12 + 62)...(12 + 62), with: varint)
+            try Data(bad).write(to: URL(fileURLWithPath: path))
+            #expect(IndexFile.open(path: path) == nil)
+        }
+        // Truncated anywhere: nil, not a crash.
+        for cut in stride(from: 0, to: good.count, by: 7) {
+            try Data(good.prefix(cut)).write(to: URL(fileURLWithPath: path))
+            _ = IndexFile.open(path: path)
+        }
     }
 
     @Test("The binary's check reads the same from the top of the work tree (as git runs hooks) and from a subfolder")

@@ -38,14 +38,16 @@ extension GoalRepository {
         for change in changes {
             guard let new = change.new else { continue }
             files.append(TreeFile(path: path(change.name), blob: Self.hex(new.id), isSymlink: new.isSymlink))
-            fullyValidated.insert(path(change.name))
+            // Changed content is checked in full; a file whose mode alone changed, like any
+            // unchanged one (as validate(tree:) decides, by blob).
+            if change.old?.id != new.id { fullyValidated.insert(path(change.name)) }
         }
         for (name, entry) in summary.notable where !changed.contains(name) {
             let hex = Self.hex(entry.blob)
             files.append(TreeFile(path: path(name), blob: hex, isSymlink: entry.isSymlink))
             if let s = entry.summary { cache[hex] = s }
         }
-        let vision = index.entry(at: GoalPaths.vision)
+        let vision = index.entry(at: GoalPaths.vision).flatMap { $0.isIntentToAdd ? nil : $0 }
         if let vision, try head?.entry(at: GoalPaths.vision)?.id != vision.id {
             files.append(TreeFile(path: GoalPaths.vision, blob: Self.hex(vision.id), isSymlink: vision.isSymlink))
             fullyValidated.insert(GoalPaths.vision)
@@ -60,7 +62,7 @@ extension GoalRepository {
         for file in files where file.path != GoalPaths.vision {
             guard let hex = file.blob, let id = cache[hex]?.id, !id.isEmpty, GoalPaths.id(fromPath: file.path) != id else { continue }
             let owner = GoalPaths.path(forID: id)
-            guard !listed.contains(owner), !owners.contains(where: { $0.path == owner }), let entry = index.entry(at: owner) else { continue }
+            guard !listed.contains(owner), !owners.contains(where: { $0.path == owner }), let entry = index.entry(at: owner), !entry.isIntentToAdd else { continue }
             owners.append(TreeFile(path: owner, blob: Self.hex(entry.id), isSymlink: entry.isSymlink))
         }
         if !owners.isEmpty {

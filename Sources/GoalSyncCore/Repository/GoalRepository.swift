@@ -143,9 +143,11 @@ package final class GoalRepository {
             read: { try FileSystem.readRegularFile(self.absolute($0.path)) }, historyContributors: historyAuthorsBesidesOwners)
     }
 
-    /// The stage-0 entries of the index the next commit is made from (see ``stagedIndex()``).
+    /// The entries of the index the next commit is made from (see ``stagedIndex()``): stage 0,
+    /// without `git add -N` entries.
     package func stagedFiles() throws -> [TreeFile] {
-        try stagedIndex().entries.filter { $0.stage == 0 }.map {
+        // Conflict stages and `git add -N` entries are not in the next commit.
+        try stagedIndex().entries.filter { $0.stage == 0 && !$0.isIntentToAdd }.map {
             TreeFile(path: $0.path, blob: Self.hex($0.id), isSymlink: $0.isSymlink)
         }
     }

@@ -54,11 +54,16 @@ package struct RepositoryValidator {
                 continue
             }
             let full = fullyValidated.map { Self.contains($0, file.path) } ?? true
-            if !full, let blob = file.blob, let summary = cache[blob] {
+            // A blob's summary holds for this path when its id is this file's name: whether the id
+            // differs from the file name is the one thing that depends on the path, and a copy of
+            // a goal under another name has it differ.
+            if !full, let blob = file.blob, let summary = cache[blob], summary.errorCount == 0,
+                GoalPaths.id(fromPath: file.path) == summary.id {
                 summaries.append((file.path, summary))
-                if summary.errorCount > 0 { toValidate.append(file) }
                 continue
             }
+            // Checked again (a file with errors is reported while it has them): its summary is
+            // counted once, from that check.
             toValidate.append(file)
         }
         // Read and check in parallel (reading in parallel only when the source allows it). Each check
