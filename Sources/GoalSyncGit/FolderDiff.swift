@@ -30,36 +30,29 @@ public enum FolderDiff {
     public static func changes(from tree: Tree?, to index: some IndexEntries, folder: String, suffix: String)
         -> (changes: [FolderChange], indexFileCount: Int)
     {
-        let prefix = Array((folder + "/").utf8CString.dropLast())
         let suffixBytes = Array(suffix.utf8)
         var cursor = TreeCursor(tree: tree, suffix: suffixBytes)
         var changes = [FolderChange]()
         var fileCount = 0
         var treeEntry = cursor.next()
-        prefix.withUnsafeBufferPointer { prefix in
-            index.forEachEntry { e in
-                let order = strncmp(e.path, prefix.baseAddress!, prefix.count)
-                if order < 0 { return true }  // before the folder
-                if order > 0 { return false }  // past it
-                let name = e.path + prefix.count
-                // Conflict stages and `git add -N` entries are not in the next commit.
-                guard e.stage == 0, !e.isIntentToAdd, strchr(name, 0x2F) == nil, hasSuffix(name, suffixBytes) else { return true }
-                fileCount += 1
-                // The tree's files that sort before this one are not staged any more.
-                while let t = treeEntry, strcmp(git_tree_entry_name(t), name) < 0 {
-                    changes.append(FolderChange(name: String(cString: git_tree_entry_name(t)), old: TreeCursor.side(t), new: nil))
-                    treeEntry = cursor.next()
-                }
-                if let t = treeEntry, strcmp(git_tree_entry_name(t), name) == 0 {
-                    if memcmp(e.id, git_tree_entry_id(t), 20) != 0 || e.mode != UInt32(git_tree_entry_filemode(t).rawValue) {
-                        changes.append(FolderChange(name: String(cString: name), old: TreeCursor.side(t), new: .init(id: e.objectID, mode: e.mode)))
-                    }
-                    treeEntry = cursor.next()
-                } else {
-                    changes.append(FolderChange(name: String(cString: name), old: nil, new: .init(id: e.objectID, mode: e.mode)))
-                }
-                return true
+        forEachEntry(in: folder, of: index) { e, name in
+            // Conflict stages and `git add -N` entries are not in the next commit.
+            guard e.stage == 0, !e.isIntentToAdd, strchr(name, 0x2F) == nil, hasSuffix(name, suffixBytes) else { return true }
+            fileCount += 1
+            // The tree's files that sort before this one are not staged any more.
+            while let t = treeEntry, strcmp(git_tree_entry_name(t), name) < 0 {
+                changes.append(FolderChange(name: String(cString: git_tree_entry_name(t)), old: TreeCursor.side(t), new: nil))
+                treeEntry = cursor.next()
             }
+            if let t = treeEntry, strcmp(git_tree_entry_name(t), name) == 0 {
+                if memcmp(e.id, git_tree_entry_id(t), 20) != 0 || e.mode != UInt32(git_tree_entry_filemode(t).rawValue) {
+                    changes.append(FolderChange(name: String(cString: name), old: TreeCursor.side(t), new: .init(id: e.objectID, mode: e.mode)))
+                }
+                treeEntry = cursor.next()
+            } else {
+                changes.append(FolderChange(name: String(cString: name), old: nil, new: .init(id: e.objectID, mode: e.mode)))
+            }
+            return true
         }
         while let t = treeEntry {
             changes.append(FolderChange(name: String(cString: git_tree_entry_name(t)), old: TreeCursor.side(t), new: nil))
@@ -73,27 +66,20 @@ public enum FolderDiff {
     /// Nil when the folder holds subfolders or conflicts (or nothing). Reads only the index: it
     /// may run on another thread than the one using the repository.
     public static func stagedTreeID(of index: some IndexEntries, folder: String) -> ObjectID? {
-        let prefix = Array((folder + "/").utf8CString.dropLast())
         var treeObject = GrowingBuffer()
         var valid = true
         var lastMode: UInt32 = 0o100644, lastModeText = Array("100644 ".utf8)
-        prefix.withUnsafeBufferPointer { prefix in
-            index.forEachEntry { e in
-                let order = strncmp(e.path, prefix.baseAddress!, prefix.count)
-                if order < 0 { return true }  // before the folder
-                if order > 0 { return false }  // past it
-                let name = e.path + prefix.count
-                if e.isIntentToAdd { return true }  // git writes no tree entry for it
-                guard e.stage == 0, strchr(name, 0x2F) == nil else {
-                    valid = false
-                    return false
-                }
-                if e.mode != lastMode { (lastMode, lastModeText) = (e.mode, Array((String(e.mode, radix: 8) + " ").utf8)) }
-                lastModeText.withUnsafeBytes { treeObject.append($0.baseAddress!, $0.count) }
-                treeObject.append(name, strlen(name) + 1)
-                treeObject.append(e.id, 20)
-                return true
+        forEachEntry(in: folder, of: index) { e, name in
+            if e.isIntentToAdd { return true }  // git writes no tree entry for it
+            guard e.stage == 0, strchr(name, 0x2F) == nil else {
+                valid = false
+                return false
             }
+            if e.mode != lastMode { (lastMode, lastModeText) = (e.mode, Array((String(e.mode, radix: 8) + " ").utf8)) }
+            lastModeText.withUnsafeBytes { treeObject.append($0.baseAddress!, $0.count) }
+            treeObject.append(name, strlen(name) + 1)
+            treeObject.append(e.id, 20)
+            return true
         }
         guard valid, treeObject.count > 0 else { return nil }
         var oid = git_oid()
@@ -102,6 +88,20 @@ public enum FolderDiff {
             return nil
         }
         return ObjectID(oid)
+    }
+
+    /// Calls `body` with each index entry under `folder/` and its path after that prefix, in the
+    /// index's order (the folder's entries are contiguous), until `body` returns false.
+    private static func forEachEntry(in folder: String, of index: some IndexEntries, _ body: (IndexEntryView, UnsafePointer<CChar>) -> Bool) {
+        let prefix = Array((folder + "/").utf8CString.dropLast())
+        prefix.withUnsafeBufferPointer { prefix in
+            index.forEachEntry { e in
+                let order = strncmp(e.path, prefix.baseAddress!, prefix.count)
+                if order < 0 { return true }  // before the folder
+                if order > 0 { return false }  // past it
+                return body(e, e.path + prefix.count)
+            }
+        }
     }
 
     fileprivate static func hasSuffix(_ name: UnsafePointer<CChar>, _ suffix: [UInt8]) -> Bool {

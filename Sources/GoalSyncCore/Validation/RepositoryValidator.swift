@@ -178,7 +178,10 @@ package enum ParallelMap {
         return withoutActuallyEscaping(transform) { transform in
             let results = UnsafeMutableBufferPointer<R?>.allocate(capacity: items.count)
             results.initialize(repeating: nil)
-            defer { results.deallocate() }
+            defer {
+                results.deinitialize()
+                results.deallocate()
+            }
             let chunks = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 4, items.count / 16))
             let box = UncheckedBox((items, transform, results))
             DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
