@@ -426,15 +426,46 @@ struct TransportTests {
 /// monitor thread; sshd closes every inherited descriptor at start, and a long-running server would
 /// keep other children's sockets open, so either would hang every later `Process` in the test run.
 /// The child gets /dev/null, our pipe as stderr, and no other descriptor of ours.
-private final class TestServer {
+private final class TestServer: @unchecked Sendable {  // `stopped` is guarded by `lock`
     let port: Int
     private let pid: pid_t
     private let errors: FileHandle
+    private let lock = NSLock()
+    private var stopped = false
+
+    /// How long a server may serve one test. libssh2 1.10 (Debian's) can wait forever in a blocking
+    /// read for data it already took off the socket (seen once in about ten runs: a fetch over ssh
+    /// stuck in `libssh2_channel_read_ex`, git-upload-pack waiting for the client, every buffer
+    /// empty). Past this time the server and its connections are killed, so the client's read
+    /// ends and the test fails with libgit2's error, within the suite's time limit, instead of
+    /// holding the whole run until CI's timeout.
+    static let watchdog: DispatchTimeInterval = .seconds(100)
 
     private init(port: Int, pid: pid_t, errors: FileHandle) {
         self.port = port
         self.pid = pid
         self.errors = errors
+        DispatchQueue.global().asyncAfter(deadline: .now() + Self.watchdog) { [weak self] in
+            guard let self else { return }
+            lock.lock()
+            defer { lock.unlock() }
+            guard !stopped else { return }
+            Issue.record("server \(pid) on port \(port) still serving after \(Self.watchdog); killed with its connections")
+            killWithConnections()
+        }
+    }
+
+    /// SIGKILL to the server's connection processes (its children, found in /proc) and to itself.
+    private func killWithConnections() {
+        let children = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap { entry -> pid_t? in
+            guard let child = pid_t(entry), let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")") else { return nil }
+            // "pid (comm) state ppid ...": the comm may hold spaces, so read after the last ')'.
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            return fields.count > 1 && pid_t(fields[1]) == pid ? child : nil
+        }
+        for child in children { kill(child, SIGKILL) }
+        kill(pid, SIGKILL)
     }
 
     /// `git daemon` serving every repository under `base`, pushes allowed.
@@ -481,6 +512,10 @@ private final class TestServer {
 
     /// Kills the server (SIGKILL: it cannot linger) and reaps it. Connections it forked end on their own.
     func stop() {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !stopped else { return }
+        stopped = true
         errors.readabilityHandler = nil
         kill(pid, SIGKILL)
         waitpid(pid, nil, 0)
