@@ -25,7 +25,7 @@ run goalsync new "Raise new-admin activation from 30% to 50%" --id faster-activa
     --set persona="Admins of newly created workspaces" \
     --set problem="Most new admins never invite a teammate" \
     --set why="Activated workspaces retain at 3x the rate" \
-    --set timeframe.end=2027-03-31
+    --set timeframe.end="$(date -d "+120 days" +%F)"
 run goalsync add faster-activation metrics '{id: activation, name: Workspaces with 3+ active members after 14 days, unit: percent, direction: increase, baseline: 30, target: 50}'
 run goalsync add faster-activation proof "Q3 funnel: 70% of new admins never send an invite"
 run goalsync add faster-activation assumptions "Admins want to invite teammates in their first session"

@@ -179,7 +179,7 @@ struct Status: ParsableCommand {
 
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Check goal files against the schema, the rules and the lint (SPEC §4).",
+        abstract: "Check goal files against the schema, the rules and the lint (docs/lint-codes.md).",
         discussion: """
             Without PATH, every goal in the working tree. --staged checks exactly what the next \
             commit would contain (the pre-commit hook runs it): changed files in full, and the rules \

@@ -6,7 +6,7 @@ struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show how each goal is going: key results, pace, confidence, check-ins.",
         discussion: """
-            Per key result: baseline → current → target, progress (SPEC §3), and pace: the progress \
+            Per key result: baseline → current → target, progress ((current − baseline) / (target − baseline)), and pace: the progress \
             expected from the time gone in the goal's timeframe against the actual (ahead, on pace \
             within 5 points, or behind); the latest confidence and its trend over the last three \
             check-ins; days since the last check-in, flagged stale past the cadence (the goal's \
