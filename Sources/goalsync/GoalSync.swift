@@ -62,6 +62,9 @@ struct GoalSync: ParsableCommand {
         if name == "merge-driver", rest.count == 4, !rest.contains(where: { $0.hasPrefix("-") }) {
             return { try MergeDriverCommand.merge(base: rest[0], ours: rest[1], theirs: rest[2], path: rest[3]) }
         }
+        if name == "merge-driver", rest.count == 5, rest[0] == "--virtual-base", !rest.dropFirst().contains(where: { $0.hasPrefix("-") }) {
+            return { try MergeDriverCommand.merge(base: rest[1], ours: rest[2], theirs: rest[3], path: rest[4], virtualBase: true) }
+        }
         return nil
     }
 }

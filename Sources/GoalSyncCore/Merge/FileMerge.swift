@@ -59,6 +59,20 @@ package enum FileMerge {
                        sides: (base ?? [], ours, theirs))
     }
 
+    /// The merge as it stands in a virtual merge base (see ``VirtualBase``): where it is clean, the
+    /// merge; where a field conflicts, that field takes its value in `base` (the merge base of
+    /// the two bases being merged), so the outer merge sees what each side settled as a change
+    /// of its own and reports a conflict only where the two sides truly differ. A file edited on
+    /// one side and deleted on the other keeps its `base` version, as git's merge-ort does for a
+    /// virtual base; a text file whose lines conflict is its `base` version (empty when both sides
+    /// added it). Never a conflict, never conflict markers.
+    package static func virtualBase(base: [UInt8]?, ours: [UInt8]?, theirs: [UInt8]?, kind: Kind) -> [UInt8]? {
+        let outcome = merge(base: base, ours: ours, theirs: theirs, kind: kind)
+        if outcome.conflicts.isEmpty { return outcome.bytes }
+        if let sides = outcome.sides { return sides.base }
+        return ours == nil || theirs == nil ? base : base ?? []
+    }
+
     /// The file with git-style conflict markers around each conflicting field (for git's merge
     /// driver protocol): validation rejects it until a person settles it.
     package static func markedText(_ outcome: Outcome) -> [UInt8] {

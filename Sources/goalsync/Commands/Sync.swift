@@ -11,22 +11,26 @@ struct MergeDriverCommand: ParsableCommand {
             for goals/*.md and VISION.md in .gitattributes, so plain git merge and git pull merge goal \
             files per goal and per field, byte for byte as goalsync pull does. Writes the result to \
             OURS; exits 0 when clean, 1 on conflict (the file then carries conflict markers around each \
-            conflicting field, which goalsync validate rejects until settled).
+            conflicting field, which goalsync validate rejects until settled). With --virtual-base \
+            (merge.goalsync.recursive), git is merging the several merge bases of a criss-cross \
+            history into a virtual one: a conflicting field takes the value of the bases' own merge \
+            base, as goalsync pull does, and the merge is always clean.
             """)
 
+    @Flag(name: .customLong("virtual-base"), help: "Merge two merge bases into a virtual base (git's inner merge).") var virtualBase = false
     @Argument(help: "The merge base's version (%O).") var base: String
     @Argument(help: "Our version (%A); the result is written here.") var ours: String
     @Argument(help: "Their version (%B).") var theirs: String
     @Argument(help: "The file's path in the repository (%P).") var path: String
 
     func run() throws {
-        try Self.merge(base: base, ours: ours, theirs: theirs, path: path)
+        try Self.merge(base: base, ours: ours, theirs: theirs, path: path, virtualBase: virtualBase)
     }
 
     /// The command's work, also called without the argument parser (see `GoalSync.hotCommand`).
-    static func merge(base: String, ours: String, theirs: String, path: String) throws {
+    static func merge(base: String, ours: String, theirs: String, path: String, virtualBase: Bool = false) throws {
         try goalsync.run {
-            let report = try MergeDriver.run(base: base, ours: ours, theirs: theirs, path: path)
+            let report = try MergeDriver.run(base: base, ours: ours, theirs: theirs, path: path, virtualBase: virtualBase)
             if !report.clean {
                 for c in report.conflicts {
                     Output.err("goalsync merge-driver: \(path): conflict on \(c.field): ours \(c.ours ?? "absent"), theirs \(c.theirs ?? "absent")")

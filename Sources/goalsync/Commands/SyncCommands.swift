@@ -39,7 +39,10 @@ struct Pull: ParsableCommand {
             only fast-forwards needs no identity. When both sides moved, goal files merge field by field \
             against the merge base and the merge commit has both parents. A true conflict stops the pull \
             before anything is committed: see goalsync status, settle with goalsync resolve, then \
-            --continue; --abort returns exactly to before the pull. A failed fetch changes nothing local.
+            --continue; --abort returns exactly to before the pull, and always can. After criss-cross \
+            merges (several merge bases), the bases are first merged into a virtual base, as git \
+            does, where a field that conflicts between them keeps the value of their own merge \
+            base. A failed fetch changes nothing local.
             """)
 
     @OptionGroup var global: GlobalOptions
