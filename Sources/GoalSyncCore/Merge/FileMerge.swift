@@ -115,6 +115,19 @@ package enum ConflictValue {
         return field.split(separator: ".").map(String.init)
     }
 
+    /// The value at a field path (as ``components(_:)`` splits it), the reverse of `set`: a keyed
+    /// list's item is found by its key. Nil when absent.
+    package static func value(at path: [String], in map: YAMLMap) -> YAMLValue? {
+        guard let head = path.first else { return nil }
+        guard path.count > 1 else { return map[head] }
+        if let itemKey = FieldDiff.keyedLists[head], let items = map[head]?.list {
+            guard let item = items.first(where: { $0.map?[itemKey]?.scalarText == path[1] }) else { return nil }
+            guard path.count > 2 else { return item }
+            return item.map.flatMap { value(at: Array(path.dropFirst(2)), in: $0) }
+        }
+        return map[head]?.map.flatMap { value(at: Array(path.dropFirst()), in: $0) }
+    }
+
     static func set(_ value: YAMLValue?, at path: [String], in map: inout YAMLMap) {
         guard let head = path.first else { return }
         if path.count == 1 {

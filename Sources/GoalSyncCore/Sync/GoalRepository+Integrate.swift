@@ -15,10 +15,10 @@ extension GoalRepository {
     /// commits with both parents or stops before committing with the conflicts recorded.
     /// `headSkim`: HEAD's goals skimmed while the pull fetched, for the validation of a merge.
     package func integrate(theirs theirsID: ObjectID, source: String, headSkim: HeadGoalSkim? = nil) throws -> IntegrateOutcome {
-        let lock = try RepositoryLock(gitDir: git.gitDir)
+        let lock = try lockRepository()
         defer { lock.release() }
         try recoverInterruptedPull()
-        if try MergeState.load(gitDir: git.gitDir) != nil || git.isMerging { throw GoalSyncError.mergeInProgress }
+        try refuseWhileMerging()
         guard let reference = try git.headReferenceName() else {
             throw GoalSyncError.repository("HEAD is detached; check out a branch (git switch main) before pulling")
         }

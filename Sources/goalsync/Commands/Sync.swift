@@ -50,7 +50,12 @@ struct Resolve: ParsableCommand {
               goalsync resolve faster-activation metrics.activation.target --value 55
               goalsync resolve --active faster-activation      (two goals were activated concurrently)
               goalsync resolve --all --ours
-            Then goalsync pull --continue commits the merge.
+            Then goalsync pull --continue commits the merge (goalsync pull --abort returns to before \
+            the pull). The goal is checked before it is written: when a field alone would break a \
+            rule that ties it to others (status and closed; a metric's direction, baseline and \
+            target; timeframe.start and end), --ours, --theirs and --base take those fields from the \
+            same side and say so; otherwise nothing is written and the error says what to settle \
+            together.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -84,18 +89,20 @@ struct Resolve: ParsableCommand {
                 try repo.resolveActive(active)
                 print("\(active) stays the active goal")
             } else if all {
-                let n = try repo.resolveAll(with: ours ? .ours : .theirs)
+                let (n, notes) = try repo.resolveAll(with: ours ? .ours : .theirs)
                 print("settled \(n) conflict\(n == 1 ? "" : "s") with \(ours ? "ours" : "theirs")")
+                for note in notes { print(note) }
             } else if let id, let field {
                 let choice: Resolution = ours ? .ours : theirs ? .theirs : base ? .base : .value(value ?? "")
-                try repo.resolve(goal: id, field: field, with: choice)
+                let notes = try repo.resolve(goal: id, field: field, with: choice)
                 print("settled \(field) of \(id)")
+                for note in notes { print(note) }
             }
             if let state = try MergeState.load(gitDir: repo.git.gitDir) {
                 if state.isSettled {
-                    print("All conflicts settled: run goalsync pull --continue")
+                    print("All conflicts settled: run goalsync pull --continue (or goalsync pull --abort to return to before the pull)")
                 } else {
-                    print("\(state.pending.count + (state.active?.resolution == nil && state.active != nil ? 1 : 0)) conflict(s) still pending (goalsync status)")
+                    print("\(state.pending.count + (state.active?.resolution == nil && state.active != nil ? 1 : 0)) conflict(s) still pending (goalsync status lists them; goalsync pull --abort returns to before the pull)")
                 }
             }
         }
