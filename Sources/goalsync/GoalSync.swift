@@ -11,6 +11,10 @@ struct GoalSync: ParsableCommand {
             Goals live in goals/<id>.md (Markdown with YAML front matter). Every command that writes \
             makes one commit that says what changed. Use -C DIR, as in git, to run in another folder.
 
+            A write waits up to 10 s for another goalsync writing to the same repository \
+            (GOALSYNC_LOCK_TIMEOUT=SECONDS sets how long). A write killed before its commit is \
+            rolled back by the next goalsync command, which says so.
+
             Exit codes: 0 success; 1 validation failed or conflicts remain; 2 the repository or a \
             remote could not be used; 64 usage error.
             """,
