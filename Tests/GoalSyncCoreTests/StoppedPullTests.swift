@@ -59,6 +59,23 @@ struct StoppedPullTests {
         #expect(try ben.text("goals/g.md").contains("status: proposed"))
     }
 
+    /// Ana turns the metric around (decrease from 50 to 30); Ben raises its target to 60. The
+    /// target conflicts; taking Ben's alone would leave a decrease whose target is above its
+    /// baseline, so his direction and baseline come along, and the note says so.
+    @Test func aMetricsDirectionAndNumbersAreSettledTogether() throws {
+        let (_, ana, ben) = try SyncTests().twoMembers()
+        try ana.goalsync("remove", "g", "metrics", "m").requireOK("remove")
+        try ana.goalsync("add", "g", "metrics", "{id: m, name: Activation, unit: percent, direction: decrease, baseline: 50, target: 30}").requireOK("add")
+        try ana.goalsync("push").requireOK("push")
+        try ben.goalsync("set", "g", "metrics.m.target", "60").requireOK("set")
+        #expect(try ben.goalsync("pull").status == 1)
+        let r = try ben.goalsync("resolve", "g", "metrics.m.target", "--ours").requireOK("resolve")
+        #expect(r.stdout.contains("also took metrics.m.direction and metrics.m.baseline of g from ours"), "\(r)")
+        let text = try ben.text("goals/g.md")
+        for line in ["direction: increase", "baseline: 30", "target: 60"] { #expect(text.contains(line), "\(text)") }
+        try ben.goalsync("pull", "--continue").requireOK("continue")
+    }
+
     /// Whatever happened since the pull stopped, `pull --abort` restores HEAD, the index (blob ids)
     /// and every file, and the clone works again.
     @Test(arguments: ["stopped", "settled one", "settled all", "refused", "damaged state", "killed while stopping"])
