@@ -128,8 +128,12 @@ package struct TreeMerge {
             let blobLike = [eb, eo, et].allSatisfy { $0 == nil || $0!.isBlob }
             mergedBothSides.append(path)
             guard blobLike else {
-                if forVirtualBase {  // the base's entry stands (a folder or a link: absent)
-                    updates.append(Update(path: path, blob: eb?.isBlob == true ? eb?.id : nil, executable: eb?.isExecutable ?? false))
+                if forVirtualBase {  // the base's file stands (a folder or a link there: absent)
+                    if let eb, eb.isBlob {
+                        updates.append(Update(path: path, blob: eb.id, executable: eb.isExecutable))
+                    } else if eo != nil {
+                        updates.append(Update(path: path, blob: nil, executable: false))
+                    }
                     continue
                 }
                 conflicts.append(FileConflict(path: path, conflicts: [FieldConflict(field: "(file)", base: eb.map(kind), ours: eo.map(kind), theirs: et.map(kind))], base: eb?.id, ours: eo?.id, theirs: et?.id))
