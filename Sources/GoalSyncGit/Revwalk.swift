@@ -10,6 +10,35 @@ extension Repository {
         return ObjectID(out)
     }
 
+    /// Every best common ancestor of two commits (`git_merge_bases`): one for most histories,
+    /// several after criss-cross merges, none when they share no history.
+    public func mergeBases(_ a: ObjectID, _ b: ObjectID) throws -> [ObjectID] {
+        var out = git_oidarray()
+        let rc = a.withRaw { pa in b.withRaw { pb in git_merge_bases(&out, pointer, pa, pb) } }
+        if rc == GIT_ENOTFOUND.rawValue { git_error_clear(); return [] }
+        try check(rc, "find the merge bases of \(a.short) and \(b.short)")
+        return Self.ids(&out)
+    }
+
+    /// Every best common ancestor of `one` and a merge of all of `others`, as
+    /// `git merge-base --all ONE OTHER...` gives (`git_merge_bases_many`).
+    public func mergeBases(of one: ObjectID, and others: [ObjectID]) throws -> [ObjectID] {
+        guard !others.isEmpty else { return [one] }
+        var input = ([one] + others).map(\.raw)
+        var out = git_oidarray()
+        let rc = input.withUnsafeMutableBufferPointer { git_merge_bases_many(&out, pointer, $0.count, $0.baseAddress) }
+        if rc == GIT_ENOTFOUND.rawValue { git_error_clear(); return [] }
+        try check(rc, "find the merge bases of \(one.short) and \(others.map(\.short).joined(separator: ", "))")
+        return Self.ids(&out)
+    }
+
+    /// Copies the ids out of a libgit2 array and frees it (`git_oidarray_dispose`).
+    private static func ids(_ array: inout git_oidarray) -> [ObjectID] {
+        defer { git_oidarray_dispose(&array) }
+        guard let ids = array.ids else { return [] }
+        return (0..<array.count).map { ObjectID(ids + $0) }
+    }
+
     /// True when `ancestor` is `commit` or one of its ancestors (`git_graph_descendant_of`).
     public func isAncestor(_ ancestor: ObjectID, of commit: ObjectID) throws -> Bool {
         if ancestor == commit { return true }

@@ -11,6 +11,10 @@ struct GoalSync: ParsableCommand {
             Goals live in goals/<id>.md (Markdown with YAML front matter). Every command that writes \
             makes one commit that says what changed. Use -C DIR, as in git, to run in another folder.
 
+            A write waits up to 10 s for another goalsync writing to the same repository \
+            (GOALSYNC_LOCK_TIMEOUT=SECONDS sets how long). A write killed before its commit is \
+            rolled back by the next goalsync command, which says so.
+
             Exit codes: 0 success; 1 validation failed or conflicts remain; 2 the repository or a \
             remote could not be used; 64 usage error.
             """,
@@ -61,6 +65,9 @@ struct GoalSync: ParsableCommand {
         }
         if name == "merge-driver", rest.count == 4, !rest.contains(where: { $0.hasPrefix("-") }) {
             return { try MergeDriverCommand.merge(base: rest[0], ours: rest[1], theirs: rest[2], path: rest[3]) }
+        }
+        if name == "merge-driver", rest.count == 5, rest[0] == "--virtual-base", !rest.dropFirst().contains(where: { $0.hasPrefix("-") }) {
+            return { try MergeDriverCommand.merge(base: rest[1], ours: rest[2], theirs: rest[3], path: rest[4], virtualBase: true) }
         }
         return nil
     }

@@ -10,8 +10,12 @@ struct GlobalOptions: ParsableArguments {
 
     var path: String { directory ?? FileManager.default.currentDirectoryPath }
 
+    /// Opens the repository; first rolls back a goalsync write that was killed before it
+    /// committed, saying so in one line on stderr.
     func open() throws -> GoalRepository {
-        try GoalRepository.open(at: path)
+        let repo = try GoalRepository.open(at: path)
+        if let note = try repo.recoverInterruptedWrite() { Output.err(note) }
+        return repo
     }
 }
 
@@ -40,6 +44,9 @@ func run(_ body: () throws -> Void) throws {
         if case .validationFailed(let diagnostics) = error {
             for d in diagnostics { Output.err(d.formatted) }
             Output.err("goalsync: error: the change breaks the rules above; nothing was committed")
+        } else if case .mergeBreaksRules(let diagnostics) = error {
+            for d in diagnostics { Output.err(d.formatted) }
+            Output.err("goalsync: error: the merge breaks the rules above and was not committed; fix the files (then git add them) and run goalsync pull --continue again, or goalsync pull --abort to return to before the pull")
         } else if case .editRejected = error {
             // The diagnostics, then where the person's text is kept: several lines by design.
             Output.err("goalsync: error: \(error.errorDescription ?? "\(error)")")
@@ -76,8 +83,10 @@ func report(_ result: CommitResult?, nothing: String) {
     lintNote(result)
 }
 
-/// One line on stderr when what was committed has lint warnings (validate lists them).
+/// One line on stderr when what was committed has lint warnings (validate lists them), and one
+/// when an earlier killed write was rolled back first.
 func lintNote(_ result: CommitResult) {
+    if let note = result.recovery { Output.err(note) }
     let warnings = result.warnings.filter { $0.severity == .warning }
     guard !warnings.isEmpty else { return }
     let files = Array(Swift.Set(warnings.map(\.file))).sorted()

@@ -92,11 +92,14 @@ struct AtomicityTests {
         try "999999999\n".write(toFile: lock, atomically: true, encoding: .utf8)
         try repo.ok("set", "g", "why", "Because")
         #expect(!FileManager.default.fileExists(atPath: lock))
-        // Our own test process is alive: its pid holds the lock.
-        try "\(getpid())\n".write(toFile: lock, atomically: true, encoding: .utf8)
+        // Our own test process holds the lock, as a live goalsync does: refused after the wait.
+        let held = try HeldLock(lock)
         let before = try repo.snapshot()
-        expectCleanFailure(try repo.goalsync("set", "g", "why", "Again"), exit: 2, mentioning: "another goalsync process (pid \(getpid()))")
+        expectCleanFailure(try repo.goalsync(["set", "g", "why", "Again"], env: ["GOALSYNC_LOCK_TIMEOUT": "0.2"]), exit: 2, mentioning: "another goalsync process (pid \(getpid()))")
         #expect(try repo.snapshot() == before)
+        held.release()
         try FileManager.default.removeItem(atPath: lock)
+        // Once it is released, the write goes through.
+        try repo.ok("set", "g", "why", "Again")
     }
 }

@@ -337,11 +337,15 @@ struct SyncTests {
     @Test func aSecondProcessIsToldThatTheFirstHoldsTheLock() throws {
         let (_, ana, _) = try twoMembers()
         let lock = ana.dir + "/.git/goalsync/lock"
-        try Data("\(getpid())\n".utf8).write(to: URL(fileURLWithPath: lock))
-        let r = try ana.goalsync("set", "g", "persona", "x")
+        // This test process holds the lock, as a running goalsync does; the second one waits for
+        // it (here 0.3 s), then refuses, naming the holder.
+        let held = try HeldLock(lock)
+        let r = try ana.goalsync(["set", "g", "persona", "x"], extra: ["GOALSYNC_LOCK_TIMEOUT": "0.3"])
         #expect(r.status == 2)
         #expect(r.stderr.contains("another goalsync process (pid \(getpid()))"))
-        // A lock left by a process that is gone is taken over.
+        #expect(r.stderr.contains("after 0.3 s"))
+        held.release()
+        // A lock file left by a process that is gone holds nothing: it is taken over.
         try Data("999999\n".utf8).write(to: URL(fileURLWithPath: lock))
         try ana.goalsync("set", "g", "persona", "x").requireOK("set after stale lock")
     }

@@ -140,10 +140,16 @@ package enum Initializer {
     }
 
     /// `merge.goalsync.driver = goalsync merge-driver %O %A %B %P` in the repository's config, so
-    /// plain `git merge` and `git pull` merge goal files semantically too.
+    /// plain `git merge` and `git pull` merge goal files semantically too; and, for the virtual
+    /// merge base git makes of a criss-cross history's several merge bases,
+    /// `merge.goalsync.recursive = goalsync-virtual-base`, a driver that merges as
+    /// `goalsync pull` makes its virtual base (conflicting fields take their base's value).
     package static func configureMergeDriver(_ repo: GoalRepository) throws {
         let config = try repo.git.writableConfig()
         try config.set("merge.goalsync.name", "goalsync semantic merge of goal files")
         try config.set("merge.goalsync.driver", "goalsync merge-driver %O %A %B %P")
+        try config.set("merge.goalsync.recursive", "goalsync-virtual-base")
+        try config.set("merge.goalsync-virtual-base.name", "goalsync merge of two merge bases into a virtual one")
+        try config.set("merge.goalsync-virtual-base.driver", "goalsync merge-driver --virtual-base %O %A %B %P")
     }
 }

@@ -59,6 +59,20 @@ package enum FileMerge {
                        sides: (base ?? [], ours, theirs))
     }
 
+    /// The merge as it stands in a virtual merge base (see ``VirtualBase``): where it is clean, the
+    /// merge; where a field conflicts, that field takes its value in `base` (the merge base of
+    /// the two bases being merged), so the outer merge sees what each side settled as a change
+    /// of its own and reports a conflict only where the two sides truly differ. A file edited on
+    /// one side and deleted on the other keeps its `base` version, as git's merge-ort does for a
+    /// virtual base; a text file whose lines conflict is its `base` version (empty when both sides
+    /// added it). Never a conflict, never conflict markers.
+    package static func virtualBase(base: [UInt8]?, ours: [UInt8]?, theirs: [UInt8]?, kind: Kind) -> [UInt8]? {
+        let outcome = merge(base: base, ours: ours, theirs: theirs, kind: kind)
+        if outcome.conflicts.isEmpty { return outcome.bytes }
+        if let sides = outcome.sides { return sides.base }
+        return ours == nil || theirs == nil ? base : base ?? []
+    }
+
     /// The file with git-style conflict markers around each conflicting field (for git's merge
     /// driver protocol): validation rejects it until a person settles it.
     package static func markedText(_ outcome: Outcome) -> [UInt8] {
@@ -99,6 +113,19 @@ package enum ConflictValue {
             return [list, key] + (rest.isEmpty ? [] : rest.split(separator: ".").map(String.init))
         }
         return field.split(separator: ".").map(String.init)
+    }
+
+    /// The value at a field path (as ``components(_:)`` splits it), the reverse of `set`: a keyed
+    /// list's item is found by its key. Nil when absent.
+    package static func value(at path: [String], in map: YAMLMap) -> YAMLValue? {
+        guard let head = path.first else { return nil }
+        guard path.count > 1 else { return map[head] }
+        if let itemKey = FieldDiff.keyedLists[head], let items = map[head]?.list {
+            guard let item = items.first(where: { $0.map?[itemKey]?.scalarText == path[1] }) else { return nil }
+            guard path.count > 2 else { return item }
+            return item.map.flatMap { value(at: Array(path.dropFirst(2)), in: $0) }
+        }
+        return map[head]?.map.flatMap { value(at: Array(path.dropFirst()), in: $0) }
     }
 
     static func set(_ value: YAMLValue?, at path: [String], in map: inout YAMLMap) {

@@ -23,6 +23,8 @@ package struct CommitResult: Sendable {
     package var commit: String
     /// Lint findings on what was committed (errors stop the commit instead).
     package var warnings: [Diagnostic]
+    /// What was done first about an earlier write that had been killed (see ``WriteJournal``).
+    package var recovery: String? = nil
 }
 
 extension GoalRepository {
@@ -42,12 +44,14 @@ extension GoalRepository {
     /// under the repository lock, the new tree is validated before anything is touched; then the
     /// files are written atomically and staged, the team's other pre-commit hooks run (unless
     /// `noVerify`), and the commit moves HEAD. If any step fails, the files and the index are put
-    /// back as they were.
+    /// back as they were; if the process is killed meanwhile, the ``WriteJournal`` written before
+    /// the first file lets the next goalsync command put them back.
     @discardableResult
     package func commit(_ writes: [FileWrite], message: CommitMessage, noVerify: Bool, allowWhileMerging: Bool = false) throws -> CommitResult {
-        let lock = try RepositoryLock(gitDir: git.gitDir)
+        let lock = try lockRepository()
         defer { lock.release() }
-        if git.isMerging && !allowWhileMerging { throw GoalSyncError.mergeInProgress }
+        let recovery = try recoverInterruptedWriteLocked()
+        if git.isMerging && !allowWhileMerging { throw mergeInProgressError }
         let (author, committer) = try identity()
         let head = try git.headID()
         let headTree = try head.map { try git.commit($0).treeID }
@@ -70,24 +74,36 @@ extension GoalRepository {
             throw GoalSyncError.validationFailed(diagnostics.filter { $0.severity == .error })
         }
 
-        // 2. Work tree and index, with a way back.
+        // 2. Work tree and index, with a way back: in memory for a failure, in the journal (synced
+        // before the first file changes) for a kill.
         let index = try git.index()
-        var backups = [(path: String, bytes: [UInt8]?, entry: Index.Entry?)]()
+        var backups = [(path: String, bytes: [UInt8]?, executable: Bool, entry: Index.Entry?)]()
+        var journal = WriteJournal(command: String(message.text.prefix { $0 != "\n" }), head: head?.hex, tree: newTree.hex, files: [])
         for w in writes {
             let old = try? FileSystem.readRegularFile(absolute(w.path), limit: Int.max)
-            backups.append((w.path, old, index.entry(at: w.path)))
+            var st = stat()
+            let executable = lstat(absolute(w.path), &st) == 0 && st.st_mode & 0o100 != 0
+            let entry = index.entry(at: w.path)
+            backups.append((w.path, old, executable, entry))
+            journal.files.append(WriteJournal.File(
+                path: w.path, before: try old.map { try git.writeBlob($0).hex }, beforeExecutable: executable,
+                indexBefore: entry?.id.hex, indexBeforeMode: entry?.mode, after: blobs[w.path]?.hex))
         }
         func rollback() {
             for b in backups {
-                if let bytes = b.bytes { try? FileSystem.writeAtomically(bytes, to: absolute(b.path)) } else { FileSystem.remove(absolute(b.path)) }
+                if let bytes = b.bytes { try? FileSystem.writeAtomically(bytes, to: absolute(b.path), mode: b.executable ? 0o755 : 0o644) } else { FileSystem.remove(absolute(b.path)) }
                 if let e = b.entry { try? index.add(path: e.path, blob: e.id, mode: e.mode) } else { try? index.remove(path: b.path) }
             }
             try? index.write()
+            WriteJournal.remove(gitDir: git.gitDir)
         }
+        try journal.save(gitDir: git.gitDir)
+        CrashPoint.hit("commit-after-journal", environment: environment)
         do {
             for w in writes {
                 if let bytes = w.bytes {
                     try FileSystem.writeAtomically(bytes, to: absolute(w.path), mode: w.executable ? 0o755 : 0o644)
+                    CrashPoint.hit("commit-after-file", environment: environment)
                     try index.addFromWorkdir(w.path)
                 } else {
                     FileSystem.remove(absolute(w.path))
@@ -97,8 +113,11 @@ extension GoalRepository {
             try index.write()
             CrashPoint.hit("commit-after-worktree", environment: environment)
             if !noVerify { try runPreCommitHooks() }
+            CrashPoint.hit("commit-after-hooks", environment: environment)
             let id = try git.createCommit(tree: newTree, parents: head.map { [$0] } ?? [], author: author, committer: committer, message: message.text)
-            return CommitResult(commit: id.hex, warnings: diagnostics)
+            CrashPoint.hit("commit-after-commit", environment: environment)
+            WriteJournal.remove(gitDir: git.gitDir)
+            return CommitResult(commit: id.hex, warnings: diagnostics, recovery: recovery)
         } catch {
             rollback()
             throw error

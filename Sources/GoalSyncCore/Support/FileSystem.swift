@@ -108,39 +108,3 @@ package enum FileSystem {
         unlink(path)
     }
 }
-
-/// An exclusive lock on a repository for goalsync's writes: `.git/goalsync/lock`, made with
-/// `O_EXCL`, holding the owner's pid. A lock left by a process that no longer runs is taken over.
-package final class RepositoryLock {
-    private let path: String
-    private var held = false
-
-    package init(gitDir: String) throws {
-        let dir = gitDir + "goalsync"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        path = dir + "/lock"
-        for _ in 0..<2 {
-            let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-            if fd >= 0 {
-                let pid = "\(getpid())\n"
-                _ = pid.withCString { write(fd, $0, strlen($0)) }
-                close(fd)
-                held = true
-                return
-            }
-            guard errno == EEXIST else { throw GoalSyncError.repository("cannot create \(path): \(String(cString: strerror(errno)))") }
-            let owner = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-            if let pid = Int32(owner), pid > 0, kill(pid, 0) == 0 || errno == EPERM {
-                throw GoalSyncError.locked(pid: owner)
-            }
-            unlink(path)  // the owner is gone: a stale lock from a killed process
-        }
-        throw GoalSyncError.locked(pid: "unknown")
-    }
-
-    package func release() {
-        if held { unlink(path); held = false }
-    }
-
-    deinit { release() }
-}

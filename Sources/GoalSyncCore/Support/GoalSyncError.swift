@@ -5,6 +5,8 @@ import Foundation
 package enum GoalSyncError: Error, LocalizedError, Equatable {
     /// The input was fine but the goals are not: exit 1.
     case validationFailed([Diagnostic])
+    /// `pull --continue` found the settled merge breaking the rules: exit 1.
+    case mergeBreaksRules([Diagnostic])
     /// A usage error: exit 64.
     case usage(String)
     case unknownGoal(String, known: [String])
@@ -17,9 +19,12 @@ package enum GoalSyncError: Error, LocalizedError, Equatable {
     case missingIdentity(role: String, field: String)
     case invalidConfig(line: Int?, message: String)
     case unreadableGoal(path: String, line: Int?, message: String)
-    case locked(pid: String)
+    case locked(pid: String, waited: Double)
     case hookFailed(hook: String, status: Int32, output: String)
+    /// A pull stopped on conflicts waits to be continued or aborted.
     case mergeInProgress
+    /// A merge started by plain git waits to be committed or aborted.
+    case gitMergeInProgress
     /// A network operation failed; nothing local changed.
     case remoteFailed(remote: String, operation: String, reason: String)
     /// A move the goal rules forbid (an illegal status change, a second active goal): exit 1.
@@ -29,7 +34,7 @@ package enum GoalSyncError: Error, LocalizedError, Equatable {
 
     package var exitCode: Int32 {
         switch self {
-        case .validationFailed, .unreadableGoal, .hookFailed, .rule: return 1
+        case .validationFailed, .mergeBreaksRules, .unreadableGoal, .hookFailed, .rule: return 1
         case .editRejected(_, let underlying): return underlying.exitCode
         case .usage, .unknownGoal, .invalidID, .goalExists: return 64
         default: return 2
@@ -42,6 +47,10 @@ package enum GoalSyncError: Error, LocalizedError, Equatable {
             let errors = d.filter { $0.severity == .error }
             return errors.first.map { $0.formatted + (errors.count > 1 ? " (and \(errors.count - 1) more; run goalsync validate)" : "") }
                 ?? "validation failed"
+        case .mergeBreaksRules(let d):
+            let errors = d.filter { $0.severity == .error }
+            return (errors.first.map { $0.formatted + (errors.count > 1 ? " (and \(errors.count - 1) more)" : "") } ?? "the merge breaks the rules")
+                + "; the merge was not committed: fix the files (then git add them) and run goalsync pull --continue again, or goalsync pull --abort to return to before the pull"
         case .usage(let m): return m
         case .unknownGoal(let id, let known):
             let hint = known.isEmpty ? "there are no goals yet; create one with goalsync new TITLE" : "see goalsync list"
@@ -58,8 +67,10 @@ package enum GoalSyncError: Error, LocalizedError, Equatable {
             return "git does not know your \(field) for the \(role) of this commit; set it with: git config --global user.\(field) \(field == "name" ? "\"Your Name\"" : "you@example.com")"
         case .invalidConfig(let line, let m): return "\(RepoConfig.path)\(line.map { ":\($0)" } ?? ""): \(m)"
         case .unreadableGoal(let path, let line, let m): return "\(path)\(line.map { ":\($0)" } ?? ""): error: \(m)"
-        case .locked(let pid):
-            return "another goalsync process (pid \(pid)) is writing to this repository; wait for it to finish, or remove .git/goalsync/lock if that process is gone"
+        case .locked(let pid, let waited):
+            let seconds = waited == waited.rounded() ? "\(Int(waited))" : "\(waited)"
+            return "another goalsync process (pid \(pid)) is writing to this repository and still held its lock after \(seconds) s; "
+                + "try again when it has finished (GOALSYNC_LOCK_TIMEOUT=SECONDS waits longer), or stop it if it hangs (kill \(pid))"
         case .hookFailed(let hook, let status, let output):
             let tail = output.split(separator: "\n").suffix(3).joined(separator: " / ")
             return "the \(hook) hook refused the commit (exit \(status))\(tail.isEmpty ? "" : ": \(tail)"); nothing was committed; fix it or pass --no-verify"
@@ -75,7 +86,9 @@ package enum GoalSyncError: Error, LocalizedError, Equatable {
         case .remoteFailed(let remote, let operation, let reason):
             return "\(operation) \(operation == "push" ? "to" : "from") \(remote) failed: \(reason). Every local commit and file is as it was; check the remote's address and your access, then try again"
         case .mergeInProgress:
-            return "a merge is in progress; settle it with goalsync resolve and goalsync pull --continue, or goalsync pull --abort"
+            return "a merge is in progress: a pull stopped on conflicts (goalsync status lists them); finish it with goalsync resolve, then goalsync pull --continue, or return to before the pull with goalsync pull --abort"
+        case .gitMergeInProgress:
+            return "a merge is in progress, started by plain git; finish it with git add and git commit (or git merge --continue), or undo it with git merge --abort"
         }
     }
 }

@@ -15,10 +15,10 @@ extension GoalRepository {
     /// commits with both parents or stops before committing with the conflicts recorded.
     /// `headSkim`: HEAD's goals skimmed while the pull fetched, for the validation of a merge.
     package func integrate(theirs theirsID: ObjectID, source: String, headSkim: HeadGoalSkim? = nil) throws -> IntegrateOutcome {
-        let lock = try RepositoryLock(gitDir: git.gitDir)
+        let lock = try lockRepository()
         defer { lock.release() }
         try recoverInterruptedPull()
-        if try MergeState.load(gitDir: git.gitDir) != nil || git.isMerging { throw GoalSyncError.mergeInProgress }
+        try refuseWhileMerging()
         guard let reference = try git.headReferenceName() else {
             throw GoalSyncError.repository("HEAD is detached; check out a branch (git switch main) before pulling")
         }
@@ -38,8 +38,9 @@ extension GoalRepository {
             try finish(reference: reference, old: head, new: theirsID, updates: tm.updates)
             return .fastForward(to: theirsID.hex, files: tm.updates.count)
         }
-        let baseID = try git.mergeBase(head, theirsID)
-        let baseTree = try baseID.map { try git.commit($0).treeID }
+        // The merge base, virtual when criss-cross merges left several (see VirtualBase).
+        let base = try VirtualBase.of(git, ours: head, theirs: theirsID)
+        let baseTree = base.tree
         let tm = try TreeMerge.merge(git, base: baseTree, ours: oursTree, theirs: theirsTree)
         try checkClean(paths: tm.updates.map(\.path) + tm.conflicts.map(\.path), oursTree: oursTree)
         let resultTree = try git.tree(updating: oursTree, with: tm.updates.map(\.treeUpdate))
@@ -56,10 +57,14 @@ extension GoalRepository {
             return .merged(commit: commit.hex, mergedFiles: tm.mergedBothSides)
         }
         // Stop before committing: record the conflicts, then write the (valid) merged files.
-        var state = MergeState(ours: head.hex, theirs: theirsID.hex, base: baseID?.hex, source: source, touched: tm.updates.map { $0.path }, conflicts: [], active: nil, message: "")
+        var state = MergeState(ours: head.hex, theirs: theirsID.hex, base: base.commits.first?.hex, source: source, touched: tm.updates.map { $0.path }, conflicts: [], active: nil, message: "")
+        if base.isVirtual {
+            state.bases = base.commits.map(\.hex)
+            state.baseTree = baseTree?.hex
+        }
         for file in tm.conflicts {
-            let oursBy = try lastChange(of: file.path, from: head, since: baseID)
-            let theirsBy = try lastChange(of: file.path, from: theirsID, since: baseID)
+            let oursBy = try lastChange(of: file.path, from: head, since: base.commits)
+            let theirsBy = try lastChange(of: file.path, from: theirsID, since: base.commits)
             for c in file.conflicts {
                 state.conflicts.append(MergeState.Conflict(
                     path: file.path, goal: GoalPaths.id(fromPath: file.path), field: c.field, base: c.base, ours: c.ours, theirs: c.theirs,
@@ -243,9 +248,9 @@ extension GoalRepository {
         return active.sorted()
     }
 
-    /// Who last changed `path` on the way from `since` to `tip`: "Name <email>, YYYY-MM-DD".
-    func lastChange(of path: String, from tip: ObjectID, since base: ObjectID?) throws -> String? {
-        for id in try git.commits(from: [tip], hiding: base.map { [$0] } ?? [], limit: 10_000) {
+    /// Who last changed `path` on the way from the merge bases `since` to `tip`: "Name <email>, YYYY-MM-DD".
+    func lastChange(of path: String, from tip: ObjectID, since bases: [ObjectID]) throws -> String? {
+        for id in try git.commits(from: [tip], hiding: bases, limit: 10_000) {
             let commit = try git.commit(id)
             let mine = try commit.tree().entry(at: path)?.id
             let parent = try commit.parentIDs.first.map { try git.commit($0).tree().entry(at: path)?.id } ?? nil

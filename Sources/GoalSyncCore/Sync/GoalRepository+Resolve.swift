@@ -17,11 +17,21 @@ package enum Resolution: Sendable, Equatable {
 }
 
 extension GoalRepository {
+    /// The error for a command that cannot run while a merge waits: a stopped pull's or plain git's.
+    var mergeInProgressError: GoalSyncError {
+        FileSystem.exists(MergeState.path(gitDir: git.gitDir)) ? .mergeInProgress : .gitMergeInProgress
+    }
+
+    /// Refuses while a stopped pull or a merge started by plain git waits, saying both ways out.
+    func refuseWhileMerging() throws {
+        if FileSystem.exists(MergeState.path(gitDir: git.gitDir)) || git.isMerging { throw mergeInProgressError }
+    }
+
     /// The pull in progress, or an error saying there is none.
     func requireMergeState() throws -> MergeState {
         guard let state = try MergeState.load(gitDir: git.gitDir) else {
             if git.isMerging {
-                throw GoalSyncError.repository("a merge started by plain git is in progress; finish it with git (git merge --continue or git merge --abort)")
+                throw GoalSyncError.repository("a merge started by plain git is in progress, not a goalsync pull; finish it with git add and git commit (or git merge --continue), or undo it with git merge --abort")
             }
             throw GoalSyncError.usage("there is no pull in progress; nothing to resolve")
         }
@@ -29,68 +39,94 @@ extension GoalRepository {
     }
 
     /// `goalsync resolve ID FIELD --ours|--theirs|--base|--value V`: settles one conflict in the
-    /// work tree and the index.
-    package func resolve(goal: String, field: String, with resolution: Resolution) throws {
-        let lock = try RepositoryLock(gitDir: git.gitDir)
+    /// work tree and the index. The goal it would write is validated first: when the field alone
+    /// would break a rule that ties it to others (status and closed, a metric's direction and its
+    /// numbers, the timeframe's dates), a side's choice takes those fields from the same side;
+    /// when that is not enough, nothing is written and the error says what to settle together.
+    /// Returns one line per field that moved along with the one settled.
+    @discardableResult
+    package func resolve(goal: String, field: String, with resolution: Resolution) throws -> [String] {
+        let lock = try lockRepository()
         defer { lock.release() }
         var state = try requireMergeState()
         guard let i = state.conflicts.firstIndex(where: { ($0.goal == goal || $0.path == goal) && $0.field == field }) else {
             let pending = state.pending.map { "\($0.goal ?? $0.path) \($0.field)" }
             throw GoalSyncError.usage("no conflict on \(field) of \(goal)\(pending.isEmpty ? "; none is pending" : "; pending: \(pending.joined(separator: ", "))")")
         }
-        try settle(state.conflicts[i], with: resolution)
-        state.conflicts[i].resolution = resolution.name
+        var plan = Settlement()
+        try plan.settle(i, with: resolution, in: state, repository: self)
+        try plan.check(repository: self)
+        try plan.write(repository: self, state: &state)
         try state.save(gitDir: git.gitDir)
+        return plan.notes
     }
 
     /// `goalsync resolve --all --ours|--theirs`: every pending conflict, and the one-active conflict
-    /// in favour of the goal active on that side.
-    package func resolveAll(with resolution: Resolution) throws -> Int {
+    /// in favour of the goal active on that side. Planned and validated in full before anything
+    /// is written. Returns how many were settled, and one line per field that moved along.
+    package func resolveAll(with resolution: Resolution) throws -> (count: Int, notes: [String]) {
         guard resolution == .ours || resolution == .theirs else { throw GoalSyncError.usage("--all takes --ours or --theirs") }
         var state: MergeState
         var count = 0
+        var notes = [String]()
         do {
-            let lock = try RepositoryLock(gitDir: git.gitDir)
+            let lock = try lockRepository()
             defer { lock.release() }
             state = try requireMergeState()
-            for i in state.conflicts.indices where state.conflicts[i].resolution == nil {
-                try settle(state.conflicts[i], with: resolution)
-                state.conflicts[i].resolution = resolution.name
-                count += 1
+            var plan = Settlement()
+            for i in state.conflicts.indices where state.conflicts[i].resolution == nil && plan.settled[i] == nil {
+                try plan.settle(i, with: resolution, in: state, repository: self)
             }
+            try plan.check(repository: self)
+            count = plan.settled.count
+            notes = plan.notes
+            try plan.write(repository: self, state: &state)
             try state.save(gitDir: git.gitDir)
         }
-        if let active = state.active, active.resolution == nil {
-            let side = ObjectID(hex: resolution == .ours ? state.ours : state.theirs)!
+        if let active = state.active, active.resolution == nil, let side = ObjectID(hex: resolution == .ours ? state.ours : state.theirs) {
             let winners = try activeGoals(try treeFiles(try git.commit(side).treeID)).filter(active.goals.contains)
             if let keep = winners.first ?? active.goals.first {
                 try resolveActive(keep)
                 count += 1
             }
         }
-        return count
+        return (count, notes)
     }
 
     /// `goalsync resolve --active ID`: ID stays the active goal; the other goals activated
-    /// concurrently go back to the status they had at the merge base.
+    /// concurrently go back to the status they had at the merge base (proposed when that would
+    /// break a rule, and refused with what to do when even that would).
     package func resolveActive(_ id: String) throws {
-        let lock = try RepositoryLock(gitDir: git.gitDir)
+        let lock = try lockRepository()
         defer { lock.release() }
         var state = try requireMergeState()
         guard var active = state.active else { throw GoalSyncError.usage("no one-active conflict is pending") }
         guard active.goals.contains(id) else {
             throw GoalSyncError.usage("\(id) is not one of the goals activated concurrently (\(active.goals.joined(separator: ", ")))")
         }
-        let index = try git.index()
+        var writes = [(path: String, text: String)]()
         for other in active.goals where other != id {
-            var goal = try loadGoal(other)
+            let goal = try loadGoal(other)
+            let path = GoalPaths.path(forID: other)
             var restored = active.baseStatus[other] ?? GoalStatus.proposed.rawValue
             if restored == GoalStatus.active.rawValue { restored = GoalStatus.proposed.rawValue }
-            goal["status"] = .string(restored)
-            let path = GoalPaths.path(forID: other)
-            try FileSystem.writeAtomically(Array(goal.text.utf8), to: absolute(path))
-            try index.addFromWorkdir(path)
-            if !state.touched.contains(path) { state.touched.append(path) }
+            let before = ruleErrors(goal.document, path: path)
+            var candidate = goal
+            for status in [restored, GoalStatus.proposed.rawValue] {
+                candidate = goal
+                candidate["status"] = .string(status)
+                if ruleErrors(candidate.document, path: path).subtracting(before).isEmpty { break }
+            }
+            if let error = ruleErrors(candidate.document, path: path).subtracting(before).sorted().first {
+                throw GoalSyncError.rule("keeping \(id) active sets \(other) back to \(candidate.status?.rawValue ?? restored), which would leave \(path) invalid (\(error)); nothing was changed. Edit \(path) so it is valid with status proposed, then run goalsync resolve --active \(id) again; or goalsync pull --abort returns to before the pull")
+            }
+            writes.append((path, candidate.text))
+        }
+        let index = try git.index()
+        for w in writes {
+            try FileSystem.writeAtomically(Array(w.text.utf8), to: absolute(w.path))
+            try index.addFromWorkdir(w.path)
+            if !state.touched.contains(w.path) { state.touched.append(w.path) }
         }
         try index.write()
         active.resolution = id
@@ -98,88 +134,37 @@ extension GoalRepository {
         try state.save(gitDir: git.gitDir)
     }
 
-    private func settle(_ c: MergeState.Conflict, with resolution: Resolution) throws {
-        let index = try git.index()
-        if c.field.hasPrefix("(") {
-            let blob: String?
-            switch resolution {
-            case .ours: blob = c.oursBlob
-            case .theirs: blob = c.theirsBlob
-            case .base: blob = c.baseBlob
-            case .value: throw GoalSyncError.usage("a whole-file conflict is settled with --ours, --theirs or --base (or by editing \(c.path))")
-            }
-            if let blob, let oid = ObjectID(hex: blob) {
-                try FileSystem.writeAtomically(try git.blobData(oid), to: absolute(c.path))
-                try index.addFromWorkdir(c.path)
-            } else {
-                FileSystem.remove(absolute(c.path))
-                try? index.remove(path: c.path)
-            }
-            try index.write()
-            return
-        }
-        var doc: MarkdownDocument
-        do {
-            doc = try MarkdownDocument.parse(try FileSystem.readRegularFile(absolute(c.path)))
-        } catch {
-            throw GoalSyncError.unreadableGoal(path: c.path, line: nil, message: "cannot read the merged file to settle \(c.field): \(error)")
-        }
-        switch resolution {
-        case .ours: ConflictValue.apply(c.ours, field: c.field, to: &doc)
-        case .theirs: ConflictValue.apply(c.theirs, field: c.field, to: &doc)
-        case .base: ConflictValue.apply(c.base, field: c.field, to: &doc)
-        case .value(let text):
-            if c.field == "body" {
-                doc.body = text
-            } else {
-                let parts = ConflictValue.components(c.field)
-                let kind: FieldKind?
-                if parts.count == 3, FieldDiff.keyedLists[parts[0]] != nil {
-                    kind = FieldSchema.itemFields(of: parts[0])[parts[2]]
-                } else if parts.count == 2, case .map(let fields)? = FieldSchema.goalFields[parts[0]] {
-                    kind = fields[parts[1]]
-                } else if parts.count == 1 {
-                    kind = FieldSchema.goalFields[parts[0]]
-                } else {
-                    kind = nil
-                }
-                let value: YAMLValue?
-                if case .keyedList? = FieldSchema.goalFields[parts[0]], parts.count == 2 {
-                    value = .map(try FieldSchema.flowMapping(text, what: c.field))
-                } else if case .textList? = kind {
-                    value = ConflictValue.parse(text, field: c.field)
-                } else {
-                    value = text.isEmpty ? nil : try FieldSchema.value(text, kind: kind, field: c.field)
-                }
-                ConflictValue.set(value, at: parts, in: &doc.frontMatter)
-            }
-        }
-        let keyOrder = GoalPaths.isGoalFile(c.path) ? YAMLWriter.goalKeyOrder : []
-        try FileSystem.writeAtomically(Array(YAMLWriter.document(doc, keyOrder: keyOrder).utf8), to: absolute(c.path))
-        try index.addFromWorkdir(c.path)
-        try index.write()
+    /// The rule errors of one goal document (none for other files).
+    func ruleDiagnostics(_ doc: MarkdownDocument, path: String) -> [Diagnostic] {
+        guard GoalPaths.isGoalFile(path) else { return [] }
+        return validator.validate(Goal(document: doc), path: path).filter { $0.severity == .error }
+    }
+
+    /// The rule errors of one goal document as `field: message`, to tell which a change adds.
+    func ruleErrors(_ doc: MarkdownDocument, path: String) -> Swift.Set<String> {
+        Swift.Set(ruleDiagnostics(doc, path: path).map(\.fieldAndMessage))
     }
 
     /// `goalsync pull --continue`: commits the settled merge with both parents.
     package func continueMerge(noVerify: Bool) throws -> String {
-        let lock = try RepositoryLock(gitDir: git.gitDir)
+        let lock = try lockRepository()
         defer { lock.release() }
         let state = try requireMergeState()
         guard state.isSettled else {
             var lines = state.pending.map { "\($0.goal ?? $0.path) \($0.field)" }
             if let a = state.active, a.resolution == nil { lines.append("one active goal among \(a.goals.joined(separator: ", ")) (goalsync resolve --active ID)") }
-            throw GoalSyncError.rule("\(lines.count) conflict\(lines.count == 1 ? "" : "s") still pending: \(lines.joined(separator: "; ")); settle them with goalsync resolve (goalsync status lists them)")
+            throw GoalSyncError.rule("\(lines.count) conflict\(lines.count == 1 ? "" : "s") still pending: \(lines.joined(separator: "; ")); settle them with goalsync resolve (goalsync status lists them), or return to before the pull with goalsync pull --abort")
         }
         guard let ours = ObjectID(hex: state.ours), let theirs = ObjectID(hex: state.theirs), let reference = try git.headReferenceName() else {
             throw GoalSyncError.repository("the pull state is damaged; run goalsync pull --abort")
         }
         guard try git.headID() == ours else {
-            throw GoalSyncError.repository("the branch moved since the pull started; run goalsync pull --abort, then pull again")
+            throw GoalSyncError.repository("the branch moved since the pull stopped, so this merge can no longer be committed; run goalsync pull --abort (it clears the stopped pull and touches no file), then pull again")
         }
         let index = try git.index()
         let tree = try index.writeTree()
         let diagnostics = try validate(tree: try treeFiles(tree), ignoreMergeState: true).filter { $0.severity == .error }
-        guard diagnostics.isEmpty else { throw GoalSyncError.validationFailed(diagnostics) }
+        guard diagnostics.isEmpty else { throw GoalSyncError.mergeBreaksRules(diagnostics) }
         if !noVerify { try runPreCommitHooks() }
         let (author, committer) = try identity()
         var message = (try? String(contentsOfFile: git.gitDir + "MERGE_MSG", encoding: .utf8)) ?? "merge: \(state.source)\n"
@@ -196,12 +181,35 @@ extension GoalRepository {
         return commit.hex
     }
 
-    /// `goalsync pull --abort`: back exactly to before the pull.
-    package func abortMerge() throws {
-        let lock = try RepositoryLock(gitDir: git.gitDir)
+    /// What `goalsync pull --abort` did.
+    package enum AbortOutcome: Sendable, Equatable {
+        /// Every path the pull wrote is back as HEAD has it: the repository is as before the pull.
+        case restored
+        /// The branch moved since the pull stopped (its merge was committed or undone with plain
+        /// git): only the pull's state was cleared, no file was touched.
+        case cleared
+        /// The pull's state was damaged: the paths staged apart from HEAD whose files still held
+        /// what was staged were put back as HEAD has them (`restored`); `kept` had other edits.
+        case restoredWithoutState(restored: [String], kept: [String])
+    }
+
+    /// `goalsync pull --abort`: back exactly to before the pull. Always possible while a pull is
+    /// stopped, even when its state file is damaged or the branch moved since.
+    @discardableResult
+    package func abortMerge() throws -> AbortOutcome {
+        let lock = try lockRepository()
         defer { lock.release() }
-        let state = try requireMergeState()
-        guard let ours = ObjectID(hex: state.ours) else { throw GoalSyncError.repository("the pull state is damaged; restore with git reset --hard HEAD") }
+        let state: MergeState
+        do {
+            state = try requireMergeState()
+        } catch GoalSyncError.repository where FileSystem.exists(MergeState.path(gitDir: git.gitDir)) {
+            return try abortWithoutState()  // damaged
+        }
+        guard let ours = ObjectID(hex: state.ours), (try? git.commit(ours)) != nil else { return try abortWithoutState() }
+        guard try git.headID() == ours else {
+            clearMergeFiles()
+            return .cleared
+        }
         let tree = try git.tree(try git.commit(ours).treeID)
         var updates = [TreeMerge.Update]()
         for path in Swift.Set(state.touched + state.conflicts.map(\.path)).sorted() {
@@ -210,6 +218,36 @@ extension GoalRepository {
         }
         try applyToWorkTree(updates)
         clearMergeFiles()
+        return .restored
+    }
+
+    /// `pull --abort` when the pull's state cannot be read, as `git reset --merge` does: each path
+    /// whose index entry differs from HEAD, and whose file still holds what is staged (what the
+    /// pull wrote), goes back to HEAD's version; a path with other edits is kept and named.
+    private func abortWithoutState() throws -> AbortOutcome {
+        let head = try git.headTree()
+        let index = try git.index()
+        var updates = [TreeMerge.Update](), kept = [String]()
+        for entry in index.entries where entry.stage == 0 || entry.stage == 2 {
+            let committed = try head?.entry(at: entry.path)
+            if committed?.id == entry.id && entry.stage == 0 { continue }
+            let file = try? FileSystem.readRegularFile(absolute(entry.path), limit: Int.max)
+            if entry.stage == 0, file != (try? git.blobData(entry.id)) {
+                kept.append(entry.path)
+                continue
+            }
+            updates.append(TreeMerge.Update(path: entry.path, blob: committed?.id, executable: committed?.isExecutable ?? false))
+        }
+        if let head {
+            // Paths HEAD has that the index lost (a deletion the pull staged).
+            let staged = Swift.Set(index.entries.map(\.path))
+            for file in try treeFiles(head.id) where !staged.contains(file.path) {
+                if let hex = file.blob, let id = ObjectID(hex: hex) { updates.append(TreeMerge.Update(path: file.path, blob: id, executable: false)) }
+            }
+        }
+        try applyToWorkTree(updates)
+        clearMergeFiles()
+        return .restoredWithoutState(restored: Array(Swift.Set(updates.map(\.path))).sorted(), kept: kept.sorted())
     }
 
     func clearMergeFiles() {

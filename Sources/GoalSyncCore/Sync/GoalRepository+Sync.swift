@@ -80,7 +80,7 @@ extension GoalRepository {
         GitOptions.setStrictHashVerification(false)
         defer { GitOptions.setStrictHashVerification(true) }
         try recoverInterruptedPull()
-        if try MergeState.load(gitDir: git.gitDir) != nil { throw GoalSyncError.mergeInProgress }
+        try refuseWhileMerging()
         let target = try syncTarget(remote: requested)
         // HEAD's goals are read while the fetch waits on the network (a merge needs them).
         let headSkim = HeadGoalSkim(gitDir: git.gitDir)
@@ -95,7 +95,7 @@ extension GoalRepository {
     /// sets the upstream.
     package func push(remote requested: String?, attempts: Int = 3, progress: ((TransferProgress) -> Void)?) throws -> PushOutcome {
         try recoverInterruptedPull()
-        if try MergeState.load(gitDir: git.gitDir) != nil || git.isMerging { throw GoalSyncError.mergeInProgress }
+        try refuseWhileMerging()
         let target = try syncTarget(remote: requested)
         var pulls = 0
         for attempt in 1...max(1, attempts) {

@@ -33,7 +33,12 @@ package struct MergeState: Codable, Sendable {
 
     package var ours: String
     package var theirs: String
+    /// The merge base (the oldest, when there are several).
     package var base: String?
+    /// After criss-cross merges, every merge base, oldest first, and the virtual tree merged from
+    /// them that the pull merged against (see ``VirtualBase``; referenced by nothing else).
+    package var bases: [String]? = nil
+    package var baseTree: String? = nil
     /// What was merged, e.g. "origin/main".
     package var source: String
     /// Every path the merge wrote in the work tree and index (for --abort).

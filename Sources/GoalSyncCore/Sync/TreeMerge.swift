@@ -25,14 +25,20 @@ package struct TreeMerge {
         package var theirs: ObjectID?
     }
 
+    /// Whether this merge makes a virtual merge base (see ``VirtualBase``): conflicts are not
+    /// reported but settled to the base's version (``FileMerge/virtualBase(base:ours:theirs:kind:)``).
+    package private(set) var forVirtualBase = false
+
     package var updates: [Update] = []
     package var conflicts: [FileConflict] = []
     /// Paths changed on both sides and merged (cleanly or not).
     package var mergedBothSides: [String] = []
 
     /// Merges `theirs` into `ours` against `base` (nil: no common history, an empty base).
-    package static func merge(_ repo: Repository, base: ObjectID?, ours: ObjectID, theirs: ObjectID) throws -> TreeMerge {
+    /// `forVirtualBase`: the merge of two merge bases into a virtual one, which has no conflicts.
+    package static func merge(_ repo: Repository, base: ObjectID?, ours: ObjectID, theirs: ObjectID, forVirtualBase: Bool = false) throws -> TreeMerge {
         var result = TreeMerge()
+        result.forVirtualBase = forVirtualBase
         try result.walk(repo, base: base, ours: ours, theirs: theirs, prefix: "")
         try result.mergeFiles(repo)
         return result
@@ -60,10 +66,13 @@ package struct TreeMerge {
         var keepConflict = [Bool](repeating: true, count: conflicts.count)
         for batch in stride(from: 0, to: jobs.count, by: 512) {
             let slice = jobs[batch..<min(batch + 512, jobs.count)]
+            let virtual = forVirtualBase
             let outcomes = ParallelMap.map(Array(slice), repository: repo, perWorker: 32) { repo, job in
                 Result {
-                    FileMerge.merge(base: try job.base.map { try repo.blobData($0.id) }, ours: try job.ours.map { try repo.blobData($0.id) },
-                                    theirs: try job.theirs.map { try repo.blobData($0.id) }, kind: FileMerge.Kind(path: job.path))
+                    let base = try job.base.map { try repo.blobData($0.id) }, ours = try job.ours.map { try repo.blobData($0.id) }
+                    let theirs = try job.theirs.map { try repo.blobData($0.id) }, kind = FileMerge.Kind(path: job.path)
+                    if virtual { return FileMerge.Outcome(bytes: FileMerge.virtualBase(base: base, ours: ours, theirs: theirs, kind: kind), conflicts: []) }
+                    return FileMerge.merge(base: base, ours: ours, theirs: theirs, kind: kind)
                 }
             }
             // The batch's results written together (many: as one pack).
@@ -119,6 +128,14 @@ package struct TreeMerge {
             let blobLike = [eb, eo, et].allSatisfy { $0 == nil || $0!.isBlob }
             mergedBothSides.append(path)
             guard blobLike else {
+                if forVirtualBase {  // the base's file stands (a folder or a link there: absent)
+                    if let eb, eb.isBlob {
+                        updates.append(Update(path: path, blob: eb.id, executable: eb.isExecutable))
+                    } else if eo != nil {
+                        updates.append(Update(path: path, blob: nil, executable: false))
+                    }
+                    continue
+                }
                 conflicts.append(FileConflict(path: path, conflicts: [FieldConflict(field: "(file)", base: eb.map(kind), ours: eo.map(kind), theirs: et.map(kind))], base: eb?.id, ours: eo?.id, theirs: et?.id))
                 continue
             }
@@ -155,7 +172,7 @@ package struct TreeMerge {
             try addTree(repo, theirs.id, prefix: path + "/")
         } else if theirs.isBlob {
             updates.append(Update(path: path, blob: theirs.id, executable: theirs.isExecutable))
-        } else {
+        } else if !forVirtualBase {  // a link or a submodule; a virtual base keeps ours, the base's entry
             conflicts.append(FileConflict(path: path, conflicts: [FieldConflict(field: "(file)", base: nil, ours: ours.map(kind), theirs: kind(theirs))], base: nil, ours: ours?.id, theirs: theirs.id))
         }
     }

@@ -136,7 +136,9 @@ struct Status: ParsableCommand {
                 branchLine += ", no upstream yet (goalsync push sets it)"
             }
             print(branchLine)
-            if report.merging { print("A merge is in progress.") }
+            if report.merging && report.mergeState == nil {
+                print("A merge started by plain git is in progress: finish it with git add and git commit (or git merge --continue), or undo it with git merge --abort.")
+            }
             if let active = report.active {
                 let goal = GoalReport(goal: active, today: repo.today, cadenceDays: repo.config.cadenceDays)
                 print("\n" + ReportText(style: .stdout).activeGoalLines(goal).joined(separator: "\n"))
@@ -168,7 +170,9 @@ struct Status: ParsableCommand {
                     if a.resolution == nil { print("    settle: goalsync resolve --active ID") }
                 }
                 if !state.message.isEmpty { print("  to fix by editing:\n" + state.message.split(separator: "\n").map { "    \($0)" }.joined(separator: "\n")) }
-                print(state.isSettled ? "All settled: goalsync pull --continue" : "Then: goalsync pull --continue (or goalsync pull --abort)")
+                print(state.isSettled
+                    ? "All settled: goalsync pull --continue commits the merge (or goalsync pull --abort returns to before the pull)."
+                    : "Then goalsync pull --continue commits the merge; or goalsync pull --abort returns to before the pull.")
                 if !state.isSettled { throw ExitCode(1) }
             } else {
                 print("No conflicts.")

@@ -11,22 +11,26 @@ struct MergeDriverCommand: ParsableCommand {
             for goals/*.md and VISION.md in .gitattributes, so plain git merge and git pull merge goal \
             files per goal and per field, byte for byte as goalsync pull does. Writes the result to \
             OURS; exits 0 when clean, 1 on conflict (the file then carries conflict markers around each \
-            conflicting field, which goalsync validate rejects until settled).
+            conflicting field, which goalsync validate rejects until settled). With --virtual-base \
+            (merge.goalsync.recursive), git is merging the several merge bases of a criss-cross \
+            history into a virtual one: a conflicting field takes the value of the bases' own merge \
+            base, as goalsync pull does, and the merge is always clean.
             """)
 
+    @Flag(name: .customLong("virtual-base"), help: "Merge two merge bases into a virtual base (git's inner merge).") var virtualBase = false
     @Argument(help: "The merge base's version (%O).") var base: String
     @Argument(help: "Our version (%A); the result is written here.") var ours: String
     @Argument(help: "Their version (%B).") var theirs: String
     @Argument(help: "The file's path in the repository (%P).") var path: String
 
     func run() throws {
-        try Self.merge(base: base, ours: ours, theirs: theirs, path: path)
+        try Self.merge(base: base, ours: ours, theirs: theirs, path: path, virtualBase: virtualBase)
     }
 
     /// The command's work, also called without the argument parser (see `GoalSync.hotCommand`).
-    static func merge(base: String, ours: String, theirs: String, path: String) throws {
+    static func merge(base: String, ours: String, theirs: String, path: String, virtualBase: Bool = false) throws {
         try goalsync.run {
-            let report = try MergeDriver.run(base: base, ours: ours, theirs: theirs, path: path)
+            let report = try MergeDriver.run(base: base, ours: ours, theirs: theirs, path: path, virtualBase: virtualBase)
             if !report.clean {
                 for c in report.conflicts {
                     Output.err("goalsync merge-driver: \(path): conflict on \(c.field): ours \(c.ours ?? "absent"), theirs \(c.theirs ?? "absent")")
@@ -46,7 +50,12 @@ struct Resolve: ParsableCommand {
               goalsync resolve faster-activation metrics.activation.target --value 55
               goalsync resolve --active faster-activation      (two goals were activated concurrently)
               goalsync resolve --all --ours
-            Then goalsync pull --continue commits the merge.
+            Then goalsync pull --continue commits the merge (goalsync pull --abort returns to before \
+            the pull). The goal is checked before it is written: when a field alone would break a \
+            rule that ties it to others (status and closed; a metric's direction, baseline and \
+            target; timeframe.start and end), --ours, --theirs and --base take those fields from the \
+            same side and say so; otherwise nothing is written and the error says what to settle \
+            together.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -80,18 +89,20 @@ struct Resolve: ParsableCommand {
                 try repo.resolveActive(active)
                 print("\(active) stays the active goal")
             } else if all {
-                let n = try repo.resolveAll(with: ours ? .ours : .theirs)
+                let (n, notes) = try repo.resolveAll(with: ours ? .ours : .theirs)
                 print("settled \(n) conflict\(n == 1 ? "" : "s") with \(ours ? "ours" : "theirs")")
+                for note in notes { print(note) }
             } else if let id, let field {
                 let choice: Resolution = ours ? .ours : theirs ? .theirs : base ? .base : .value(value ?? "")
-                try repo.resolve(goal: id, field: field, with: choice)
+                let notes = try repo.resolve(goal: id, field: field, with: choice)
                 print("settled \(field) of \(id)")
+                for note in notes { print(note) }
             }
             if let state = try MergeState.load(gitDir: repo.git.gitDir) {
                 if state.isSettled {
-                    print("All conflicts settled: run goalsync pull --continue")
+                    print("All conflicts settled: run goalsync pull --continue (or goalsync pull --abort to return to before the pull)")
                 } else {
-                    print("\(state.pending.count + (state.active?.resolution == nil && state.active != nil ? 1 : 0)) conflict(s) still pending (goalsync status)")
+                    print("\(state.pending.count + (state.active?.resolution == nil && state.active != nil ? 1 : 0)) conflict(s) still pending (goalsync status lists them; goalsync pull --abort returns to before the pull)")
                 }
             }
         }

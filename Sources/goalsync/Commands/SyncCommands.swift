@@ -22,7 +22,7 @@ func describe(_ outcome: IntegrateOutcome) throws {
         print("Merged (commit \(commit.prefix(8))); merged field by field: \(files.isEmpty ? "nothing on both sides" : files.joined(separator: ", ")).")
     case .conflicts(let state):
         let n = state.pending.count + (state.active != nil ? 1 : 0)
-        Output.err("The pull stopped before committing: \(n) conflict\(n == 1 ? "" : "s") to settle. Your files are valid; nothing was committed.")
+        Output.err("The pull stopped before committing: \(n) conflict\(n == 1 ? "" : "s") to settle. \(state.message.isEmpty ? "Your files are valid; n" : "N")othing was committed.")
         for c in state.pending { Output.err("  \(c.goal ?? c.path) \(c.field): ours \(c.ours ?? "(absent)"), theirs \(c.theirs ?? "(absent)")") }
         if let a = state.active { Output.err("  goals activated concurrently: \(a.goals.joined(separator: ", ")) (goalsync resolve --active ID)") }
         if !state.message.isEmpty { Output.err(state.message) }
@@ -39,7 +39,10 @@ struct Pull: ParsableCommand {
             only fast-forwards needs no identity. When both sides moved, goal files merge field by field \
             against the merge base and the merge commit has both parents. A true conflict stops the pull \
             before anything is committed: see goalsync status, settle with goalsync resolve, then \
-            --continue; --abort returns exactly to before the pull. A failed fetch changes nothing local.
+            --continue; --abort returns exactly to before the pull, and always can. After criss-cross \
+            merges (several merge bases), the bases are first merged into a virtual base, as git \
+            does, where a field that conflicts between them keeps the value of their own merge \
+            base. A failed fetch changes nothing local.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -59,8 +62,15 @@ struct Pull: ParsableCommand {
             if continueMerge {
                 print("Merged (commit \(try repo.continueMerge(noVerify: noVerify).prefix(8))).")
             } else if abort {
-                try repo.abortMerge()
-                print("Pull aborted; the repository is as it was before it.")
+                switch try repo.abortMerge() {
+                case .restored:
+                    print("Pull aborted; the repository is as it was before it.")
+                case .cleared:
+                    print("Pull aborted: the branch had moved since it stopped, so only its state was cleared; no file was touched.")
+                case .restoredWithoutState(let restored, let kept):
+                    print("Pull aborted; its state was damaged, so the staged changes were undone as git reset --merge does: \(restored.isEmpty ? "none" : restored.joined(separator: ", ")).")
+                    if !kept.isEmpty { Output.err("note: kept \(kept.joined(separator: ", ")), which had edits besides what was staged (see git status)") }
+                }
             } else {
                 try describe(try repo.pull(remote: remote, progress: progressReporter()))
             }
