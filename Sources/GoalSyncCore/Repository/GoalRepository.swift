@@ -71,6 +71,10 @@ package final class GoalRepository {
 
     package func absolute(_ relative: String) -> String { root + "/" + relative }
 
+    /// Where goalsync makes its temporary files for the work tree: `.git/goalsync/tmp`, which
+    /// `git status` never shows (a killed goalsync leaves nothing in the work tree).
+    var temporaryDirectory: String { git.gitDir + "goalsync/tmp" }
+
     package var validator: GoalValidator { GoalValidator(config: config, today: today) }
 
     // MARK: Reading goals
