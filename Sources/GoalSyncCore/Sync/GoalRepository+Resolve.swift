@@ -81,25 +81,32 @@ extension GoalRepository {
         guard active.goals.contains(id) else {
             throw GoalSyncError.usage("\(id) is not one of the goals activated concurrently (\(active.goals.joined(separator: ", ")))")
         }
-        let index = try git.index()
+        var updates = [TreeMerge.Update]()
         for other in active.goals where other != id {
             var goal = try loadGoal(other)
             var restored = active.baseStatus[other] ?? GoalStatus.proposed.rawValue
             if restored == GoalStatus.active.rawValue { restored = GoalStatus.proposed.rawValue }
             goal["status"] = .string(restored)
             let path = GoalPaths.path(forID: other)
-            try FileSystem.writeAtomically(Array(goal.text.utf8), to: absolute(path))
-            try index.addFromWorkdir(path)
+            updates.append(TreeMerge.Update(path: path, blob: try git.writeBlob(Array(goal.text.utf8)), executable: false))
             if !state.touched.contains(path) { state.touched.append(path) }
         }
-        try index.write()
+        try applyToWorkTree(try checkedPlan(updates))
         active.resolution = id
         state.active = active
         try state.save(gitDir: git.gitDir)
     }
 
+    /// `updates` (paths from the pull state) checked as any plan is, before they are written.
+    private func checkedPlan(_ updates: [TreeMerge.Update]) throws -> WorkTreePlan {
+        do {
+            return try TreePathCheck.plan(updates, workTree: root)
+        } catch let refusal as TreePathCheck.Refusal {
+            throw refused(refusal, what: "the pull state in .git/goalsync", advice: "the state is damaged: return to your commit with git reset --hard HEAD and remove \(MergeState.path(gitDir: git.gitDir))")
+        }
+    }
+
     private func settle(_ c: MergeState.Conflict, with resolution: Resolution) throws {
-        let index = try git.index()
         if c.field.hasPrefix("(") {
             let blob: String?
             switch resolution {
@@ -108,14 +115,8 @@ extension GoalRepository {
             case .base: blob = c.baseBlob
             case .value: throw GoalSyncError.usage("a whole-file conflict is settled with --ours, --theirs or --base (or by editing \(c.path))")
             }
-            if let blob, let oid = ObjectID(hex: blob) {
-                try FileSystem.writeAtomically(try git.blobData(oid), to: absolute(c.path))
-                try index.addFromWorkdir(c.path)
-            } else {
-                FileSystem.remove(absolute(c.path))
-                try? index.remove(path: c.path)
-            }
-            try index.write()
+            let oid = blob.flatMap(ObjectID.init(hex:))
+            try applyToWorkTree(try checkedPlan([TreeMerge.Update(path: c.path, blob: oid, executable: false)]))
             return
         }
         var doc: MarkdownDocument
@@ -155,9 +156,8 @@ extension GoalRepository {
             }
         }
         let keyOrder = GoalPaths.isGoalFile(c.path) ? YAMLWriter.goalKeyOrder : []
-        try FileSystem.writeAtomically(Array(YAMLWriter.document(doc, keyOrder: keyOrder).utf8), to: absolute(c.path))
-        try index.addFromWorkdir(c.path)
-        try index.write()
+        let blob = try git.writeBlob(Array(YAMLWriter.document(doc, keyOrder: keyOrder).utf8))
+        try applyToWorkTree(try checkedPlan([TreeMerge.Update(path: c.path, blob: blob, executable: false)]))
     }
 
     /// `goalsync pull --continue`: commits the settled merge with both parents.
@@ -206,9 +206,11 @@ extension GoalRepository {
         var updates = [TreeMerge.Update]()
         for path in Swift.Set(state.touched + state.conflicts.map(\.path)).sorted() {
             let e = try tree.entry(at: path)
+            // goalsync never writes a symbolic link or a submodule: one of HEAD's is left as it is.
+            if let e, !e.isBlob { continue }
             updates.append(TreeMerge.Update(path: path, blob: e?.id, executable: e?.isExecutable ?? false))
         }
-        try applyToWorkTree(updates)
+        try applyToWorkTree(try checkedPlan(updates))
         clearMergeFiles()
     }
 

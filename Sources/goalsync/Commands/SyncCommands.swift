@@ -39,7 +39,10 @@ struct Pull: ParsableCommand {
             only fast-forwards needs no identity. When both sides moved, goal files merge field by field \
             against the merge base and the merge commit has both parents. A true conflict stops the pull \
             before anything is committed: see goalsync status, settle with goalsync resolve, then \
-            --continue; --abort returns exactly to before the pull. A failed fetch changes nothing local.
+            --continue; --abort returns exactly to before the pull. A failed fetch changes nothing local. \
+            The fetched tree is checked before anything is written: a path such as .., .git (in any \
+            case or disguise), a symbolic link or a submodule is refused, naming the entry, and nothing \
+            changes.
             """)
 
     @OptionGroup var global: GlobalOptions
