@@ -147,6 +147,74 @@ struct HostileTreeTests {
         #expect(TestRepo.files(under: outside) == before)
         #expect(ben.head == head)
     }
+
+    @Test("A fast-forward that brings invalid goal files names every one, says the pull completed, and status names every active goal")
+    func invalidContentIsReportedAtOnce() throws {
+        let team = try Team()
+        let ana = try team.founder("Ana")
+        for id in ["a", "b"] {
+            try ana.goalsync("new", "Raise activation from 30% to 50%", "--id", id).requireOK("new")
+            try ana.goalsync("set", id, "status", "proposed").requireOK("propose")
+        }
+        try ana.goalsync("activate", "a").requireOK("activate")
+        try ana.goalsync("push").requireOK("push")
+        let cy = try team.join("Cy")
+        // A commit made with plain git, without the hook: b active too, a file that is not UTF-8,
+        // a copy of b under another name (a duplicate id), a status the schema does not know.
+        let remote = TreeBuilder(dir: team.remote, environment: team.env.merging(ana.identity) { $1 })
+        let b = try remote.git(["cat-file", "blob", "refs/heads/main:goals/b.md"])
+        var goals = try remote.entries(of: "refs/heads/main:goals").filter { $0.name != Array("b.md".utf8) }
+        goals.append(.init("100644", "b.md", try remote.blob(b.replacingOccurrences(of: "status: proposed", with: "status: active") + "\n")))
+        var notUTF8 = Array((b.replacingOccurrences(of: "id: b", with: "id: bad-utf8") + "\n").utf8)
+        notUTF8.insert(contentsOf: [0xFF, 0xFE], at: notUTF8.count - 1)
+        goals.append(.init("100644", "bad-utf8.md", try remote.blob(notUTF8)))
+        goals.append(.init("100644", "dup.md", try remote.blob(b + "\n")))
+        goals.append(.init("100644", "schema.md", try remote.blob(b.replacingOccurrences(of: "id: b", with: "id: schema").replacingOccurrences(of: "status: proposed", with: "status: bogus") + "\n")))
+        var root = try remote.entries(of: "refs/heads/main").filter { $0.name != Array("goals".utf8) }
+        root.append(.init("40000", "goals", try remote.tree(goals)))
+        let tip = try remote.commit(tree: try remote.tree(root), parent: try remote.git(["rev-parse", "refs/heads/main"]), message: "no hook")
+        try remote.setBranch("refs/heads/main", to: tip)
+
+        let r = try cy.goalsync("pull")
+        #expect(r.status == 1, "\(r)")
+        #expect(r.stdout.contains("Fast-forwarded to \(tip.prefix(8))"))
+        #expect(cy.head == tip)
+        for file in ["goals/a.md", "goals/b.md", "goals/bad-utf8.md", "goals/dup.md", "goals/schema.md"] {
+            #expect(r.stderrLines.contains { $0.hasPrefix(file + ":") }, "\(file) not named: \(r)")
+        }
+        let last = try #require(r.stderrLines.last)
+        #expect(last.contains("the pull completed") && last.contains("5 goal files breaking the rules"), "\(r)")
+        expectNoCrash(r)
+        // Every active goal is named, with the way to keep one.
+        let status = try cy.goalsync("status")
+        #expect(status.stdout.contains("2 goals are active: a, b."), "\(status)")
+        #expect(status.stdout.contains("goalsync activate ID --close"))
+        let json = try cy.goalsync("status", "--json")
+        let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+        #expect(object?["active_goals"] as? [String] == ["a", "b"], "\(json)")
+        // Pulling again with nothing new says so and changes nothing.
+        #expect(try cy.goalsync("pull").stdout.contains("Already up to date"))
+    }
+
+    @Test("activate ID --close keeps an active goal and closes the others a pull made active")
+    func activateKeepsOneOfSeveralActives() throws {
+        let repo = try TestRepo()
+        for id in ["a", "b"] {
+            try repo.newGoal(id: id)
+            _ = try repo.ok("set", id, "status", "proposed")
+        }
+        _ = try repo.ok("activate", "a")
+        // b made active with plain git, past the hook (as a pull could bring it).
+        let text = try repo.read("goals/b.md").replacingOccurrences(of: "status: proposed", with: "status: active")
+        try repo.write("goals/b.md", text)
+        #expect(try repo.commitAll("b active", verify: false).status == 0)
+        let refused = try repo.goalsync("activate", "a")
+        #expect(refused.status == 1 && refused.stderr.contains("--close"), "\(refused)")
+        _ = try repo.ok("activate", "a", "--close", "abandoned", "--reason", "two were active")
+        #expect(try repo.read("goals/a.md").contains("status: active"))
+        #expect(try repo.read("goals/b.md").contains("status: abandoned"))
+        #expect(try repo.lastMessage().contains("a stays active; b active -> abandoned"))
+    }
 }
 
 /// git's rules for one name (git's t1450-fsck and t0060-path-utils cases), and what goalsync adds.

@@ -4,7 +4,9 @@ import GoalSyncGit
 /// What bringing another commit into the current branch did.
 package enum IntegrateOutcome: Sendable {
     case upToDate
-    case fastForward(to: String, files: Int)
+    /// `problems`: the errors of the files the fast-forward brought (bad UTF-8, duplicate ids, two
+    /// active goals, schema errors): the branch moved, and every commit is refused until they are fixed.
+    case fastForward(to: String, files: Int, problems: [Diagnostic])
     case merged(commit: String, mergedFiles: [String])
     case conflicts(MergeState)
 }
@@ -29,15 +31,17 @@ extension GoalRepository {
         guard let head else {
             let (tm, plan) = try checkedMerge(base: nil, ours: try git.emptyTreeID(), theirs: theirsTree, current: nil, what: what)
             try checkClean(paths: tm.updates.map(\.path), oursTree: nil)
+            let problems = try problemsBrought(by: theirsTree, headSkim: headSkim)
             try finish(reference: reference, old: nil, new: theirsID, plan: plan)
-            return .fastForward(to: theirsID.hex, files: tm.updates.count)
+            return .fastForward(to: theirsID.hex, files: tm.updates.count, problems: problems)
         }
         let oursTree = try git.commit(head).treeID
         if try git.isAncestor(head, of: theirsID) {
             let (tm, plan) = try checkedMerge(base: oursTree, ours: oursTree, theirs: theirsTree, current: oursTree, what: what)
             try checkClean(paths: tm.updates.map(\.path), oursTree: oursTree)
+            let problems = try problemsBrought(by: theirsTree, headSkim: headSkim)
             try finish(reference: reference, old: head, new: theirsID, plan: plan)
-            return .fastForward(to: theirsID.hex, files: tm.updates.count)
+            return .fastForward(to: theirsID.hex, files: tm.updates.count, problems: problems)
         }
         let baseID = try git.mergeBase(head, theirsID)
         let baseTree = try baseID.map { try git.commit($0).treeID }
@@ -177,6 +181,14 @@ extension GoalRepository {
     func refused(_ refusal: TreePathCheck.Refusal, what: String, advice: String) -> GoalSyncError {
         let todo = refusal.inWorkTree ? "" : " \(advice.prefix(1).uppercased())\(advice.dropFirst())."
         return .repository("\(what) was not applied because of \(refusal.path): \(refusal.reason). Nothing was written: your files, index and branch are as they were.\(todo)")
+    }
+
+    /// The errors in the goal files of `tree` (errors only, no lint), checked before a fast-forward
+    /// moves the branch, so what changed from HEAD is checked in full and the rest through the
+    /// status cache and the skim (as a merge result is): the cost follows the change.
+    func problemsBrought(by tree: ObjectID, headSkim: HeadGoalSkim?) throws -> [Diagnostic] {
+        try validate(tree: try treeFiles(tree), ignoreMergeState: true, skimUnchanged: true, headSkim: headSkim?.finish() ?? [:], lint: false)
+            .diagnostics.filter { $0.severity == .error }
     }
 
     /// Writes a checked plan into the work tree and the index, as git's checkout does: each file

@@ -17,7 +17,15 @@ func progressReporter() -> ((TransferProgress) -> Void)? {
 func describe(_ outcome: IntegrateOutcome) throws {
     switch outcome {
     case .upToDate: print("Already up to date.")
-    case .fastForward(let to, let files): print("Fast-forwarded to \(to.prefix(8)) (\(files) file\(files == 1 ? "" : "s") updated).")
+    case .fastForward(let to, let files, let problems):
+        print("Fast-forwarded to \(to.prefix(8)) (\(files) file\(files == 1 ? "" : "s") updated).")
+        guard !problems.isEmpty else { return }
+        // The pull is done; what it brought breaks the rules, and every commit is refused until
+        // that is fixed: every offending file, then what to do.
+        for d in problems { Output.err(d.formatted) }
+        let files = Swift.Set(problems.map(\.file)).count
+        Output.err("goalsync: error: the pull completed (fast-forwarded to \(to.prefix(8))), but it leaves \(files) goal file\(files == 1 ? "" : "s") breaking the rules (above), and goalsync refuses every commit until they are fixed. Fix them all in one commit (edit the files, then git commit -a; goalsync validate checks them first), or ask whoever pushed them to.")
+        throw ExitCode(1)
     case .merged(let commit, let files):
         print("Merged (commit \(commit.prefix(8))); merged field by field: \(files.isEmpty ? "nothing on both sides" : files.joined(separator: ", ")).")
     case .conflicts(let state):
@@ -42,7 +50,8 @@ struct Pull: ParsableCommand {
             --continue; --abort returns exactly to before the pull. A failed fetch changes nothing local. \
             The fetched tree is checked before anything is written: a path such as .., .git (in any \
             case or disguise), a symbolic link or a submodule is refused, naming the entry, and nothing \
-            changes.
+            changes. A fast-forward that brings goal files breaking the rules completes, lists every \
+            offending file and exits 1.
             """)
 
     @OptionGroup var global: GlobalOptions
