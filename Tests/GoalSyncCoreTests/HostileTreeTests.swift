@@ -119,6 +119,34 @@ struct HostileTreeTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: team.base + "/sentinel").isEmpty)
     }
 
+    @Test("An object that is not the blob its tree says: the pull fails, the files written so far are put back, and a later pull works")
+    func aFailedWriteIsRolledBack() throws {
+        let team = try Team()
+        let ana = try team.founder("Ana")
+        for id in ["g", "h"] { try ana.goalsync("new", "Raise activation from 30% to 50%", "--id", id).requireOK("new") }
+        try ana.goalsync("push").requireOK("push")
+        let cy = try team.join("Cy")
+        // goals/h.md deleted (done first), then zzz/evil.txt, a "file" whose object is a tree.
+        let remote = TreeBuilder(dir: team.remote, environment: team.env.merging(ana.identity) { $1 })
+        let good = try remote.git(["rev-parse", "refs/heads/main"])
+        let goals = try remote.entries(of: "refs/heads/main:goals").filter { $0.name != Array("h.md".utf8) }
+        var root = try remote.entries(of: "refs/heads/main").filter { $0.name != Array("goals".utf8) }
+        root.append(.init("40000", "goals", try remote.tree(goals)))
+        root.append(.init("40000", "zzz", try remote.tree([.init("100644", "evil.txt", try remote.git(["rev-parse", "refs/heads/main^{tree}"]))])))
+        let bad = try remote.commit(tree: try remote.tree(root), parent: good, message: "bad object")
+        try remote.setBranch("refs/heads/main", to: bad)
+        let before = try cy.state()
+        let r = try cy.goalsync("pull")
+        expectCleanFailure(r, exit: 2, mentioning: "the pull could not write the work tree")
+        #expect(r.stderr.contains("its files were put back and your branch did not move"), "\(r)")
+        #expect(try cy.state() == before)
+        #expect(!FileSystem.exists(cy.dir + "/.git/goalsync/pull.json"))
+        // The remote fixed: the next pull works.
+        try remote.setBranch("refs/heads/main", to: try remote.commit(tree: try remote.git(["rev-parse", "\(good)^{tree}"]), parent: bad, message: "fix"))
+        try cy.goalsync("pull").requireOK("pull after the fix")
+        #expect(try cy.git("status", "--porcelain", "--ignored").stdout.isEmpty)
+    }
+
     @Test("Every path of a plan is checked, deletions included")
     func planPathsAreCheckedDeletionsIncluded() throws {
         // The plan is checked too, deletions included: were HEAD to hold goals/../VISION.md, a pull

@@ -245,12 +245,18 @@ extension GoalRepository {
         }
     }
 
-    /// Moves the branch to `new` and the work tree with it, through the pull journal.
+    /// Moves the branch to `new` and the work tree with it, through the pull journal. When the
+    /// work tree cannot be written (a full disk, an object that is not the blob its tree says),
+    /// the files are put back and the journal dropped (``rolledBack(_:after:)``).
     func finish(reference: String, old: ObjectID?, new: ObjectID, plan: WorkTreePlan) throws {
         let journal = PullJournal(reference: reference, old: old?.hex, new: new.hex, paths: plan.updates.map(\.path))
         try journal.save(gitDir: git.gitDir)
         CrashPoint.hit("pull-after-journal", environment: environment)
-        try applyToWorkTree(plan)
+        do {
+            try applyToWorkTree(plan)
+        } catch {
+            throw rolledBack(journal, after: error)
+        }
         CrashPoint.hit("pull-after-worktree", environment: environment)
         try git.setReference(reference, to: new, expected: old, message: old == nil ? "pull: initial" : "pull: \(String(new.hex.prefix(8)))")
         PullJournal.remove(gitDir: git.gitDir)
@@ -258,7 +264,8 @@ extension GoalRepository {
 
     /// Finishes a pull that was killed after its commit was made: writes the journal's paths from
     /// the new commit and moves the branch, when the branch has not moved since. The journal's
-    /// paths are checked as any plan is; a journal that names a path goalsync refuses is dropped.
+    /// paths are checked as any plan is; a journal that names a path goalsync refuses is dropped,
+    /// and one whose files cannot be written is rolled back.
     package func recoverInterruptedPull() throws {
         guard let journal = PullJournal.load(gitDir: git.gitDir) else { return }
         guard let new = ObjectID(hex: journal.new) else { PullJournal.remove(gitDir: git.gitDir); return }
@@ -267,26 +274,18 @@ extension GoalRepository {
             PullJournal.remove(gitDir: git.gitDir)
             return
         }
-        let tree = try git.tree(try git.commit(new).treeID)
-        var updates = [TreeMerge.Update]()
         let plan: WorkTreePlan
         do {
-            for path in journal.paths {
-                if let e = try tree.entry(at: path) {
-                    guard e.isBlob else {
-                        throw TreePathCheck.Refusal(path: GitPathName.display(path.utf8), reason: "it is not a file in commit \(new.short)")
-                    }
-                    updates.append(TreeMerge.Update(path: path, blob: e.id, executable: e.isExecutable))
-                } else {
-                    updates.append(TreeMerge.Update(path: path, blob: nil, executable: false))
-                }
-            }
-            plan = try TreePathCheck.plan(updates, workTree: root)
+            plan = try journalPlan(journal.paths, from: new)
         } catch let refusal as TreePathCheck.Refusal {
             if !refusal.inWorkTree { PullJournal.remove(gitDir: git.gitDir) }
             throw refused(refusal, what: "the interrupted pull recorded in .git/goalsync/pull.json", advice: "the record was dropped; run goalsync pull again")
         }
-        try applyToWorkTree(plan)
+        do {
+            try applyToWorkTree(plan)
+        } catch {
+            throw rolledBack(journal, after: error)
+        }
         // A temporary file can only be left next to a work-tree file when .git is on another file
         // system; the folders the journal names are swept for them (their own are in .git/goalsync).
         for folder in Swift.Set(journal.paths.map { ($0 as NSString).deletingLastPathComponent }) {
@@ -294,6 +293,39 @@ extension GoalRepository {
         }
         try git.setReference(journal.reference, to: new, expected: current, message: "pull: finish interrupted pull")
         PullJournal.remove(gitDir: git.gitDir)
+    }
+
+    /// The journal's `paths` as commit `id` has them (nil: none, every path deleted), checked as
+    /// any plan is. A path that is not a file there (a link, a submodule) is refused.
+    private func journalPlan(_ paths: [String], from id: ObjectID?) throws -> WorkTreePlan {
+        let tree = try id.map { try git.tree(try git.commit($0).treeID) }
+        var updates = [TreeMerge.Update]()
+        for path in paths {
+            guard let e = try tree?.entry(at: path) else {
+                updates.append(TreeMerge.Update(path: path, blob: nil, executable: false))
+                continue
+            }
+            guard e.isBlob else {
+                throw TreePathCheck.Refusal(path: GitPathName.display(path.utf8), reason: "it is not a file in commit \(id?.short ?? "")")
+            }
+            updates.append(TreeMerge.Update(path: path, blob: e.id, executable: e.isExecutable))
+        }
+        return try TreePathCheck.plan(updates, workTree: root)
+    }
+
+    /// After the work tree could not be brought to the journal's new commit: puts the journal's
+    /// paths back as the branch's commit has them and drops the journal (it could only be finished
+    /// by writing what cannot be written), so a failed pull leaves the files as they were rather
+    /// than a record every later pull fails on. Returns the error to report.
+    private func rolledBack(_ journal: PullJournal, after failure: any Error) -> GoalSyncError {
+        let cause = (failure as? GoalSyncError)?.errorDescription ?? "\(failure)"
+        defer { PullJournal.remove(gitDir: git.gitDir) }
+        do {
+            try applyToWorkTree(try journalPlan(journal.paths, from: journal.old.flatMap(ObjectID.init(hex:))))
+        } catch {
+            return .repository("the pull could not write the work tree (\(cause)), nor put its files back (\(error)); your branch did not move: see git status, restore the files it lists with git checkout -- FILE, then pull again")
+        }
+        return .repository("the pull could not write the work tree (\(cause)); its files were put back and your branch did not move. Pull again once that is fixed")
     }
 
     /// The ids of the goals whose status is active in a tree (`summary`: what a validation of the
