@@ -133,7 +133,12 @@ struct SyncCommand: ParsableCommand {
 struct Clone: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Clone a goal repository and set up its hook and merge driver.",
-        discussion: "URL: a local path, file://, git://, ssh:// (ssh-agent or ~/.ssh keys) or https:// (GOALSYNC_TOKEN or git's credential helpers).")
+        discussion: """
+            URL: a local path, file://, git://, ssh:// (ssh-agent or ~/.ssh keys) or https:// \
+            (GOALSYNC_TOKEN or git's credential helpers). The tree is checked before anything is \
+            written: a path such as .., .git (in any case or disguise), a symbolic link or a \
+            submodule is refused, naming the entry, and nothing is left of the clone.
+            """)
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The remote's URL or path.") var url: String
