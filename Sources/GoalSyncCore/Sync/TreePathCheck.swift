@@ -106,7 +106,7 @@ package enum TreePathCheck {
             if let reason = GitPathName.refusal(e.name, isSymlink: e.mode == 0o120000) { throw refuse(e, reason) }
             // git writes 040000, 100644, 100755, 120000 and 160000; other permission bits on a file
             // (100664 from old git) read as 100644, as git and libgit2 read them.
-            guard [0o040000, 0o120000, 0o160000].contains(e.mode) || e.mode & 0o170000 == 0o100000 else {
+            guard e.mode == 0o040000 || e.mode == 0o120000 || e.mode == 0o160000 || e.mode & 0o170000 == 0o100000 else {
                 throw refuse(e, "mode \(String(e.mode, radix: 8)) is not a file, folder, link or submodule")
             }
             if let previous, previous.name == e.name { throw refuse(e, "the name appears twice in its folder") }
