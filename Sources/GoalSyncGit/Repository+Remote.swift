@@ -1,17 +1,20 @@
 import CLibgit2
 
 extension Repository {
-    /// Clones `url` into `path` (`git_clone`) and checks out the remote's default branch, with the same
-    /// authentication and progress as ``Remote/fetch(refspecs:authentication:progress:)``. An empty
-    /// remote gives a repository whose HEAD is unborn.
+    /// Clones `url` into `path` (`git_clone`) with the same authentication and progress as
+    /// ``Remote/fetch(refspecs:authentication:progress:)``: HEAD names the remote's default branch,
+    /// which is checked out unless `checkout` is false (then the work tree and the index stay
+    /// empty, `GIT_CHECKOUT_NONE`, for the caller to check the tree and write it). An empty remote
+    /// gives a repository whose HEAD is unborn.
     public static func clone(
-        url: String, to path: String, authentication: Authentication, progress: ((TransferProgress) -> Void)?
+        url: String, to path: String, authentication: Authentication, checkout: Bool = true, progress: ((TransferProgress) -> Void)?
     ) throws -> Repository {
         Libgit2.ensure()
         let session = TransportSession(url: url, authentication: authentication, repository: nil, progress: progress)
         var options = git_clone_options()
         try check(git_clone_options_init(&options, UInt32(GIT_CLONE_OPTIONS_VERSION)), "git_clone_options_init")
         options.fetch_opts.proxy_opts.type = GIT_PROXY_AUTO
+        if !checkout { options.checkout_opts.checkout_strategy = GIT_CHECKOUT_NONE.rawValue }
         session.install(into: &options.fetch_opts.callbacks)
         var cloned: OpaquePointer?
         let result = withExtendedLifetime(session) { git_clone(&cloned, url, path, &options) }

@@ -1,4 +1,5 @@
 import CLibgit2
+import Foundation
 
 /// A tree object. Holds its ``Repository`` so the repository outlives it.
 public final class Tree {
@@ -47,6 +48,28 @@ public final class Tree {
             isSymlink: mode == GIT_FILEMODE_LINK,
             isSubmodule: mode == GIT_FILEMODE_COMMIT,
             isExecutable: mode == GIT_FILEMODE_BLOB_EXECUTABLE)
+    }
+
+    /// One entry as the tree object stores it: the name's bytes (not repaired into UTF-8) and the
+    /// mode as written (`git_tree_entry_filemode_raw`), for checking a tree as `git fsck` does.
+    public struct RawEntry: Sendable {
+        public let name: [UInt8]
+        public let mode: UInt32
+        public let id: ObjectID
+    }
+
+    /// The entries as stored, in the tree's own order (`git_tree_entry_byindex`, `git_tree_entry_name`,
+    /// `git_tree_entry_filemode_raw`).
+    public var rawEntries: [RawEntry] {
+        let count = git_tree_entrycount(pointer)
+        var out = [RawEntry]()
+        out.reserveCapacity(count)
+        for i in 0..<count {
+            guard let e = git_tree_entry_byindex(pointer, i), let name = git_tree_entry_name(e) else { continue }
+            let bytes = UnsafeRawBufferPointer(start: name, count: strlen(name))
+            out.append(RawEntry(name: Array(bytes), mode: git_tree_entry_filemode_raw(e).rawValue, id: ObjectID(git_tree_entry_id(e))))
+        }
+        return out
     }
 
     /// The entry at a slash-separated path, or nil (`git_tree_entry_bypath`).

@@ -294,11 +294,13 @@ extension GoalRepository {
     // MARK: activate
 
     /// `goalsync activate ID [--close achieved|abandoned --reason TEXT]`: makes ID the one active goal,
-    /// closing the current one in the same commit when told how.
+    /// closing the current one in the same commit when told how. When ID is already active but
+    /// others are too (a pull brought them), it stays active and the others are closed.
     package func activate(id: String, close: GoalStatus?, reason: String?, noVerify: Bool) throws -> CommitResult? {
         var goal = try loadGoalForWriting(id)
+        let alreadyActive = goal.status == .active
         switch goal.status {
-        case .active?: return nil
+        case .active?: break
         case .draft?:
             throw GoalSyncError.rule("goal \(id) is a draft; propose it first so the team sees it: goalsync set \(id) status proposed")
         case .proposed?: break
@@ -309,7 +311,10 @@ extension GoalRepository {
             throw GoalSyncError.usage("--close takes achieved or abandoned")
         }
         let (all, _) = loadAllGoals()
-        let others = all.filter { $0.status == .active && $0.id != id }
+        var seen = Swift.Set<String>()
+        // One per id: a copy of a goal under another name (a duplicate id) is the validator's to report.
+        let others = all.filter { $0.status == .active && $0.id != id && seen.insert($0.id ?? "").inserted }
+        if alreadyActive && others.isEmpty { return nil }
         var changed = [Goal]()
         if !others.isEmpty {
             guard let close else {
@@ -324,14 +329,17 @@ extension GoalRepository {
                 changed.append(other)
             }
         }
-        goal["status"] = .string(GoalStatus.active.rawValue)
-        if goal.timeframeStart == nil {
-            var tf = goal["timeframe"]?.map ?? YAMLMap()
-            tf["start"] = .plain(today.description)
-            goal["timeframe"] = .map(tf)
+        if !alreadyActive {
+            goal["status"] = .string(GoalStatus.active.rawValue)
+            if goal.timeframeStart == nil {
+                var tf = goal["timeframe"]?.map ?? YAMLMap()
+                tf["start"] = .plain(today.description)
+                goal["timeframe"] = .map(tf)
+            }
+            changed.insert(goal, at: 0)
         }
-        changed.insert(goal, at: 0)
-        let summary = others.isEmpty ? "proposed -> active" : "proposed -> active; \(others.compactMap(\.id).joined(separator: ", ")) active -> \(close!.rawValue)"
+        let closed = "\(others.compactMap(\.id).joined(separator: ", ")) active -> \(close?.rawValue ?? "")"
+        let summary = others.isEmpty ? "proposed -> active" : "\(alreadyActive ? "\(id) stays active" : "proposed -> active"); \(closed)"
         return try commitGoals(changed, verb: "activate", summary: summary, noVerify: noVerify)
     }
 

@@ -7,6 +7,9 @@ package struct StatusReport: Sendable {
     package var ahead: Int?
     package var behind: Int?
     package var active: Goal?
+    /// Every goal whose status is active, by the id its file name gives; more than one breaks the
+    /// one-active rule (a pull can bring that), and each is named so the team can keep one.
+    package var activeGoals: [String]
     package var progress: GoalProgress?
     package var counts: [(status: String, count: Int)]
     package var problems: [Diagnostic]
@@ -37,6 +40,7 @@ package struct StatusReport: Sendable {
                 .object([("goals", .array(a.goals.map(JSONValue.string))), ("resolution", .optional(a.resolution))])
             } ?? .null),
             ("active", activeJSON),
+            ("active_goals", .array(activeGoals.map(JSONValue.string))),
             ("goals", .object(counts.map { ($0.status, .number(Double($0.count))) })),
             ("unreadable", .array(problems.map(\.json))),
         ])
@@ -45,7 +49,8 @@ package struct StatusReport: Sendable {
 
 extension GoalRepository {
     package func statusReport() throws -> StatusReport {
-        let (goals, problems) = loadAllGoals()
+        let (files, problems) = loadAllGoalFiles()
+        let goals = files.map(\.goal)
         let mergeState = try MergeState.load(gitDir: git.gitDir)
         // While two goals activated concurrently wait for `resolve --active`, the work tree holds
         // both: show the one this clone activated (HEAD's side), the other is in active_conflict.
@@ -62,6 +67,7 @@ extension GoalRepository {
         }
         var report = StatusReport(
             branch: nil, upstream: nil, ahead: nil, behind: nil, active: active,
+            activeGoals: files.filter { $0.goal.status == .active }.compactMap { GoalPaths.id(fromPath: $0.path) }.sorted(),
             progress: active.map(GoalProgress.init(goal:)), counts: counts, problems: problems, merging: git.isMerging,
             mergeState: mergeState)
         if let ref = try git.headReferenceName() {

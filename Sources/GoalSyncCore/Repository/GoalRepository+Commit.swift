@@ -91,7 +91,7 @@ extension GoalRepository {
         }
         func rollback() {
             for b in backups {
-                if let bytes = b.bytes { try? FileSystem.writeAtomically(bytes, to: absolute(b.path), mode: b.executable ? 0o755 : 0o644) } else { FileSystem.remove(absolute(b.path)) }
+                if let bytes = b.bytes { try? FileSystem.writeAtomically(bytes, to: absolute(b.path), mode: b.executable ? 0o755 : 0o644, temporaryDirectory: temporaryDirectory) } else { FileSystem.remove(absolute(b.path)) }
                 if let e = b.entry { try? index.add(path: e.path, blob: e.id, mode: e.mode) } else { try? index.remove(path: b.path) }
             }
             try? index.write()
@@ -102,7 +102,7 @@ extension GoalRepository {
         do {
             for w in writes {
                 if let bytes = w.bytes {
-                    try FileSystem.writeAtomically(bytes, to: absolute(w.path), mode: w.executable ? 0o755 : 0o644)
+                    try FileSystem.writeAtomically(bytes, to: absolute(w.path), mode: w.executable ? 0o755 : 0o644, temporaryDirectory: temporaryDirectory)
                     CrashPoint.hit("commit-after-file", environment: environment)
                     try index.addFromWorkdir(w.path)
                 } else {

@@ -71,6 +71,10 @@ package final class GoalRepository {
 
     package func absolute(_ relative: String) -> String { root + "/" + relative }
 
+    /// Where goalsync makes its temporary files for the work tree: `.git/goalsync/tmp`, which
+    /// `git status` never shows (a killed goalsync leaves nothing in the work tree).
+    var temporaryDirectory: String { git.gitDir + "goalsync/tmp" }
+
     package var validator: GoalValidator { GoalValidator(config: config, today: today) }
 
     // MARK: Reading goals
@@ -108,6 +112,12 @@ package final class GoalRepository {
 
     /// Every goal in the working tree that parses, with the diagnostics of those that do not.
     package func loadAllGoals() -> (goals: [Goal], problems: [Diagnostic]) {
+        let (files, problems) = loadAllGoalFiles()
+        return (files.map(\.goal), problems)
+    }
+
+    /// ``loadAllGoals()`` with each goal's path.
+    package func loadAllGoalFiles() -> (goals: [(path: String, goal: Goal)], problems: [Diagnostic]) {
         let paths = workingGoalPaths()
         let results = ParallelMap.map(paths) { path -> Result<Goal, Diagnostic> in
             do {
@@ -121,10 +131,10 @@ package final class GoalRepository {
                 return .failure(Diagnostic(file: path, line: nil, field: nil, severity: .error, code: "error", message: "\(error)"))
             }
         }
-        var goals = [Goal](), problems = [Diagnostic]()
-        for r in results {
+        var goals = [(path: String, goal: Goal)](), problems = [Diagnostic]()
+        for (path, r) in zip(paths, results) {
             switch r {
-            case .success(let g): goals.append(g)
+            case .success(let g): goals.append((path, g))
             case .failure(let d): problems.append(d)
             }
         }
@@ -164,8 +174,9 @@ package final class GoalRepository {
     /// clone's cache is empty). Such a file is not re-checked for errors of its own (HEAD holds it
     /// as it was committed) and is not written to the cache; every other file is checked as before.
     /// `headSkim`: what a ``HeadGoalSkim`` already skimmed of HEAD's files, by path (used for a
-    /// file whose blob is the one it read; the rest is skimmed here).
-    func validate(tree files: [TreeFile], ignoreMergeState: Bool, skimUnchanged: Bool, headSkim: [String: HeadGoalSkim.Skimmed] = [:]) throws -> (diagnostics: [Diagnostic], summary: (String) -> BlobSummary?) {
+    /// file whose blob is the one it read; the rest is skimmed here). `lint: false` reports errors
+    /// only (no lint, no look at the history), for a result that is not being committed here.
+    func validate(tree files: [TreeFile], ignoreMergeState: Bool, skimUnchanged: Bool, headSkim: [String: HeadGoalSkim.Skimmed] = [:], lint: Bool = true) throws -> (diagnostics: [Diagnostic], summary: (String) -> BlobSummary?) {
         // HEAD's goals by name (a name is a substring of its path), compared by id without hex text.
         var headGoals = [Substring: ObjectID]()
         var headVision: ObjectID?
@@ -209,7 +220,7 @@ package final class GoalRepository {
             cache.addTransient(skimmed)
         }
         let diagnostics = RepositoryValidator(goalValidator: validator).validate(
-            files: relevant, fullyValidated: changed, cache: cache, concurrentReads: false,
+            files: relevant, fullyValidated: lint ? changed : [], cache: cache, concurrentReads: false,
             read: blobReader,
             historyContributors: historyAuthorsBesidesOwners)
         return (diagnostics + (ignoreMergeState ? [] : try pendingConflictDiagnostics()), { cache[$0] ?? skimmed[$0] })

@@ -55,53 +55,118 @@ package enum FileSystem {
         return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
     }
 
-    /// Writes `bytes` to `path` atomically: a temporary file in the same folder, `fsync`, `rename`.
-    /// A reader (or a crash) sees the old file or the new one, never a half-written one.
-    package static func writeAtomically(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws {
+    /// Writes `bytes` to `path` atomically: a temporary file, `fsync`, `rename`. A reader (or a
+    /// crash) sees the old file or the new one, never a half-written one. The temporary file is
+    /// made in `temporaryDirectory` when given (goalsync passes `.git/goalsync/tmp` for work-tree
+    /// files, where `git status` never shows one left by a killed process), else next to the file.
+    package static func writeAtomically(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644, temporaryDirectory: String? = nil) throws {
         let dir = (path as NSString).deletingLastPathComponent
         if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
-        try replace(path, with: bytes, mode: mode, sync: true)
+        var temporary = temporaryDirectory
+        if let t = temporary, (try? FileManager.default.createDirectory(atPath: t, withIntermediateDirectories: true)) == nil { temporary = nil }
+        try replace(path, with: bytes, mode: mode, sync: true, temporaryDirectory: temporary)
     }
 
     /// Writes a work-tree file as git's checkout does, without `fsync`: git does not sync work-tree
     /// files either, and a pull that is killed before its branch moves is finished from its
-    /// journal (`PullJournal`), which is synced. The file is written under a temporary name and
-    /// renamed into place, so a reader never sees half of it; the old file is removed first, as
-    /// git's checkout does, because ext4 starts writing a file's data to disk when it is renamed
-    /// over an existing one (`auto_da_alloc`), which costs as much as the `fsync` left out. The
-    /// folder must exist. Returns the file's `lstat` after the rename, so the index can record it
-    /// without reading the file back.
-    package static func writeWorkTreeFile(_ bytes: [UInt8], to path: String, mode: mode_t) throws -> stat {
-        try replace(path, with: bytes, mode: mode, sync: false)
+    /// journal (`PullJournal`), which is synced. The file is written under a temporary name (in
+    /// `temporaryDirectory`, see ``writeAtomically(_:to:mode:temporaryDirectory:)``) and renamed
+    /// into place, so a reader never sees half of it; the old file is removed first, as git's
+    /// checkout does, because ext4 starts writing a file's data to disk when it is renamed over an
+    /// existing one (`auto_da_alloc`), which costs as much as the `fsync` left out. The folder must
+    /// exist. Returns the file's `lstat` after the rename, so the index can record it without
+    /// reading the file back.
+    package static func writeWorkTreeFile(_ bytes: [UInt8], to path: String, mode: mode_t, temporaryDirectory: String? = nil) throws -> stat {
+        try replace(path, with: bytes, mode: mode, sync: false, temporaryDirectory: temporaryDirectory)
         var st = stat()
-        guard lstat(path, &st) == 0 else { throw GoalSyncError.repository("cannot write \(path): \(String(cString: strerror(errno)))") }
+        guard lstat(path, &st) == 0 else { throw writeError(path, "lstat", errno) }
         return st
     }
 
-    private static func replace(_ path: String, with bytes: [UInt8], mode: mode_t, sync: Bool) throws {
-        // `.NAME.goalsync-PID` next to the file.
-        let name = path.lastIndex(of: "/").map { path.index(after: $0) } ?? path.startIndex
-        let temporary = "\(path[..<name]).\(path[name...]).goalsync-\(getpid())"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode)
-        guard fd >= 0 else { throw GoalSyncError.repository("cannot write \(path): \(String(cString: strerror(errno)))") }
-        var ok = true
+    /// The prefix of the temporary files this process makes in a temporary directory: `PID-`.
+    private static func ownPrefix() -> String { "\(getpid())-" }
+
+    private static func replace(_ path: String, with bytes: [UInt8], mode: mode_t, sync: Bool, temporaryDirectory: String?) throws {
+        let temporary: String
+        let fd: Int32
+        if let temporaryDirectory {
+            // `PID-RANDOM` (several threads write at once): made with O_EXCL, a new name if taken.
+            var attempt: (String, Int32) = ("", -1)
+            for _ in 0..<8 {
+                let name = temporaryDirectory + "/" + ownPrefix() + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+                attempt = (name, open(name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode))
+                if attempt.1 >= 0 || errno != EEXIST { break }
+            }
+            (temporary, fd) = attempt
+        } else {
+            // `.NAME.goalsync-PID` next to the file.
+            let name = path.lastIndex(of: "/").map { path.index(after: $0) } ?? path.startIndex
+            temporary = "\(path[..<name]).\(path[name...]).goalsync-\(getpid())"
+            fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode)
+        }
+        guard fd >= 0 else { throw writeError(path, "create \(temporary)", errno) }
+        // Each step's errno is kept as it fails: a later call (close, unlink) may change errno.
+        var failure: (step: String, code: Int32)?
         var written = 0
         bytes.withUnsafeBytes { buf in
             while written < buf.count {
                 let n = write(fd, buf.baseAddress! + written, buf.count - written)
-                if n < 0 { if errno == EINTR { continue }; ok = false; break }
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = ("write", errno)
+                    break
+                }
                 written += n
             }
         }
-        let error = String(cString: strerror(errno))
-        if ok, sync { ok = fsync(fd) == 0 }
-        close(fd)
-        if ok, !sync { unlink(path) }  // see writeWorkTreeFile
-        guard ok, rename(temporary, path) == 0 else {
+        if failure == nil, mode != 0o644, fchmod(fd, mode) != 0 { failure = ("chmod", errno) }
+        if failure == nil, sync, fsync(fd) != 0 { failure = ("fsync", errno) }
+        if close(fd) != 0, failure == nil, errno != EINTR { failure = ("close", errno) }
+        if let failure {
             unlink(temporary)
-            throw GoalSyncError.repository("cannot write \(path): \(error)")
+            throw writeError(path, failure.step, failure.code)
         }
-        if mode != 0o644 { chmod(path, mode) }
+        if !sync { unlink(path) }  // see writeWorkTreeFile
+        guard rename(temporary, path) == 0 else {
+            let code = errno
+            unlink(temporary)
+            // The temporary directory is on another file system (or mount): next to the file instead.
+            if code == EXDEV, temporaryDirectory != nil {
+                return try replace(path, with: bytes, mode: mode, sync: sync, temporaryDirectory: nil)
+            }
+            throw writeError(path, "rename", code)
+        }
+    }
+
+    private static func writeError(_ path: String, _ step: String, _ code: Int32) -> GoalSyncError {
+        .repository("cannot write \(path) (\(step): \(String(cString: strerror(code)))); check the free space and the permissions there, then run the command again")
+    }
+
+    /// Removes the temporary files that killed goalsync processes left in `directory` (see
+    /// ``writeAtomically(_:to:mode:temporaryDirectory:)``): those whose process no longer runs.
+    package static func removeStaleTemporaries(in directory: String) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
+        for name in names {
+            guard let dash = name.firstIndex(of: "-"), let pid = Int32(name[..<dash]), !isRunning(pid) else { continue }
+            unlink(directory + "/" + name)
+        }
+    }
+
+    /// Removes the `.NAME.goalsync-PID` files that killed goalsync processes left next to work-tree
+    /// files in `directory` (where a temporary file goes when the temporary directory is on another
+    /// file system).
+    package static func removeStaleSiblingTemporaries(in directory: String) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
+        for name in names where name.hasPrefix(".") {
+            guard let marker = name.range(of: ".goalsync-", options: .backwards), let pid = Int32(name[marker.upperBound...]),
+                !isRunning(pid) else { continue }
+            unlink(directory + "/" + name)
+        }
+    }
+
+    /// Whether process `pid` runs (`kill(pid, 0)`; one of another user counts as running).
+    static func isRunning(_ pid: Int32) -> Bool {
+        pid > 0 && (kill(pid, 0) == 0 || errno == EPERM)
     }
 
     package static func remove(_ path: String) {

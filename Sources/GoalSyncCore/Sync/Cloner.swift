@@ -20,13 +20,22 @@ package enum Cloner {
         let auth = Authentication(environment: environment, homeDirectory: environment["HOME"] ?? NSHomeDirectory())
         let git: Repository
         do {
-            git = try Repository.clone(url: url, to: target, authentication: auth, progress: progress)
+            git = try Repository.clone(url: url, to: target, authentication: auth, checkout: false, progress: progress)
         } catch {
             try? FileManager.default.removeItem(atPath: target)
             throw GoalSyncError.remoteFailed(remote: url, operation: "clone", reason: "\(error)")
         }
-        let root = String(git.workdir!.dropLast())
-        if try git.headID() == nil {
+        let root = String((git.workdir ?? target + "/").dropLast())
+        let checkout = GoalRepository(git: git, root: root, config: RepoConfig(), environment: environment)
+        if let head = try git.headID() {
+            // Checked before anything is written (TreePathCheck); refused, the clone is removed.
+            do {
+                try checkout.checkOutClone(head, url: url)
+            } catch {
+                try? FileManager.default.removeItem(atPath: target)
+                throw error
+            }
+        } else {
             // The remote's HEAD names a branch it does not have (a bare repository made on
             // `master` that was pushed `main`, say): check out main, else its only branch.
             let branches = try git.referenceNames(glob: "refs/remotes/origin/*").filter { !$0.hasSuffix("/HEAD") }
@@ -35,8 +44,12 @@ package enum Cloner {
                 let branch = String(pick.dropFirst("refs/remotes/origin/".count))
                 try git.setHead("refs/heads/\(branch)")
                 try git.setUpstream(branch: branch, remote: "origin", remoteBranch: branch)
-                let checkout = GoalRepository(git: git, root: root, config: RepoConfig(), environment: environment)
-                _ = try checkout.integrate(theirs: id, source: "origin/\(branch)")
+                do {
+                    _ = try checkout.integrate(theirs: id, source: "origin/\(branch)")
+                } catch {
+                    try? FileManager.default.removeItem(atPath: target)
+                    throw error
+                }
             }
         }
         let empty = try git.headID() == nil

@@ -4,7 +4,9 @@ import GoalSyncGit
 /// What bringing another commit into the current branch did.
 package enum IntegrateOutcome: Sendable {
     case upToDate
-    case fastForward(to: String, files: Int)
+    /// `problems`: the errors of the files the fast-forward brought (bad UTF-8, duplicate ids, two
+    /// active goals, schema errors): the branch moved, and every commit is refused until they are fixed.
+    case fastForward(to: String, files: Int, problems: [Diagnostic])
     case merged(commit: String, mergedFiles: [String])
     case conflicts(MergeState)
 }
@@ -25,23 +27,26 @@ extension GoalRepository {
         let head = try git.headID()
         if let head, try head == theirsID || git.isAncestor(theirsID, of: head) { return .upToDate }
         let theirsTree = try git.commit(theirsID).treeID
+        let what = "\(source) (commit \(theirsID.short))"
         guard let head else {
-            let tm = try TreeMerge.merge(git, base: nil, ours: try git.emptyTreeID(), theirs: theirsTree)
+            let (tm, plan) = try checkedMerge(base: nil, ours: try git.emptyTreeID(), theirs: theirsTree, current: nil, what: what)
             try checkClean(paths: tm.updates.map(\.path), oursTree: nil)
-            try finish(reference: reference, old: nil, new: theirsID, updates: tm.updates)
-            return .fastForward(to: theirsID.hex, files: tm.updates.count)
+            let problems = try problemsBrought(by: theirsTree, headSkim: headSkim)
+            try finish(reference: reference, old: nil, new: theirsID, plan: plan)
+            return .fastForward(to: theirsID.hex, files: tm.updates.count, problems: problems)
         }
         let oursTree = try git.commit(head).treeID
         if try git.isAncestor(head, of: theirsID) {
-            let tm = try TreeMerge.merge(git, base: oursTree, ours: oursTree, theirs: theirsTree)
+            let (tm, plan) = try checkedMerge(base: oursTree, ours: oursTree, theirs: theirsTree, current: oursTree, what: what)
             try checkClean(paths: tm.updates.map(\.path), oursTree: oursTree)
-            try finish(reference: reference, old: head, new: theirsID, updates: tm.updates)
-            return .fastForward(to: theirsID.hex, files: tm.updates.count)
+            let problems = try problemsBrought(by: theirsTree, headSkim: headSkim)
+            try finish(reference: reference, old: head, new: theirsID, plan: plan)
+            return .fastForward(to: theirsID.hex, files: tm.updates.count, problems: problems)
         }
         // The merge base, virtual when criss-cross merges left several (see VirtualBase).
         let base = try VirtualBase.of(git, ours: head, theirs: theirsID)
         let baseTree = base.tree
-        let tm = try TreeMerge.merge(git, base: baseTree, ours: oursTree, theirs: theirsTree)
+        let (tm, plan) = try checkedMerge(base: baseTree, ours: oursTree, theirs: theirsTree, current: oursTree, what: what)
         try checkClean(paths: tm.updates.map(\.path) + tm.conflicts.map(\.path), oursTree: oursTree)
         let resultTree = try git.tree(updating: oursTree, with: tm.updates.map(\.treeUpdate))
         let files = try treeFiles(resultTree)
@@ -53,7 +58,7 @@ extension GoalRepository {
             let (author, committer) = try identity()
             let message = mergeMessage(source: source, branch: branch, merge: tm)
             let commit = try git.createCommit(tree: resultTree, parents: [head, theirsID], author: author, committer: committer, message: message, updateReference: nil)
-            try finish(reference: reference, old: head, new: commit, updates: tm.updates)
+            try finish(reference: reference, old: head, new: commit, plan: plan)
             return .merged(commit: commit.hex, mergedFiles: tm.mergedBothSides)
         }
         // Stop before committing: record the conflicts, then write the (valid) merged files.
@@ -88,7 +93,7 @@ extension GoalRepository {
         CrashPoint.hit("merge-after-state", environment: environment)
         try FileSystem.writeAtomically(Array((head.hex + "\n").utf8), to: git.gitDir + "ORIG_HEAD")
         try FileSystem.writeAtomically(Array(mergeMessage(source: source, branch: branch, merge: tm).utf8), to: git.gitDir + "MERGE_MSG")
-        try applyToWorkTree(tm.updates)
+        try applyToWorkTree(plan)
         CrashPoint.hit("merge-after-worktree", environment: environment)
         try FileSystem.writeAtomically(Array((theirsID.hex + "\n").utf8), to: git.gitDir + "MERGE_HEAD")
         return .conflicts(state)
@@ -147,14 +152,62 @@ extension GoalRepository {
         }
     }
 
-    /// Writes the merged files into the work tree and the index, as git's checkout does: each file
+    /// Plans the merge of `theirs` into `ours` (``TreeMerge``) and checks it before anything is
+    /// written (``TreePathCheck``): `theirs` as a whole as `git fsck` would (`current`: the tree the
+    /// work tree holds, nil for none), then every path the plan writes or deletes. A refusal is
+    /// an error naming the entry; nothing has been written.
+    func checkedMerge(base: ObjectID?, ours: ObjectID, theirs: ObjectID, current: ObjectID?, what: String) throws -> (TreeMerge, WorkTreePlan) {
+        do {
+            try TreePathCheck.checkTree(git, theirs, current: current)
+            let tm = try TreeMerge.merge(git, base: base, ours: ours, theirs: theirs)
+            return (tm, try TreePathCheck.plan(tm.updates, workTree: root))
+        } catch let refusal as TreePathCheck.Refusal {
+            throw refused(refusal, what: what, advice: "ask whoever can push there to remove that entry in a new commit, then try again")
+        }
+    }
+
+    /// Writes the tree of commit `id`, which HEAD already names, into the empty work tree and index
+    /// of a clone made without a checkout: checked first (every symbolic link and submodule is
+    /// refused: there is no work tree yet), then written as a pull writes.
+    func checkOutClone(_ id: ObjectID, url: String) throws {
+        let plan: WorkTreePlan
+        do {
+            let tree = try git.commit(id).treeID
+            try TreePathCheck.checkTree(git, tree, current: nil)
+            plan = try TreePathCheck.plan(try TreeMerge.merge(git, base: nil, ours: try git.emptyTreeID(), theirs: tree).updates, workTree: root)
+        } catch let refusal as TreePathCheck.Refusal {
+            throw GoalSyncError.repository("\(url) was not cloned because of \(refusal.path) in its commit \(id.short): \(refusal.reason). Nothing is left of the clone. Ask whoever can push there to remove that entry in a new commit, then clone again.")
+        }
+        try applyToWorkTree(plan)
+    }
+
+    /// The error for a refused tree or plan: what was refused, the entry, why, that nothing was
+    /// written, and what to do.
+    func refused(_ refusal: TreePathCheck.Refusal, what: String, advice: String) -> GoalSyncError {
+        let todo = refusal.inWorkTree ? "" : " \(advice.prefix(1).uppercased())\(advice.dropFirst())."
+        return .repository("\(what) was not applied because of \(refusal.path): \(refusal.reason). Nothing was written: your files, index and branch are as they were.\(todo)")
+    }
+
+    /// The errors in the goal files of `tree` (errors only, no lint), checked before a fast-forward
+    /// moves the branch, so what changed from HEAD is checked in full and the rest through the
+    /// status cache and the skim (as a merge result is): the cost follows the change.
+    func problemsBrought(by tree: ObjectID, headSkim: HeadGoalSkim?) throws -> [Diagnostic] {
+        try validate(tree: try treeFiles(tree), ignoreMergeState: true, skimUnchanged: true, headSkim: headSkim?.finish() ?? [:], lint: false)
+            .diagnostics.filter { $0.severity == .error }
+    }
+
+    /// Writes a checked plan into the work tree and the index, as git's checkout does: each file
     /// replaced atomically but not synced (see `FileSystem.writeWorkTreeFile`; a killed pull is
     /// finished from its journal), and staged from the blob it was written from with the stat
     /// data of the new file, so nothing is read back or hashed again. Each run of files to write
     /// has its blobs read here (libgit2 stays on this thread), is written on the machine's cores,
     /// then staged in order; a deletion is done in its place between runs. The index is written once.
-    func applyToWorkTree(_ updates: [TreeMerge.Update]) throws {
+    /// Temporary files go to ``temporaryDirectory``; those a killed goalsync left there are removed first.
+    func applyToWorkTree(_ plan: WorkTreePlan) throws {
+        let updates = plan.updates
         let index = try git.index()
+        let temporary: String? = (try? FileManager.default.createDirectory(atPath: temporaryDirectory, withIntermediateDirectories: true)) != nil ? temporaryDirectory : nil
+        if let temporary { FileSystem.removeStaleTemporaries(in: temporary) }
         var next = 0
         while next < updates.count {
             let u = updates[next]
@@ -167,15 +220,15 @@ extension GoalRepository {
             }
             var end = next
             while end < updates.count, end - next < 1024, updates[end].blob != nil { end += 1 }
-            let run = Array(updates[next..<end])
+            let run = updates[next..<end].compactMap { u in u.blob.map { (path: u.path, blob: $0, executable: u.executable) } }
             // Folders first, one at a time (the threads then find them there).
             for folder in Swift.Set(run.map { ($0.path as NSString).deletingLastPathComponent }) where !folder.isEmpty {
                 try FileManager.default.createDirectory(atPath: absolute(folder), withIntermediateDirectories: true)
             }
-            let files = try run.map { (absolute($0.path), try git.blobData($0.blob!), $0.executable ? mode_t(0o755) : mode_t(0o644)) }
-            let written = Self.writeConcurrently(files)
+            let files = try run.map { (absolute($0.path), try git.blobData($0.blob), $0.executable ? mode_t(0o755) : mode_t(0o644)) }
+            let written = Self.writeConcurrently(files, temporaryDirectory: temporary)
             for (u, result) in zip(run, written) {
-                try index.add(path: u.path, blob: u.blob!, mode: u.executable ? 0o100755 : 0o100644, workdirStat: try result.get())
+                try index.add(path: u.path, blob: u.blob, mode: u.executable ? 0o100755 : 0o100644, workdirStat: try result.get())
             }
             next = end
         }
@@ -184,8 +237,8 @@ extension GoalRepository {
 
     /// Writes work-tree files with `FileSystem.writeWorkTreeFile` on the machine's cores (each is
     /// a few system calls); returns each file's stat, or its error, in order.
-    private static func writeConcurrently(_ files: [(path: String, bytes: [UInt8], mode: mode_t)]) -> [Result<stat, any Error>] {
-        ParallelMap.map(files) { f in Result { try FileSystem.writeWorkTreeFile(f.bytes, to: f.path, mode: f.mode) } }
+    private static func writeConcurrently(_ files: [(path: String, bytes: [UInt8], mode: mode_t)], temporaryDirectory: String?) -> [Result<stat, any Error>] {
+        ParallelMap.map(files) { f in Result { try FileSystem.writeWorkTreeFile(f.bytes, to: f.path, mode: f.mode, temporaryDirectory: temporaryDirectory) } }
     }
 
     private func removeEmptyParents(of path: String) {
@@ -197,19 +250,27 @@ extension GoalRepository {
         }
     }
 
-    /// Moves the branch to `new` and the work tree with it, through the pull journal.
-    func finish(reference: String, old: ObjectID?, new: ObjectID, updates: [TreeMerge.Update]) throws {
-        let journal = PullJournal(reference: reference, old: old?.hex, new: new.hex, paths: updates.map(\.path))
+    /// Moves the branch to `new` and the work tree with it, through the pull journal. When the
+    /// work tree cannot be written (a full disk, an object that is not the blob its tree says),
+    /// the files are put back and the journal dropped (``rolledBack(_:after:)``).
+    func finish(reference: String, old: ObjectID?, new: ObjectID, plan: WorkTreePlan) throws {
+        let journal = PullJournal(reference: reference, old: old?.hex, new: new.hex, paths: plan.updates.map(\.path))
         try journal.save(gitDir: git.gitDir)
         CrashPoint.hit("pull-after-journal", environment: environment)
-        try applyToWorkTree(updates)
+        do {
+            try applyToWorkTree(plan)
+        } catch {
+            throw rolledBack(journal, after: error)
+        }
         CrashPoint.hit("pull-after-worktree", environment: environment)
         try git.setReference(reference, to: new, expected: old, message: old == nil ? "pull: initial" : "pull: \(String(new.hex.prefix(8)))")
         PullJournal.remove(gitDir: git.gitDir)
     }
 
     /// Finishes a pull that was killed after its commit was made: writes the journal's paths from
-    /// the new commit and moves the branch, when the branch has not moved since.
+    /// the new commit and moves the branch, when the branch has not moved since. The journal's
+    /// paths are checked as any plan is; a journal that names a path goalsync refuses is dropped,
+    /// and one whose files cannot be written is rolled back.
     package func recoverInterruptedPull() throws {
         guard let journal = PullJournal.load(gitDir: git.gitDir) else { return }
         guard let new = ObjectID(hex: journal.new) else { PullJournal.remove(gitDir: git.gitDir); return }
@@ -218,18 +279,58 @@ extension GoalRepository {
             PullJournal.remove(gitDir: git.gitDir)
             return
         }
-        let tree = try git.tree(try git.commit(new).treeID)
-        var updates = [TreeMerge.Update]()
-        for path in journal.paths {
-            if let e = try tree.entry(at: path) {
-                updates.append(TreeMerge.Update(path: path, blob: e.id, executable: e.isExecutable))
-            } else {
-                updates.append(TreeMerge.Update(path: path, blob: nil, executable: false))
-            }
+        let plan: WorkTreePlan
+        do {
+            plan = try journalPlan(journal.paths, from: new)
+        } catch let refusal as TreePathCheck.Refusal {
+            if !refusal.inWorkTree { PullJournal.remove(gitDir: git.gitDir) }
+            throw refused(refusal, what: "the interrupted pull recorded in .git/goalsync/pull.json", advice: "the record was dropped; run goalsync pull again")
         }
-        try applyToWorkTree(updates)
+        do {
+            try applyToWorkTree(plan)
+        } catch {
+            throw rolledBack(journal, after: error)
+        }
+        // A temporary file can only be left next to a work-tree file when .git is on another file
+        // system; the folders the journal names are swept for them (their own are in .git/goalsync).
+        for folder in Swift.Set(journal.paths.map { ($0 as NSString).deletingLastPathComponent }) {
+            FileSystem.removeStaleSiblingTemporaries(in: folder.isEmpty ? root : absolute(folder))
+        }
         try git.setReference(journal.reference, to: new, expected: current, message: "pull: finish interrupted pull")
         PullJournal.remove(gitDir: git.gitDir)
+    }
+
+    /// The journal's `paths` as commit `id` has them (nil: none, every path deleted), checked as
+    /// any plan is. A path that is not a file there (a link, a submodule) is refused.
+    private func journalPlan(_ paths: [String], from id: ObjectID?) throws -> WorkTreePlan {
+        let tree = try id.map { try git.tree(try git.commit($0).treeID) }
+        var updates = [TreeMerge.Update]()
+        for path in paths {
+            guard let e = try tree?.entry(at: path) else {
+                updates.append(TreeMerge.Update(path: path, blob: nil, executable: false))
+                continue
+            }
+            guard e.isBlob else {
+                throw TreePathCheck.Refusal(path: GitPathName.display(path.utf8), reason: "it is not a file in commit \(id?.short ?? "")")
+            }
+            updates.append(TreeMerge.Update(path: path, blob: e.id, executable: e.isExecutable))
+        }
+        return try TreePathCheck.plan(updates, workTree: root)
+    }
+
+    /// After the work tree could not be brought to the journal's new commit: puts the journal's
+    /// paths back as the branch's commit has them and drops the journal (it could only be finished
+    /// by writing what cannot be written), so a failed pull leaves the files as they were rather
+    /// than a record every later pull fails on. Returns the error to report.
+    private func rolledBack(_ journal: PullJournal, after failure: any Error) -> GoalSyncError {
+        let cause = (failure as? GoalSyncError)?.errorDescription ?? "\(failure)"
+        defer { PullJournal.remove(gitDir: git.gitDir) }
+        do {
+            try applyToWorkTree(try journalPlan(journal.paths, from: journal.old.flatMap(ObjectID.init(hex:))))
+        } catch {
+            return .repository("the pull could not write the work tree (\(cause)), nor put its files back (\(error)); your branch did not move: see git status, restore the files it lists with git checkout -- FILE, then pull again")
+        }
+        return .repository("the pull could not write the work tree (\(cause)); its files were put back and your branch did not move. Pull again once that is fixed")
     }
 
     /// The ids of the goals whose status is active in a tree (`summary`: what a validation of the

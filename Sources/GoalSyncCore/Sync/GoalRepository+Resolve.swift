@@ -104,7 +104,7 @@ extension GoalRepository {
         guard active.goals.contains(id) else {
             throw GoalSyncError.usage("\(id) is not one of the goals activated concurrently (\(active.goals.joined(separator: ", ")))")
         }
-        var writes = [(path: String, text: String)]()
+        var updates = [TreeMerge.Update]()
         for other in active.goals where other != id {
             let goal = try loadGoal(other)
             let path = GoalPaths.path(forID: other)
@@ -120,15 +120,10 @@ extension GoalRepository {
             if let error = ruleErrors(candidate.document, path: path).subtracting(before).sorted().first {
                 throw GoalSyncError.rule("keeping \(id) active sets \(other) back to \(candidate.status?.rawValue ?? restored), which would leave \(path) invalid (\(error)); nothing was changed. Edit \(path) so it is valid with status proposed, then run goalsync resolve --active \(id) again; or goalsync pull --abort returns to before the pull")
             }
-            writes.append((path, candidate.text))
+            updates.append(TreeMerge.Update(path: path, blob: try git.writeBlob(Array(candidate.text.utf8)), executable: false))
+            if !state.touched.contains(path) { state.touched.append(path) }
         }
-        let index = try git.index()
-        for w in writes {
-            try FileSystem.writeAtomically(Array(w.text.utf8), to: absolute(w.path))
-            try index.addFromWorkdir(w.path)
-            if !state.touched.contains(w.path) { state.touched.append(w.path) }
-        }
-        try index.write()
+        try applyToWorkTree(try checkedPlan(updates))
         active.resolution = id
         state.active = active
         try state.save(gitDir: git.gitDir)
@@ -143,6 +138,15 @@ extension GoalRepository {
     /// The rule errors of one goal document as `field: message`, to tell which a change adds.
     func ruleErrors(_ doc: MarkdownDocument, path: String) -> Swift.Set<String> {
         Swift.Set(ruleDiagnostics(doc, path: path).map(\.fieldAndMessage))
+    }
+
+    /// `updates` (paths from the pull state) checked as any plan is, before they are written.
+    func checkedPlan(_ updates: [TreeMerge.Update]) throws -> WorkTreePlan {
+        do {
+            return try TreePathCheck.plan(updates, workTree: root)
+        } catch let refusal as TreePathCheck.Refusal {
+            throw refused(refusal, what: "the pull state in .git/goalsync", advice: "the state is damaged: return to your commit with git reset --hard HEAD and remove \(MergeState.path(gitDir: git.gitDir))")
+        }
     }
 
     /// `goalsync pull --continue`: commits the settled merge with both parents.
@@ -214,9 +218,11 @@ extension GoalRepository {
         var updates = [TreeMerge.Update]()
         for path in Swift.Set(state.touched + state.conflicts.map(\.path)).sorted() {
             let e = try tree.entry(at: path)
+            // goalsync never writes a symbolic link or a submodule: one of HEAD's is left as it is.
+            if let e, !e.isBlob { continue }
             updates.append(TreeMerge.Update(path: path, blob: e?.id, executable: e?.isExecutable ?? false))
         }
-        try applyToWorkTree(updates)
+        try applyToWorkTree(try checkedPlan(updates))
         clearMergeFiles()
         return .restored
     }
@@ -245,7 +251,7 @@ extension GoalRepository {
                 if let hex = file.blob, let id = ObjectID(hex: hex) { updates.append(TreeMerge.Update(path: file.path, blob: id, executable: false)) }
             }
         }
-        try applyToWorkTree(updates)
+        try applyToWorkTree(try checkedPlan(updates))
         clearMergeFiles()
         return .restoredWithoutState(restored: Array(Swift.Set(updates.map(\.path))).sorted(), kept: kept.sorted())
     }

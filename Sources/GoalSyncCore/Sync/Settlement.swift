@@ -96,7 +96,7 @@ struct Settlement {
 
     /// Writes the planned files into the work tree and the index, and marks the conflicts settled.
     func write(repository repo: GoalRepository, state: inout MergeState) throws {
-        let index = try repo.git.index()
+        var updates = [TreeMerge.Update]()
         for path in files.keys.sorted() {
             let bytes: [UInt8]?
             switch files[path] {
@@ -105,15 +105,10 @@ struct Settlement {
             case .bytes(let b)?: bytes = b
             case .absent?, nil: bytes = nil
             }
-            if let bytes {
-                try FileSystem.writeAtomically(bytes, to: repo.absolute(path))
-                try index.addFromWorkdir(path)
-            } else {
-                FileSystem.remove(repo.absolute(path))
-                try? index.remove(path: path)
-            }
+            updates.append(TreeMerge.Update(path: path, blob: try bytes.map { try repo.git.writeBlob($0) }, executable: false))
         }
-        try index.write()
+        // Through the same gate as every other work-tree write (paths checked before the first write).
+        try repo.applyToWorkTree(try repo.checkedPlan(updates))
         for (i, how) in settled { state.conflicts[i].resolution = how }
     }
 

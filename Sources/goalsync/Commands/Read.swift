@@ -104,13 +104,14 @@ struct Status: ParsableCommand {
             active: {id, title, timeframe: {start, end}, progress, metrics: [{id, name, unit, \
             direction, baseline, target, current, progress, last_checkin, confidence}], expected, \
             pace, confidence, confidence_trend, last_checkin, days_since_checkin, cadence_days, \
-            stale}, goals: {<status>: <count>}, unreadable: [{file, line, field, severity, code, \
-            message}]}.
+            stale}, active_goals, goals: {<status>: <count>}, unreadable: [{file, line, field, \
+            severity, code, message}]}.
             upstream, ahead and behind are null without an upstream. conflicts are the stopped \
             pull's, one per goal and field (empty when no pull is stopped): base, ours and theirs \
             values, who wrote ours and theirs, and resolution (ours, theirs, base or value; null \
             while pending). active_conflict names two goals activated concurrently and the one \
-            chosen (resolve --active), else null. active is the active goal, or null: progress and \
+            chosen (resolve --active), else null. active_goals lists every active goal (more than one \
+            breaks the one-active rule; status names them all). active is the active goal, or null: progress and \
             expected are fractions (1 = 100%; expected is what the time gone in the timeframe \
             calls for), pace is ahead, on_pace or behind, confidence the latest check-in's, \
             confidence_trend improving, steady or worsening over the last three, days_since_checkin \
@@ -144,6 +145,10 @@ struct Status: ParsableCommand {
                 print("\n" + ReportText(style: .stdout).activeGoalLines(goal).joined(separator: "\n"))
             } else {
                 print("\n" + ReportText(style: .stdout).noActiveGoalLine(unreadable: report.problems.count))
+            }
+            if report.activeGoals.count > 1, report.mergeState?.active == nil {
+                let ids = report.activeGoals
+                print("\n\(ids.count) goals are active: \(ids.joined(separator: ", ")). Only one Product Goal is active at a time: keep one with goalsync activate ID --close achieved|abandoned --reason TEXT, which closes the others.")
             }
             if !report.counts.isEmpty {
                 print("\nGoals: " + report.counts.map { "\($0.count) \($0.status)" }.joined(separator: ", "))

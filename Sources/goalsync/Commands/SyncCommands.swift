@@ -17,7 +17,15 @@ func progressReporter() -> ((TransferProgress) -> Void)? {
 func describe(_ outcome: IntegrateOutcome) throws {
     switch outcome {
     case .upToDate: print("Already up to date.")
-    case .fastForward(let to, let files): print("Fast-forwarded to \(to.prefix(8)) (\(files) file\(files == 1 ? "" : "s") updated).")
+    case .fastForward(let to, let files, let problems):
+        print("Fast-forwarded to \(to.prefix(8)) (\(files) file\(files == 1 ? "" : "s") updated).")
+        guard !problems.isEmpty else { return }
+        // The pull is done; what it brought breaks the rules, and every commit is refused until
+        // that is fixed: every offending file, then what to do.
+        for d in problems { Output.err(d.formatted) }
+        let files = Swift.Set(problems.map(\.file)).count
+        Output.err("goalsync: error: the pull completed (fast-forwarded to \(to.prefix(8))), but it leaves \(files) goal file\(files == 1 ? "" : "s") breaking the rules (above), and goalsync refuses every commit until they are fixed. Fix them all in one commit (edit the files, then git commit -a; goalsync validate checks them first), or ask whoever pushed them to.")
+        throw ExitCode(1)
     case .merged(let commit, let files):
         print("Merged (commit \(commit.prefix(8))); merged field by field: \(files.isEmpty ? "nothing on both sides" : files.joined(separator: ", ")).")
     case .conflicts(let state):
@@ -42,7 +50,11 @@ struct Pull: ParsableCommand {
             --continue; --abort returns exactly to before the pull, and always can. After criss-cross \
             merges (several merge bases), the bases are first merged into a virtual base, as git \
             does, where a field that conflicts between them keeps the value of their own merge \
-            base. A failed fetch changes nothing local.
+            base. A failed fetch changes nothing local. \
+            The fetched tree is checked before anything is written: a path such as .., .git (in any \
+            case or disguise), a symbolic link or a submodule is refused, naming the entry, and nothing \
+            changes. A fast-forward that brings goal files breaking the rules completes, lists every \
+            offending file and exits 1.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -131,7 +143,12 @@ struct SyncCommand: ParsableCommand {
 struct Clone: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Clone a goal repository and set up its hook and merge driver.",
-        discussion: "URL: a local path, file://, git://, ssh:// (ssh-agent or ~/.ssh keys) or https:// (GOALSYNC_TOKEN or git's credential helpers).")
+        discussion: """
+            URL: a local path, file://, git://, ssh:// (ssh-agent or ~/.ssh keys) or https:// \
+            (GOALSYNC_TOKEN or git's credential helpers). The tree is checked before anything is \
+            written: a path such as .., .git (in any case or disguise), a symbolic link or a \
+            submodule is refused, naming the entry, and nothing is left of the clone.
+            """)
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The remote's URL or path.") var url: String

@@ -133,6 +133,8 @@ struct Activate: ParsableCommand {
             Only one Product Goal is active at a time. With another goal active, goalsync refuses \
             unless told how to close it, in the same commit:
               goalsync activate next-goal --close achieved --reason "Activation reached 51%"
+            When ID is already active and others are too (a pull can bring that), the same command \
+            keeps ID active and closes the others.
             """)
 
     @OptionGroup var global: GlobalOptions

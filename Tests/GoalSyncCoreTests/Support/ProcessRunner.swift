@@ -45,10 +45,43 @@ enum ProcessRunner {
         _ executable: String, _ arguments: [String], in directory: String, environment: [String: String],
         stdin: [UInt8]? = nil, timeout: Double = 300
     ) throws -> ProcessResult {
+        let child = try spawn(executable, arguments, in: directory, environment: environment, stdin: stdin)
+        let watchdog = DispatchWorkItem { kill(child.pid, SIGKILL) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
+        defer { watchdog.cancel() }
+        return try child.wait()
+    }
+
+    /// A started child: its pid, and where its output goes until ``wait()`` reads it.
+    struct Child {
+        let pid: pid_t
+        fileprivate let scratch: String
+
+        /// Reaps the child (a blocking `waitpid` on its pid) and returns what it printed and how it ended.
+        func wait() throws -> ProcessResult {
+            defer { try? FileManager.default.removeItem(atPath: scratch) }
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) < 0 {
+                guard errno == EINTR else { throw SpawnError(description: "waitpid \(pid): \(String(cString: strerror(errno)))") }
+            }
+            let stdout = String(decoding: FileManager.default.contents(atPath: scratch + "/out") ?? Data(), as: UTF8.self)
+            let stderr = String(decoding: FileManager.default.contents(atPath: scratch + "/err") ?? Data(), as: UTF8.self)
+            let signal = status & 0x7F
+            if signal == 0 {
+                return ProcessResult(status: (status >> 8) & 0xFF, stdout: stdout, stderr: stderr)
+            }
+            return ProcessResult(status: signal, stdout: stdout, stderr: stderr + "\n[killed by signal \(signal)]", killedBySignal: true)
+        }
+    }
+
+    /// Starts a program without waiting for it (see ``run(_:_:in:environment:stdin:timeout:)``);
+    /// the caller must ``Child/wait()`` for it.
+    static func spawn(
+        _ executable: String, _ arguments: [String], in directory: String, environment: [String: String], stdin: [UInt8]? = nil
+    ) throws -> Child {
         let scratch = FileManager.default.temporaryDirectory
             .appendingPathComponent("goalsync-proc-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: scratch) }
         let outPath = scratch + "/out", errPath = scratch + "/err", inPath = scratch + "/in"
         _ = FileManager.default.createFile(atPath: inPath, contents: Data(stdin ?? []))
 
@@ -86,27 +119,10 @@ enum ProcessRunner {
         var pid: pid_t = 0
         let rc = posix_spawn(&pid, program, &actions, &attributes, argv, envp)
         guard rc == 0 else {
+            try? FileManager.default.removeItem(atPath: scratch)
             throw SpawnError(description: "cannot start \(executable): \(String(cString: strerror(rc)))")
         }
-
-        let watchdog = DispatchWorkItem { kill(pid, SIGKILL) }
-        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 {
-            guard errno == EINTR else {
-                watchdog.cancel()
-                throw SpawnError(description: "waitpid \(pid): \(String(cString: strerror(errno)))")
-            }
-        }
-        watchdog.cancel()
-
-        let stdout = String(decoding: FileManager.default.contents(atPath: outPath) ?? Data(), as: UTF8.self)
-        let stderr = String(decoding: FileManager.default.contents(atPath: errPath) ?? Data(), as: UTF8.self)
-        let signal = status & 0x7F
-        if signal == 0 {
-            return ProcessResult(status: (status >> 8) & 0xFF, stdout: stdout, stderr: stderr)
-        }
-        return ProcessResult(status: signal, stdout: stdout, stderr: stderr + "\n[killed by signal \(signal)]", killedBySignal: true)
+        return Child(pid: pid, scratch: scratch)
     }
 }
 
