@@ -30,7 +30,7 @@ struct GoalSync: ParsableCommand {
         while args.count >= 2, args[0] == "-C" {
             let dir = args[1]
             guard FileManager.default.changeCurrentDirectoryPath(dir) else {
-                FileHandle.standardError.write(Data("goalsync: error: cannot use -C \(dir): no such directory\n".utf8))
+                Output.err("goalsync: error: cannot use -C \(oneLine(dir)): no such directory")
                 Foundation.exit(2)
             }
             args.removeFirst(2)

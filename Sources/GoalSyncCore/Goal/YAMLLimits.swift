@@ -26,17 +26,17 @@ package enum YAMLLimits {
         case values(Int)
         case depth
 
-        /// One sentence for an error message.
+        /// One sentence for an error message (the caller names the file and line).
         package var message: String {
             switch self {
             case .aliases(let n):
-                return "front matter uses \(Self.count(n)) aliases (*name); goalsync reads at most \(Self.count(YAMLLimits.maximumAliases)): write the values out"
+                return "the YAML uses \(Self.count(n)) aliases (*name); goalsync reads at most \(Self.count(YAMLLimits.maximumAliases)) in one file: write the values out"
             case .aliasValues(let n):
-                return "front matter's aliases expand to \(Self.count(n)) values; goalsync reads at most \(Self.count(YAMLLimits.maximumAliasValues)) values made by aliases: write the values out, or use fewer aliases"
+                return "the YAML's aliases expand to \(Self.count(n)) values; goalsync reads at most \(Self.count(YAMLLimits.maximumAliasValues)) values made by aliases in one file: write the values out, or use fewer aliases"
             case .values(let n):
-                return "front matter holds \(Self.count(n)) values; goalsync reads at most \(Self.count(YAMLLimits.maximumValues)): move long material to a linked document"
+                return "the YAML holds \(Self.count(n)) values (keys, items and scalars); goalsync reads at most \(Self.count(YAMLLimits.maximumValues)) in one file: move long material to a linked document"
             case .depth:
-                return "front matter nests lists and mappings more than \(YAMLLimits.maximumDepth) levels deep; goalsync reads at most \(YAMLLimits.maximumDepth)"
+                return "the YAML nests lists and mappings more than \(YAMLLimits.maximumDepth) levels deep; goalsync reads at most \(YAMLLimits.maximumDepth)"
             }
         }
 
