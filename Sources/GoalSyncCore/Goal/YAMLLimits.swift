@@ -60,18 +60,23 @@ package enum YAMLLimits {
         var text = text
         let excess = text.withUTF8 { bytes -> (Excess, line: Int)? in
             var counter = Counter()
-            withEvents(of: bytes) { counter.count($0) }
+            if let error = withEvents(of: bytes, { counter.count($0) }), error.problem.hasPrefix("Maximum nesting level") {
+                // libyaml's own bound (1,000 levels), which its scanner can meet before the
+                // events reach this one: flow collections are scanned ahead of their events.
+                counter.tooDeep(line: error.line)
+            }
             return counter.excess.map { ($0.excess, $0.line + firstLine) }
         }
         if let excess { throw .overLimit(excess.0, line: excess.line) }
     }
 
     /// Calls `body` with each event libyaml parses from `bytes` until it returns false, the stream
-    /// ends or libyaml finds an error. The parser and each event are freed here.
-    private static func withEvents(of bytes: UnsafeBufferPointer<UInt8>, _ body: (yaml_event_t) -> Bool) {
+    /// ends or libyaml finds an error, which is returned (its problem and 0-based line). The parser
+    /// and each event are freed here.
+    private static func withEvents(of bytes: UnsafeBufferPointer<UInt8>, _ body: (yaml_event_t) -> Bool) -> (problem: String, line: Int)? {
         let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
         defer { parser.deallocate() }
-        guard yaml_parser_initialize(parser) == 1 else { return }
+        guard yaml_parser_initialize(parser) == 1 else { return nil }
         defer { yaml_parser_delete(parser) }
         yaml_parser_set_encoding(parser, YAML_UTF8_ENCODING)
         yaml_parser_set_input_string(parser, bytes.baseAddress, bytes.count)
@@ -79,8 +84,9 @@ package enum YAMLLimits {
         while yaml_parser_parse(parser, &event) == 1 {
             let more = event.type != YAML_STREAM_END_EVENT && body(event)
             yaml_event_delete(&event)
-            if !more { return }
+            if !more { return nil }
         }
+        return (parser.pointee.problem.map { String(cString: $0) } ?? "", Int(parser.pointee.problem_mark.line))
     }
 
     /// What composing the events seen so far would make.
@@ -144,6 +150,9 @@ package enum YAMLLimits {
             }
             return true
         }
+
+        /// Nesting past libyaml's own bound, found at `line`.
+        mutating func tooDeep(line: Int) { cross(.depth, line) }
 
         private mutating func add(values n: Int, height: Int, line: Int) {
             values = Self.sum(values, n)

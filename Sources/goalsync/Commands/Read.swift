@@ -161,7 +161,11 @@ struct Status: ParsableCommand {
                     if a.resolution == nil { print("    settle: goalsync resolve --active ID") }
                 }
                 if !state.message.isEmpty { print("  to fix by editing:\n" + state.message.split(separator: "\n").map { "    \($0)" }.joined(separator: "\n")) }
-                print(state.isSettled ? "All settled: goalsync pull --continue" : "Then: goalsync pull --continue (or goalsync pull --abort)")
+                if !state.message.isEmpty {
+                    print("Fix what is listed to fix and stage it (git add)\(state.isSettled ? "" : ", settle the conflicts"); then goalsync pull --continue checks the files again and commits (or goalsync pull --abort)")
+                } else {
+                    print(state.isSettled ? "All settled: goalsync pull --continue" : "Then: goalsync pull --continue (or goalsync pull --abort)")
+                }
                 if !state.isSettled { throw ExitCode(1) }
             } else {
                 print("No conflicts.")
