@@ -34,6 +34,9 @@ enum SimpleYAML {
             lines.reserveCapacity(2 * starts.count)
             guard var li = nextContent(0), indent(li) == 0 else { return nil }
             guard case .map(let map)? = mapping(col: 0, li: &li, path: ""), li == starts.count else { return nil }
+            // Each key or item has its line, and makes at most two values (a key and its value):
+            // a text that may hold more than goalsync reads goes to Yams, which counts exactly.
+            guard 2 * lines.count + 1 <= YAMLLimits.maximumValues else { return nil }
             return (map, lines)
         }
 
