@@ -9,7 +9,10 @@ struct GoalSync: ParsableCommand {
         abstract: "Keep a product team's Product Goals in git, one file per goal, and write them together.",
         discussion: """
             Goals live in goals/<id>.md (Markdown with YAML front matter). Every command that writes \
-            makes one commit that says what changed. Use -C DIR, as in git, to run in another folder.
+            makes one commit that says what changed. Use -C DIR, as in git, to run in another folder. \
+            Text from files and remotes is printed with control characters escaped (\\e, \\u{9b}); \
+            --json output is exact. When .goalsync/config.yaml cannot be read, pull, resolve and the \
+            reading commands warn and go on with the default settings; the others refuse.
 
             Exit codes: 0 success; 1 validation failed or conflicts remain; 2 the repository or a \
             remote could not be used; 64 usage error.

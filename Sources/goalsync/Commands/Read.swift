@@ -181,7 +181,10 @@ struct Validate: ParsableCommand {
             Without PATH, every goal in the working tree. --staged checks exactly what the next \
             commit would contain (the pre-commit hook runs it): changed files in full, and the rules \
             across files (one active goal, unique ids) over the whole staged tree. Lint severities \
-            come from .goalsync/config.yaml. Exit 1 when there is an error.
+            come from .goalsync/config.yaml. A file whose YAML goes past goalsync's bounds (more than \
+            10,000 aliases or 100,000 values made by aliases, nesting deeper than 100 levels, more \
+            than 1,000,000 values, over 1 MiB) is an error, like any file that cannot be read. Exit 1 \
+            when there is an error.
             --json prints {files, errors, warnings, diagnostics: [{file, line, field, severity, code, message}]}.
             """)
 

@@ -49,7 +49,9 @@ struct Pull: ParsableCommand {
             only fast-forwards needs no identity. When both sides moved, goal files merge field by field \
             against the merge base and the merge commit has both parents. A true conflict stops the pull \
             before anything is committed: see goalsync status, settle with goalsync resolve, then \
-            --continue; --abort returns exactly to before the pull. A failed fetch changes nothing local.
+            --continue; --abort returns exactly to before the pull. A failed fetch changes nothing local. \
+            A .goalsync/config.yaml that cannot be read does not stop a pull (so a teammate's fix can be \
+            fetched): one warning names the problem and the default settings are used.
             """)
 
     @OptionGroup var global: GlobalOptions
