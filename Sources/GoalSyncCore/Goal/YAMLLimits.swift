@@ -6,8 +6,8 @@ import CYaml
 /// exhaust the stack of every recursive walk that follows.
 ///
 /// ``check(_:firstLine:)`` reads the text's events with libyaml, the scanner and parser Yams
-/// composes from, and counts what composing would make, allocating nothing per value; only a text
-/// within every bound is then composed. No goal file a person writes comes near these limits: a
+/// composes from, and counts what composing would make, keeping only a count per anchor; only a
+/// text within every bound is then composed. No goal file a person writes comes near these limits: a
 /// 1 MiB file of plain YAML holds about a million values, and aliases may add a tenth of that.
 package enum YAMLLimits {
     /// Alias uses (`*name`) in one text.
