@@ -9,7 +9,10 @@ struct GoalSync: ParsableCommand {
         abstract: "Keep a product team's Product Goals in git, one file per goal, and write them together.",
         discussion: """
             Goals live in goals/<id>.md (Markdown with YAML front matter). Every command that writes \
-            makes one commit that says what changed. Use -C DIR, as in git, to run in another folder.
+            makes one commit that says what changed. Use -C DIR, as in git, to run in another folder. \
+            Text from files and remotes is printed with control characters escaped (\\e, \\u{9b}); \
+            --json output is exact. When .goalsync/config.yaml cannot be read, pull, resolve and the \
+            reading commands warn and go on with the default settings; the others refuse.
 
             A write waits up to 10 s for another goalsync writing to the same repository \
             (GOALSYNC_LOCK_TIMEOUT=SECONDS sets how long). A write killed before its commit is \
@@ -34,7 +37,7 @@ struct GoalSync: ParsableCommand {
         while args.count >= 2, args[0] == "-C" {
             let dir = args[1]
             guard FileManager.default.changeCurrentDirectoryPath(dir) else {
-                FileHandle.standardError.write(Data("goalsync: error: cannot use -C \(dir): no such directory\n".utf8))
+                Output.err("goalsync: error: cannot use -C \(oneLine(dir)): no such directory")
                 Foundation.exit(2)
             }
             args.removeFirst(2)

@@ -17,6 +17,19 @@ struct GlobalOptions: ParsableArguments {
         if let note = try repo.recoverInterruptedWrite() { Output.err(note) }
         return repo
     }
+
+    /// Opens the repository even when `.goalsync/config.yaml` cannot be used: one warning line on
+    /// stderr names the problem, and the default settings stand in for it. For `pull`, which may
+    /// be what fetches the fix, and for the commands that only read.
+    /// Like ``open()``, it first rolls back a killed write.
+    func openDespiteConfig() throws -> GoalRepository {
+        let repo = try GoalRepository.open(at: path, onInvalidConfig: { error in
+            guard case .invalidConfig(let line, let message) = error else { return }
+            Output.err("goalsync: warning: \(RepoConfig.path)\(line.map { ":\($0)" } ?? ""): \(oneLine(message)); going on with the default settings until it is fixed")
+        })
+        if let note = try repo.recoverInterruptedWrite() { Output.err(note) }
+        return repo
+    }
 }
 
 /// Options of the commands that commit.
@@ -27,7 +40,7 @@ struct CommitOptions: ParsableArguments {
 
 enum Output {
     static func err(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        FileHandle.standardError.write(Data(Terminal.safe(text + "\n").utf8))
     }
 
     static var colorEnabled: Bool {

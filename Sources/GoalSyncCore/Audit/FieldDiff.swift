@@ -42,9 +42,10 @@ package enum FieldDiff {
 
     package static func changes(from old: YAMLMap, to new: YAMLMap) -> [FieldChange] {
         var out = [FieldChange]()
-        let keys = YAMLWriter.ordered(YAMLMap((old.entries + new.entries.filter { old[$0.key] == nil }).map { ($0.key, YAMLValue.null) }), by: YAMLWriter.goalKeyOrder).map(\.key)
+        let oldValues = old.lookup, newValues = new.lookup
+        let keys = YAMLWriter.ordered(YAMLMap((old.entries + new.entries.filter { !oldValues.contains($0.key) }).map { ($0.key, YAMLValue.null) }), by: YAMLWriter.goalKeyOrder).map(\.key)
         for key in keys {
-            let a = old[key], b = new[key]
+            let a = oldValues[key], b = newValues[key]
             guard a != b else { continue }
             if let itemKey = keyedLists[key], let la = a?.list ?? (a == nil ? [] : nil), let lb = b?.list ?? (b == nil ? [] : nil) {
                 out += keyedListChanges(key, itemKey: itemKey, la, lb)

@@ -71,6 +71,8 @@ package struct GoalContributors: Sendable {
             return id
         }
         var goals = [String: (title: String?, people: [String: Person])]()
+        // The fields each person edited in each goal, as a set: `Person.fields` keeps their order.
+        var editedFields = [String: Set<String>]()
         for e in entries {
             let goal = resolve(e.goal)
             if e.kind == .renamed, let from = e.renamedFrom.flatMap(GoalPaths.id(fromPath:)), from != goal { alias[from] = goal }
@@ -85,9 +87,10 @@ package struct GoalContributors: Sendable {
             p.first = min(p.first, date)
             p.last = max(p.last, date)
             var edited = false
+            let fieldsKey = goal + "\u{0}" + key
             func edit(_ field: String) {
                 edited = true
-                if !p.fields.contains(field) { p.fields.append(field) }
+                if editedFields[fieldsKey, default: []].insert(field).inserted { p.fields.append(field) }
             }
             switch e.kind {
             case .created: p.created += 1

@@ -30,10 +30,12 @@ package struct MarkdownDocument: Sendable {
         case yaml(line: Int?, message: String)
         case notAMapping(line: Int)
         case duplicateKey(key: String, line: Int)
+        /// The front matter goes over one of ``YAMLLimits``' bounds (first at `line`).
+        case overLimit(YAMLLimits.Excess, line: Int)
 
         package var line: Int? {
             switch self {
-            case .conflictMarkers(let l), .notAMapping(let l), .duplicateKey(_, let l): return l
+            case .conflictMarkers(let l), .notAMapping(let l), .duplicateKey(_, let l), .overLimit(_, let l): return l
             case .yaml(let l, _): return l
             case .missingFrontMatter, .unterminatedFrontMatter: return 1
             default: return nil
@@ -53,6 +55,7 @@ package struct MarkdownDocument: Sendable {
             case .yaml(_, let m): return "front matter is not valid YAML: \(m)"
             case .notAMapping: return "front matter must be a YAML mapping of fields (key: value)"
             case .duplicateKey(let k, _): return "field '\(k)' appears twice; keep one"
+            case .overLimit(let excess, _): return excess.message
             }
         }
     }
@@ -106,6 +109,8 @@ package struct MarkdownDocument: Sendable {
         if let simple = SimpleYAML.read(yamlText, firstLine: 2) {
             return MarkdownDocument(frontMatter: simple.map, body: body, lines: simple.lines)
         }
+        // Nothing is composed from a text over the bounds (an alias bomb, deep nesting).
+        try YAMLLimits.check(yamlText, firstLine: 2)
         var lines: [String: Int] = [:]
         lines.reserveCapacity(2 * close)
         let root: Node?

@@ -34,6 +34,9 @@ enum SimpleYAML {
             lines.reserveCapacity(2 * starts.count)
             guard var li = nextContent(0), indent(li) == 0 else { return nil }
             guard case .map(let map)? = mapping(col: 0, li: &li, path: ""), li == starts.count else { return nil }
+            // Each key or item has its line, and makes at most two values (a key and its value):
+            // a text that may hold more than goalsync reads goes to Yams, which counts exactly.
+            guard 2 * lines.count + 1 <= YAMLLimits.maximumValues else { return nil }
             return (map, lines)
         }
 
@@ -97,9 +100,16 @@ enum SimpleYAML {
             String(decoding: UnsafeBufferPointer(rebasing: b[from..<to]), as: UTF8.self)
         }
 
-        /// Past these, Yams reads: long keys (YAML limits simple keys), large mappings (duplicates are
-        /// looked for key by key), deep nesting.
-        static let maxKeyLength = 128, maxKeys = 64, maxDepth = 32
+        /// Past these, Yams reads: long keys (YAML limits simple keys), deep nesting.
+        static let maxKeyLength = 128, maxDepth = 32
+
+        /// Whether `key` is already among a mapping's `entries` (Yams then reports it): compared
+        /// with each key of a short mapping, looked up in `seen` (filled on first need) for a long one.
+        static func isDuplicate(_ key: String, in entries: [(key: String, value: YAMLValue)], seen: inout Set<String>) -> Bool {
+            if entries.count < 16 { return entries.contains { $0.key == key } }
+            if seen.isEmpty { seen = Set(entries.map(\.key)) }
+            return !seen.insert(key).inserted
+        }
 
         static func isKeyStart(_ c: UInt8) -> Bool {
             (c >= 0x61 && c <= 0x7A) || (c >= 0x41 && c <= 0x5A) || (c >= 0x30 && c <= 0x39) || c == UInt8(ascii: "_")
@@ -129,6 +139,7 @@ enum SimpleYAML {
             defer { depth -= 1 }
             guard depth <= Self.maxDepth else { return nil }
             var entries = [(key: String, value: YAMLValue)]()
+            var seen = Set<String>()
             var first = true
             while true {
                 if !first {
@@ -143,9 +154,9 @@ enum SimpleYAML {
                 }
                 first = false
                 let s = starts[li] + col, e = ends[li]
-                guard let colon = keyEnd(s, e, eolAllowed: true), entries.count < Self.maxKeys else { return nil }
+                guard let colon = keyEnd(s, e, eolAllowed: true) else { return nil }
                 let key = text(s, colon)
-                guard !entries.contains(where: { $0.key == key }) else { return nil }  // Yams' error
+                guard !Self.isDuplicate(key, in: entries, seen: &seen) else { return nil }  // Yams' error
                 let keyLine = li
                 let childPath = Self.child(path, key)
                 var p = colon + 1
@@ -421,6 +432,7 @@ enum SimpleYAML {
             p += 1
             var items = [YAMLValue]()
             var entries = [(key: String, value: YAMLValue)]()
+            var seen = Set<String>()
             func skipSpaces(_ p: inout Int) { while p < e, b[p] == UInt8(ascii: " ") { p += 1 } }
             skipSpaces(&p)
             if p < e, b[p] == close {
@@ -434,9 +446,9 @@ enum SimpleYAML {
                 if isList {
                     itemPath = path + "." + String(items.count)
                 } else {
-                    guard let colon = keyEnd(p, e, eolAllowed: false), entries.count < Self.maxKeys else { return nil }
+                    guard let colon = keyEnd(p, e, eolAllowed: false) else { return nil }
                     let key = text(p, colon)
-                    guard !entries.contains(where: { $0.key == key }) else { return nil }
+                    guard !Self.isDuplicate(key, in: entries, seen: &seen) else { return nil }
                     itemPath = Self.child(path, key)
                     entries.append((key, .null))
                     p = colon + 1

@@ -100,6 +100,36 @@ package struct YAMLMap: Hashable, Sendable {
         }
     }
 
+    /// A reader of the map for code that asks for many of its keys: the subscript scans the
+    /// entries, which is quickest for the few fields of a goal but makes a loop over every key of a
+    /// long mapping cost the square of its length.
+    package var lookup: Lookup { Lookup(self) }
+
+    /// Values by key: a scan for a short mapping, one dictionary built once for a long one.
+    package struct Lookup {
+        private let map: YAMLMap
+        /// Each key's first position (a key written twice is found as the subscript finds it).
+        private let index: [String: Int]?
+
+        init(_ map: YAMLMap) {
+            self.map = map
+            guard map.entries.count > 16 else {
+                index = nil
+                return
+            }
+            var index = [String: Int](minimumCapacity: map.entries.count)
+            for (i, e) in map.entries.enumerated() where index[e.key] == nil { index[e.key] = i }
+            self.index = index
+        }
+
+        package subscript(key: String) -> YAMLValue? {
+            guard let index else { return map[key] }
+            return index[key].map { map.entries[$0].value }
+        }
+
+        package func contains(_ key: String) -> Bool { self[key] != nil }
+    }
+
     package static func == (a: YAMLMap, b: YAMLMap) -> Bool {
         a.entries.count == b.entries.count && zip(a.entries, b.entries).allSatisfy { $0.key == $1.key && $0.value == $1.value }
     }

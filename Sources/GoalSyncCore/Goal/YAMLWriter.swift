@@ -40,8 +40,10 @@ package enum YAMLWriter {
         guard !order.isEmpty else { return map.entries }
         var out = [(key: String, value: YAMLValue)]()
         out.reserveCapacity(map.entries.count)
-        for key in order { if let v = map[key] { out.append((key, v)) } }
-        for e in map.entries where !order.contains(e.key) { out.append(e) }
+        let values = map.lookup
+        for key in order { if let v = values[key] { out.append((key, v)) } }
+        let known = Set(order)
+        for e in map.entries where !known.contains(e.key) { out.append(e) }
         return out
     }
 

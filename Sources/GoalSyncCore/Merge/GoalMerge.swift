@@ -44,11 +44,14 @@ package enum GoalMerge {
         let keys = OrderedMerge.merge(base: base.keys, ours: ours.keys, theirs: theirs.keys)
         // Keys a side removed are absent from `keys`, but a removal against an edit must still be seen.
         var allKeys = keys
-        for k in ours.keys + theirs.keys + base.keys where !allKeys.contains(k) { allKeys.append(k) }
+        var seen = Set(keys)
+        for k in ours.keys + theirs.keys + base.keys where seen.insert(k).inserted { allKeys.append(k) }
+        let baseValues = base.lookup, ourValues = ours.lookup, theirValues = theirs.lookup
         var out = YAMLMap()
+        out.entries.reserveCapacity(allKeys.count)
         for key in allKeys {
             let field = path.isEmpty ? key : "\(path).\(key)"
-            let b = base[key], o = ours[key], t = theirs[key]
+            let b = baseValues[key], o = ourValues[key], t = theirValues[key]
             let merged: YAMLValue?
             if path.isEmpty, let itemKey = FieldDiff.keyedLists[key], let lists = lists(b, o, t), [lists.0, lists.1, lists.2].allSatisfy({ keysOf($0, itemKey) != nil }) {
                 merged = .list(mergeKeyedList(lists.0, lists.1, lists.2, itemKey: itemKey, list: key, conflicts: &conflicts))

@@ -116,7 +116,7 @@ extension GoalRepository {
         -> (config: (root: String, config: RepoConfig)?, index: (path: String, file: IndexFile)?)
     {
         var config: (String, RepoConfig)?
-        if let bytes = try? FileSystem.readRegularFile(directory + "/" + RepoConfig.path, limit: 1 << 20),
+        if let bytes = try? FileSystem.readRegularFile(directory + "/" + RepoConfig.path, limit: RepoConfig.maximumSize),
             let text = String(validating: bytes, as: UTF8.self), let parsed = try? RepoConfig.parse(text) {
             config = (directory, parsed)
         }
@@ -139,7 +139,7 @@ extension GoalRepository {
     func blobReader(_ file: TreeFile) throws -> [UInt8] {
         guard let hex = file.blob, let oid = ObjectID(hex: hex) else { throw FileSystem.ReadError.missing }
         let size = try git.blobSize(oid)
-        if size > MarkdownDocument.maximumSize { throw FileSystem.ReadError.tooLarge(size) }
+        if size > MarkdownDocument.maximumSize { throw FileSystem.ReadError.tooLarge(bytes: size, limit: MarkdownDocument.maximumSize) }
         return try git.blobData(oid)
     }
 

@@ -34,10 +34,16 @@ package final class GoalRepository {
 
     /// Opens the goal repository containing `path` (git's discovery, like `git -C`).
     ///
-    /// - Parameter preloaded: a configuration already read from `ROOT/.goalsync/config.yaml`, used
-    ///   when the repository found is at `ROOT` (the pre-commit hook reads it while libgit2 starts).
+    /// - Parameters:
+    ///   - preloaded: a configuration already read from `ROOT/.goalsync/config.yaml`, used when the
+    ///     repository found is at `ROOT` (the pre-commit hook reads it while libgit2 starts).
+    ///   - onInvalidConfig: when given, a `.goalsync/config.yaml` that cannot be read or is not
+    ///     valid is handed to it (a ``GoalSyncError/invalidConfig(line:message:)``) and the
+    ///     repository opens with the default settings, instead of failing: `pull` then still
+    ///     fetches the fix, and the reading commands still read.
     package static func open(at path: String, environment: [String: String] = ProcessInfo.processInfo.environment,
-                             preloaded: (root: String, config: RepoConfig)? = nil) throws -> GoalRepository {
+                             preloaded: (root: String, config: RepoConfig)? = nil,
+                             onInvalidConfig: ((GoalSyncError) -> Void)? = nil) throws -> GoalRepository {
         guard FileSystem.isDirectory(path) else { throw GoalSyncError.repository("cannot use \(path): no such directory") }
         let git: Repository
         do {
@@ -54,19 +60,15 @@ package final class GoalRepository {
         if let preloaded, preloaded.root == root {
             return GoalRepository(git: git, root: root, config: preloaded.config, environment: environment)
         }
-        let configPath = root + "/" + RepoConfig.path
-        let bytes: [UInt8]
+        let config: RepoConfig
         do {
-            bytes = try FileSystem.readRegularFile(configPath, limit: 1 << 20)
-        } catch .missing {
-            throw GoalSyncError.notAGoalRepository(root)
-        } catch {
-            throw GoalSyncError.invalidConfig(line: nil, message: "cannot read: \(error)")
+            config = try RepoConfig.load(root: root)
+        } catch let error as GoalSyncError {
+            guard case .invalidConfig = error, let onInvalidConfig else { throw error }
+            onInvalidConfig(error)
+            config = RepoConfig()
         }
-        guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw GoalSyncError.invalidConfig(line: nil, message: "not valid UTF-8")
-        }
-        return GoalRepository(git: git, root: root, config: try RepoConfig.parse(text), environment: environment)
+        return GoalRepository(git: git, root: root, config: config, environment: environment)
     }
 
     package func absolute(_ relative: String) -> String { root + "/" + relative }

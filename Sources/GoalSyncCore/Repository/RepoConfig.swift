@@ -16,6 +16,26 @@ package struct RepoConfig: Sendable, Equatable {
 
     package func severity(of rule: LintRule) -> Severity { lint[rule.code] ?? .warning }
 
+    /// The largest config file goalsync reads.
+    package static let maximumSize = 1 << 20
+
+    /// Reads `ROOT/.goalsync/config.yaml` of the work tree at `root`: not a goal repository when it
+    /// is missing, an invalid config when it cannot be read or parsed.
+    package static func load(root: String) throws -> RepoConfig {
+        let bytes: [UInt8]
+        do {
+            bytes = try FileSystem.readRegularFile(root + "/" + path, limit: maximumSize)
+        } catch .missing {
+            throw GoalSyncError.notAGoalRepository(root)
+        } catch {
+            throw GoalSyncError.invalidConfig(line: nil, message: error.message)
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw GoalSyncError.invalidConfig(line: nil, message: "file is not valid UTF-8; save it as UTF-8")
+        }
+        return try parse(text)
+    }
+
     /// Reads the config text; throws a message naming the line and field on bad input.
     package static func parse(_ text: String) throws -> RepoConfig {
         let doc: MarkdownDocument

@@ -8,12 +8,35 @@ import Darwin
 
 /// Small POSIX file helpers: safe reads (no symlinks, bounded size) and atomic writes.
 package enum FileSystem {
-    package enum ReadError: Error, Equatable {
+    /// Why a file could not be read; the reader names the file (``message`` says the rest).
+    package enum ReadError: Error, Equatable, LocalizedError, CustomStringConvertible {
         case missing
         case symlink
         case notAFile
-        case tooLarge(Int)
+        case tooLarge(bytes: Int, limit: Int)
         case io(String)
+
+        /// What went wrong and what to do, to follow the file's name.
+        package var message: String {
+            switch self {
+            case .missing: return "file is missing"
+            case .symlink: return "is a symbolic link; goalsync reads only regular files inside the repository (replace the link with the file itself)"
+            case .notAFile: return "is not a regular file"
+            case .tooLarge(let bytes, let limit):
+                return "file is \(YAMLLimits.Excess.count(bytes)) bytes, over goalsync's limit of \(Self.size(limit)) for it; make it smaller"
+            case .io(let reason): return "cannot read: \(reason)"
+            }
+        }
+
+        package var description: String { message }
+        package var errorDescription: String? { message }
+
+        /// `1 MiB`, `512 KiB`, or bytes.
+        static func size(_ bytes: Int) -> String {
+            if bytes >= 1 << 20, bytes % (1 << 20) == 0 { return "\(bytes >> 20) MiB" }
+            if bytes >= 1 << 10, bytes % (1 << 10) == 0 { return "\(bytes >> 10) KiB" }
+            return "\(YAMLLimits.Excess.count(bytes)) bytes"
+        }
     }
 
     /// Reads a regular file that is not a symlink and not over `limit` bytes (`lstat`, then `read`).
@@ -26,7 +49,7 @@ package enum FileSystem {
         let type = st.st_mode & S_IFMT
         if type == S_IFLNK { throw .symlink }
         guard type == S_IFREG else { throw .notAFile }
-        if Int(st.st_size) > limit { throw .tooLarge(Int(st.st_size)) }
+        if Int(st.st_size) > limit { throw .tooLarge(bytes: Int(st.st_size), limit: limit) }
         let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
         guard fd >= 0 else { throw .io(String(cString: strerror(errno))) }
         defer { close(fd) }
@@ -38,7 +61,7 @@ package enum FileSystem {
             if n < 0 { if errno == EINTR { continue }; throw .io(String(cString: strerror(errno))) }
             if n == 0 { break }
             total += n
-            if total > limit { throw .tooLarge(total) }
+            if total > limit { throw .tooLarge(bytes: total, limit: limit) }
         }
         out.removeSubrange(total...)
         return out

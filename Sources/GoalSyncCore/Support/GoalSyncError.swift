@@ -65,7 +65,8 @@ package enum GoalSyncError: Error, LocalizedError, Equatable {
         case .repository(let m): return m
         case .missingIdentity(let role, let field):
             return "git does not know your \(field) for the \(role) of this commit; set it with: git config --global user.\(field) \(field == "name" ? "\"Your Name\"" : "you@example.com")"
-        case .invalidConfig(let line, let m): return "\(RepoConfig.path)\(line.map { ":\($0)" } ?? ""): \(m)"
+        case .invalidConfig(let line, let m):
+            return "\(RepoConfig.path)\(line.map { ":\($0)" } ?? ""): \(m); fix the file (goalsync pull still fetches a teammate's fix, with the default settings)"
         case .unreadableGoal(let path, let line, let m): return "\(path)\(line.map { ":\($0)" } ?? ""): error: \(m)"
         case .locked(let pid, let waited):
             let seconds = waited == waited.rounded() ? "\(Int(waited))" : "\(waited)"

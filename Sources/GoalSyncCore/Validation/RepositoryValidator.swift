@@ -143,7 +143,7 @@ package struct RepositoryValidator {
         case .missing: message = "file is missing"
         case .symlink: message = "goal file is a symbolic link; goal files must be regular files inside the repository (replace the link with the file itself)"
         case .notAFile: message = "not a regular file; goals/ holds one Markdown file per goal"
-        case .tooLarge(let n): message = MarkdownDocument.ParseError.tooLarge(bytes: n).message
+        case .tooLarge(let n, _): message = MarkdownDocument.ParseError.tooLarge(bytes: n).message
         case .io(let m): message = "cannot read: \(m)"
         }
         return Diagnostic(file: path, line: nil, field: nil, severity: .error, code: "error", message: message)

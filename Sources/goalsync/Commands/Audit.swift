@@ -31,10 +31,10 @@ struct Log: ParsableCommand {
                 guard let d = SimpleDate(text) else { throw GoalSyncError.usage("--since takes a date YYYY-MM-DD, not '\(text)'") }
                 return d
             }
-            let repo = try global.open()
+            let repo = try global.openDespiteConfig()
             let log = try repo.log(id: id, since: sinceDate, author: author)
             if json {
-                print(log.json.text)
+                printJSON(log.json)
                 return
             }
             let style = TextStyle.stdout
@@ -110,10 +110,10 @@ struct Blame: ParsableCommand {
 
     func run() throws {
         try goalsync.run {
-            let repo = try global.open()
+            let repo = try global.openDespiteConfig()
             let blame = try repo.blame(id: id)
             if json {
-                print(blame.json.text)
+                printJSON(blame.json)
                 return
             }
             let style = TextStyle.stdout
@@ -147,10 +147,10 @@ struct Contributors: ParsableCommand {
 
     func run() throws {
         try goalsync.run {
-            let repo = try global.open()
+            let repo = try global.openDespiteConfig()
             let (goals, log) = try repo.contributors(id: id)
             if json {
-                print(JSONValue.object([("goals", .array(goals.map(\.json))), ("shallow", .bool(log.isShallow))]).text)
+                printJSON(JSONValue.object([("goals", .array(goals.map(\.json))), ("shallow", .bool(log.isShallow))]))
                 return
             }
             if log.commitCount == 0 {
@@ -183,41 +183,27 @@ func clip(_ text: String, _ width: Int) -> String {
     return oneLine.count <= width ? oneLine : String(oneLine.prefix(width - 1)) + "…"
 }
 
-/// Aligned columns (the last one unpadded), the header dimmed in a terminal. Widths count what
-/// shows: colour codes take no room.
+/// Aligned columns (the last one unpadded), the header dimmed in a terminal. A cell is one line (a
+/// line break in it is shown escaped). Widths count what shows: colour codes take no room.
 func tableLines(header: [String], rows: [[String]], indent: String = "", style: TextStyle) -> [String] {
-    var widths = header.map(visibleWidth)
-    for row in rows { for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], visibleWidth(cell)) } }
+    let rows = rows.map { $0.map(oneLine) }
+    var widths = header.map(Terminal.width)
+    for row in rows { for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], Terminal.width(cell)) } }
     func line(_ cells: [String]) -> String {
-        indent + cells.enumerated().map { i, c in i == cells.count - 1 ? c : c + String(repeating: " ", count: max(0, widths[i] - visibleWidth(c))) }
+        indent + cells.enumerated().map { i, c in i == cells.count - 1 ? c : c + String(repeating: " ", count: max(0, widths[i] - Terminal.width(c))) }
             .joined(separator: "  ")
     }
     return [style.dim(line(header))] + rows.map(line)
 }
 
-/// The characters a terminal shows for `s`, leaving out ANSI colour codes (`ESC [ … m`).
-func visibleWidth(_ s: String) -> Int {
-    var n = 0
-    var inEscape = false
-    for c in s.unicodeScalars {
-        if inEscape {
-            if c == "m" { inEscape = false }
-        } else if c == "\u{1B}" {
-            inEscape = true
-        } else {
-            n += 1
-        }
-    }
-    return n
-}
-
-/// ANSI colour for a terminal: on only when stdout is a terminal and NO_COLOR is not set.
+/// ANSI colour for a terminal: on only when stdout is a terminal and NO_COLOR is not set. The codes
+/// are markers until ``Terminal/safe(_:)`` prints them.
 struct TextStyle {
     let enabled: Bool
 
     static var stdout: TextStyle { TextStyle(enabled: Output.colorEnabled) }
 
-    private func wrap(_ code: String, _ s: String) -> String { enabled ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
+    private func wrap(_ code: String, _ s: String) -> String { enabled ? Terminal.colour(code) + s + Terminal.colour("0") : s }
     func bold(_ s: String) -> String { wrap("1", s) }
     func dim(_ s: String) -> String { wrap("2", s) }
     func red(_ s: String) -> String { wrap("31", s) }

@@ -20,13 +20,13 @@ struct List: ParsableCommand {
 
     func run() throws {
         try goalsync.run {
-            let repo = try global.open()
+            let repo = try global.openDespiteConfig()
             let (all, problems) = repo.loadAllGoals()
             var goals = all.filter { status == nil || $0["status"]?.scalarText == status }
             goals.sort { ($0.order ?? Int.max, $0.id ?? "") < ($1.order ?? Int.max, $1.id ?? "") }
             for p in problems { Output.err(p.formatted) }
             if json {
-                print(JSONValue.array(goals.map { g in
+                printJSON(JSONValue.array(goals.map { g in
                     .object([
                         ("id", .optional(g.id)), ("title", .optional(g.title)), ("status", .optional(g["status"]?.scalarText)),
                         ("order", .optional(g.order)), ("owner", .optional(g.owner)),
@@ -34,7 +34,7 @@ struct List: ParsableCommand {
                         ("progress", .optional(GoalProgress(goal: g).overall)),
                         ("path", .optional(g.id.map(GoalPaths.path(forID:)))),
                     ])
-                }).text)
+                }))
                 return
             }
             if goals.isEmpty {
@@ -51,14 +51,7 @@ struct List: ParsableCommand {
 
 /// Prints aligned columns (the last one unpadded).
 func printTable(header: [String], rows: [[String]]) {
-    var widths = header.map(\.count)
-    for row in rows { for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) } }
-    func line(_ cells: [String]) -> String {
-        cells.enumerated().map { i, c in i == cells.count - 1 ? c : c.padding(toLength: widths[i], withPad: " ", startingAt: 0) }
-            .joined(separator: "  ")
-    }
-    print(line(header))
-    for row in rows { print(line(row)) }
+    for line in tableLines(header: header, rows: rows, style: TextStyle(enabled: false)) { print(line) }
 }
 
 struct Show: ParsableCommand {
@@ -72,15 +65,15 @@ struct Show: ParsableCommand {
 
     func run() throws {
         try goalsync.run {
-            let repo = try global.open()
+            let repo = try global.openDespiteConfig()
             let goal = try repo.loadGoal(id)
             let progress = GoalProgress(goal: goal)
             if json {
-                print(JSONValue.object([
+                printJSON(JSONValue.object([
                     ("id", .string(id)), ("path", .string(GoalPaths.path(forID: id))),
                     ("front_matter", YAMLValue.map(goal.frontMatter).json), ("body", .string(goal.body)),
                     ("progress", .optional(progress.overall)), ("metrics", .array(progress.metrics.map(\.json))),
-                ]).text)
+                ]))
                 return
             }
             print(goal.text, terminator: goal.body.hasSuffix("\n") || goal.body.isEmpty ? "" : "\n")
@@ -124,10 +117,10 @@ struct Status: ParsableCommand {
 
     func run() throws {
         try goalsync.run {
-            let repo = try global.open()
+            let repo = try global.openDespiteConfig()
             let report = try repo.statusReport()
             if json {
-                print(report.jsonWithProgress(repo).text)
+                printJSON(report.jsonWithProgress(repo))
                 return
             }
             var branchLine = "On branch \(report.branch ?? "(detached HEAD)")"
@@ -175,9 +168,13 @@ struct Status: ParsableCommand {
                     if a.resolution == nil { print("    settle: goalsync resolve --active ID") }
                 }
                 if !state.message.isEmpty { print("  to fix by editing:\n" + state.message.split(separator: "\n").map { "    \($0)" }.joined(separator: "\n")) }
-                print(state.isSettled
-                    ? "All settled: goalsync pull --continue commits the merge (or goalsync pull --abort returns to before the pull)."
-                    : "Then goalsync pull --continue commits the merge; or goalsync pull --abort returns to before the pull.")
+                if !state.message.isEmpty {
+                    print("Fix what is listed to fix and stage it (git add)\(state.isSettled ? "" : ", settle the conflicts"); then goalsync pull --continue checks the files again and commits; or goalsync pull --abort returns to before the pull.")
+                } else {
+                    print(state.isSettled
+                        ? "All settled: goalsync pull --continue commits the merge (or goalsync pull --abort returns to before the pull)."
+                        : "Then goalsync pull --continue commits the merge; or goalsync pull --abort returns to before the pull.")
+                }
                 if !state.isSettled { throw ExitCode(1) }
             } else {
                 print("No conflicts.")
@@ -193,7 +190,10 @@ struct Validate: ParsableCommand {
             Without PATH, every goal in the working tree. --staged checks exactly what the next \
             commit would contain (the pre-commit hook runs it): changed files in full, and the rules \
             across files (one active goal, unique ids) over the whole staged tree. Lint severities \
-            come from .goalsync/config.yaml. Exit 1 when there is an error.
+            come from .goalsync/config.yaml. A file whose YAML goes past goalsync's bounds (more than \
+            10,000 aliases or 100,000 values made by aliases, nesting deeper than 100 levels, more \
+            than 1,000,000 values, over 1 MiB) is an error, like any file that cannot be read. Exit 1 \
+            when there is an error.
             --json prints {files, errors, warnings, diagnostics: [{file, line, field, severity, code, message}]}.
             """)
 
@@ -244,10 +244,10 @@ struct Validate: ParsableCommand {
             let errors = diagnostics.filter { $0.severity == .error }.count
             let warnings = diagnostics.filter { $0.severity == .warning }.count
             if json {
-                print(JSONValue.object([
+                printJSON(JSONValue.object([
                     ("files", .number(Double(fileCount))), ("errors", .number(Double(errors))), ("warnings", .number(Double(warnings))),
                     ("diagnostics", .array(diagnostics.map(\.json))),
-                ]).text)
+                ]))
             } else {
                 for d in diagnostics { print(d.formatted) }
                 if !quiet || errors > 0 {

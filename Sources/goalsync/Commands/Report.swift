@@ -35,7 +35,7 @@ struct Report: ParsableCommand {
 
     func run() throws {
         try goalsync.run {
-            let repo = try global.open()
+            let repo = try global.openDespiteConfig()
             if let html {
                 let page = try repo.htmlReport()
                 let url = URL(fileURLWithPath: html, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true))
@@ -60,7 +60,7 @@ struct Report: ParsableCommand {
             if json {
                 guard case .object(var fields) = report.json else { return }
                 fields.append(("contributors", .array(contributors?.people.map(\.json) ?? [])))
-                print(JSONValue.object(fields).text)
+                printJSON(JSONValue.object(fields))
                 return
             }
             let text = ReportText(style: .stdout)

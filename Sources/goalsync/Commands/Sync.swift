@@ -84,7 +84,7 @@ struct Resolve: ParsableCommand {
 
     func run() throws {
         try goalsync.run {
-            let repo = try global.open()
+            let repo = try global.openDespiteConfig()
             if let active {
                 try repo.resolveActive(active)
                 print("\(active) stays the active goal")

@@ -29,12 +29,22 @@ func describe(_ outcome: IntegrateOutcome) throws {
     case .merged(let commit, let files):
         print("Merged (commit \(commit.prefix(8))); merged field by field: \(files.isEmpty ? "nothing on both sides" : files.joined(separator: ", ")).")
     case .conflicts(let state):
+        // What stopped it: values to settle, rule errors in the merged files to fix, or both.
         let n = state.pending.count + (state.active != nil ? 1 : 0)
-        Output.err("The pull stopped before committing: \(n) conflict\(n == 1 ? "" : "s") to settle. \(state.message.isEmpty ? "Your files are valid; n" : "N")othing was committed.")
+        var reasons = [String]()
+        if n > 0 { reasons.append("\(n) conflict\(n == 1 ? "" : "s") to settle") }
+        if !state.message.isEmpty { reasons.append("the merged files break the rules below, to fix by editing") }
+        let files = state.message.isEmpty ? "your files are valid and nothing was committed" : "nothing was committed"
+        Output.err("The pull stopped before committing: \(reasons.isEmpty ? "the merge needs finishing" : reasons.joined(separator: "; ")). A merge is in progress; \(files).")
         for c in state.pending { Output.err("  \(c.goal ?? c.path) \(c.field): ours \(c.ours ?? "(absent)"), theirs \(c.theirs ?? "(absent)")") }
         if let a = state.active { Output.err("  goals activated concurrently: \(a.goals.joined(separator: ", ")) (goalsync resolve --active ID)") }
         if !state.message.isEmpty { Output.err(state.message) }
-        Output.err("See goalsync status; settle with goalsync resolve, then goalsync pull --continue (or goalsync pull --abort).")
+        var steps = [String]()
+        if n > 0 { steps.append("settle each conflict with goalsync resolve (goalsync status lists them)") }
+        if !state.message.isEmpty { steps.append("fix the files named above and stage them (git add)") }
+        let todo = steps.joined(separator: "; ")
+        let finish = "goalsync pull --continue commits the merge, or goalsync pull --abort returns to before the pull."
+        Output.err(todo.isEmpty ? finish.prefix(1).uppercased() + finish.dropFirst() : todo.prefix(1).uppercased() + todo.dropFirst() + "; then " + finish)
         throw ExitCode(1)
     }
 }
@@ -54,7 +64,9 @@ struct Pull: ParsableCommand {
             The fetched tree is checked before anything is written: a path such as .., .git (in any \
             case or disguise), a symbolic link or a submodule is refused, naming the entry, and nothing \
             changes. A fast-forward that brings goal files breaking the rules completes, lists every \
-            offending file and exits 1.
+            offending file and exits 1. A .goalsync/config.yaml that cannot be read does not stop a \
+            pull (so a teammate's fix can be fetched): one warning names the problem and the default \
+            settings are used.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -70,7 +82,7 @@ struct Pull: ParsableCommand {
 
     func run() throws {
         try goalsync.run {
-            let repo = try global.open()
+            let repo = try global.openDespiteConfig()
             if continueMerge {
                 print("Merged (commit \(try repo.continueMerge(noVerify: noVerify).prefix(8))).")
             } else if abort {
