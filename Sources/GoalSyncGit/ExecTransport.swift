@@ -2,7 +2,7 @@ import CLibgit2
 import Foundation
 
 /// One of git's two smart-protocol services.
-enum GitService: Sendable {
+package enum GitService: Sendable {
     /// Serves fetches and clones: `git-upload-pack`.
     case uploadPack
     /// Takes pushes: `git-receive-pack`, which locks each reference, updates it only from the value the
@@ -10,9 +10,9 @@ enum GitService: Sendable {
     case receivePack
 
     /// The program's name, as git runs it and as messages show it.
-    var program: String { self == .uploadPack ? "git-upload-pack" : "git-receive-pack" }
+    package var program: String { self == .uploadPack ? "git-upload-pack" : "git-receive-pack" }
     /// The git subcommand.
-    var subcommand: String { self == .uploadPack ? "upload-pack" : "receive-pack" }
+    package var subcommand: String { self == .uploadPack ? "upload-pack" : "receive-pack" }
 }
 
 /// How the exec transport starts the program that serves a repository, given the URL libgit2 connects to.
@@ -24,25 +24,25 @@ enum GitService: Sendable {
 ///   it, given git's command line for the service as one last argument in git's shell quoting, as git
 ///   runs ssh: `ssh -p 2222 ana@host "git-receive-pack '/srv/team.git'"`. (Not used yet: ssh goes
 ///   through libssh2 today.)
-struct ServiceCommand {
-    enum Kind {
+package struct ServiceCommand {
+    package enum Kind {
         /// The argv before the repository's path, per service: `[git, "upload-pack"]`, or
         /// `[GIT_EXEC_PATH/git-upload-pack]` when only that was found.
         case local(uploadPack: [String], receivePack: [String], baseDirectory: String)
         case remoteShell(program: String, arguments: [String])
     }
 
-    let kind: Kind
+    package let kind: Kind
     /// The service's whole environment.
-    let environment: [String: String]
+    package let environment: [String: String]
     /// Whether the child leads a process group of its own (stopped with it when it stalls): yes for git,
     /// no for a program that may need the terminal (ssh).
-    let ownProcessGroup: Bool
+    package let ownProcessGroup: Bool
 
     /// Variables with which git points a command at one repository: plain git clears them before it runs
     /// a service on a local repository (`local_repo_env` in git's `environment.c`), so the service works
     /// on the repository it is given, not on the one goalsync runs in.
-    static let localRepositoryVariables = [
+    package static let localRepositoryVariables = [
         "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_CONFIG", "GIT_CONFIG_PARAMETERS", "GIT_CONFIG_COUNT",
         "GIT_OBJECT_DIRECTORY", "GIT_DIR", "GIT_WORK_TREE", "GIT_IMPLICIT_WORK_TREE", "GIT_GRAFT_FILE",
         "GIT_INDEX_FILE", "GIT_NO_REPLACE_OBJECTS", "GIT_REPLACE_REF_BASE", "GIT_PREFIX", "GIT_SHALLOW_FILE",
@@ -51,16 +51,21 @@ struct ServiceCommand {
 
     /// Where git is looked for after `PATH`: the usual install folders, for a process started with a
     /// minimal `PATH`.
-    static let fallbackFolders = ["/usr/local/bin", "/usr/bin", "/bin", "/opt/homebrew/bin", "/opt/local/bin"]
+    package static let fallbackFolders = ["/usr/local/bin", "/usr/bin", "/bin", "/opt/homebrew/bin", "/opt/local/bin"]
 
-    /// git on this machine: `git` on `PATH` (or in a usual folder), else the services in `GIT_EXEC_PATH`.
-    /// - Parameter baseDirectory: where a relative path is resolved (the repository's work tree, as git
-    ///   runs from its top).
+    /// git on this machine: `git` on `PATH` (or in one of `fallbackFolders`), else the services in
+    /// `GIT_EXEC_PATH`. The environment is `environment` without ``localRepositoryVariables``.
+    /// - Parameters:
+    ///   - baseDirectory: where a relative path is resolved (the repository's work tree, as git runs
+    ///     from its top).
+    ///   - remote: the remote's URL, for messages.
     /// - Throws: ``TransportError`` (`.gitMissing`) when neither is there.
-    static func local(environment: [String: String], baseDirectory: String, remote: String) throws -> ServiceCommand {
+    package static func local(
+        environment: [String: String], baseDirectory: String, remote: String, fallbackFolders: [String] = ServiceCommand.fallbackFolders
+    ) throws -> ServiceCommand {
         var environment = environment
         for name in localRepositoryVariables { environment[name] = nil }
-        if environment["PATH"] == nil { environment["PATH"] = fallbackFolders.joined(separator: ":") }
+        if environment["PATH"] == nil { environment["PATH"] = Self.fallbackFolders.joined(separator: ":") }
         let searchPath = ([environment["PATH"] ?? ""] + fallbackFolders).joined(separator: ":")
         if let git = Subprocess.find("git", environment: ["PATH": searchPath]) {
             return ServiceCommand(
@@ -83,12 +88,12 @@ struct ServiceCommand {
 
     /// A program that relays the service from elsewhere, e.g. `ssh` with `["-p", "2222", "ana@host"]`: it
     /// is run as `program arguments... "git-upload-pack 'PATH'"`, PATH from the URL (see ``remotePath(of:)``).
-    static func remoteShell(program: String, arguments: [String], environment: [String: String]) -> ServiceCommand {
+    package static func remoteShell(program: String, arguments: [String], environment: [String: String]) -> ServiceCommand {
         ServiceCommand(kind: .remoteShell(program: program, arguments: arguments), environment: environment, ownProcessGroup: false)
     }
 
     /// The argv that serves `service` for `url`, and a label for messages (`git-receive-pack '/srv/x.git'`).
-    func invocation(for service: GitService, url: String) throws -> (arguments: [String], label: String) {
+    package func invocation(for service: GitService, url: String) throws -> (arguments: [String], label: String) {
         switch kind {
         case .local(let upload, let receive, let base):
             let path = try Self.localPath(of: url, relativeTo: base)
@@ -101,7 +106,7 @@ struct ServiceCommand {
 
     /// The folder a local URL names: a path (relative ones resolved against `base`), or a `file://` URL
     /// (`file:///srv/x.git`, `file://localhost/srv/x.git`, `%XX` escapes decoded).
-    static func localPath(of url: String, relativeTo base: String) throws -> String {
+    package static func localPath(of url: String, relativeTo base: String) throws -> String {
         var path = url
         if url.lowercased().hasPrefix("file://") {
             var rest = String(url.dropFirst("file://".count))
@@ -119,14 +124,14 @@ struct ServiceCommand {
 
     /// The repository's path in a remote URL, as git hands it to the service: `ssh://host/srv/x.git` →
     /// `/srv/x.git`, `ssh://host/~ana/x.git` → `~ana/x.git`, `host:x.git` → `x.git`.
-    static func remotePath(of url: String) -> String {
+    package static func remotePath(of url: String) -> String {
         let path = RemoteURL(url).path
         if path.hasPrefix("/~") { return String(path.dropFirst()) }
         return path
     }
 
     /// `text` in single quotes for a POSIX shell, each `'` as `'\''`, as git's `sq_quote_buf` writes it.
-    static func shellQuoted(_ text: String) -> String {
+    package static func shellQuoted(_ text: String) -> String {
         "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 }

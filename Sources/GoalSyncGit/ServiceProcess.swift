@@ -113,11 +113,12 @@ final class ServiceProcess {
     }
 
     /// Writes all of `bytes` to the service, waiting while its input is full. A service that went away
-    /// throws ``Failure/ended`` with what it wrote to its standard error.
+    /// with a failure throws ``Failure/ended`` with what it wrote to its standard error.
     func writeInput(_ bytes: UnsafeRawBufferPointer) throws(Failure) {
         var offset = 0
         while offset < bytes.count {
             guard socket >= 0, !inputClosed, let base = bytes.baseAddress else {
+                if exitStatus == 0 { return }
                 throw .ended(label: label, status: exitStatus ?? 0, errors: errorSummary)
             }
             let count = send(socket, base + offset, bytes.count - offset, Int32(MSG_DONTWAIT | MSG_NOSIGNAL))
@@ -129,8 +130,10 @@ final class ServiceProcess {
                 try wait(for: Int16(POLLOUT))
                 continue
             }
-            // EPIPE, ECONNRESET: it is gone.
+            // EPIPE, ECONNRESET: it is gone. One that ended well is done talking (libgit2 says goodbye
+            // with a flush packet after the conversation): what it did not read, a read finds missing.
             let status = waitForExit()
+            if status == 0 { return }
             throw .ended(label: label, status: status, errors: errorSummary)
         }
     }

@@ -95,7 +95,7 @@ extension GoalRepository {
 
     /// How many times `push` pushes before it gives up on a remote that keeps moving (each time another
     /// push won the race, it pulls, merges and pushes again); `goalsync push --help` says it.
-    package static let pushAttempts = 10
+    package static let pushAttempts = 20
 
     /// `goalsync push [REMOTE]`: never forces. Every commit the push would add to the remote is checked
     /// first with `goalsync validate`'s rules; one that breaks them stops the push
@@ -135,37 +135,22 @@ extension GoalRepository {
             } catch {
                 throw GoalSyncError.remoteFailed(remote: remote.displayURL, operation: "push", reason: "\(error)")
             }
-            let ours = result.references.first { $0.name == reference }
-            if ours == nil || ours?.rejection != nil {
-                // What does the remote's branch hold now: our commit after all, the value the push saw
-                // (it was refused for a reason of the server's), or something else (it moved on)?
-                let now: ObjectID?
-                do {
-                    now = try remote.listReferences(authentication: authentication).first { $0.name == reference }?.id
-                } catch {
-                    throw GoalSyncError.remoteFailed(remote: remote.displayURL, operation: "push", reason: "\(error)")
+            switch try judge(result, reference: reference, head: head, remote: remote) {
+            case .landed:
+                break
+            case .refused(let rejection):
+                throw GoalSyncError.pushRefused(
+                    remote: remote.displayURL, reference: reference, reason: "\(rejection)", serverMessages: result.serverMessages)
+            case .moved:
+                guard attempt < attempts else {
+                    throw GoalSyncError.pushKeptMoving(remote: remote.displayURL, branch: target.remoteBranch, attempts: attempts)
                 }
-                if now != head {
-                    let rejection = ours?.rejection ?? .refused(reason: "the server did not report on it")
-                    let moved: Bool
-                    switch rejection {
-                    case .notFastForward, .notSent: moved = true
-                    case .refused: moved = now != ours?.remoteValue.flatMap { $0.isZero ? nil : $0 }
-                    }
-                    guard moved else {
-                        throw GoalSyncError.pushRefused(
-                            remote: remote.displayURL, reference: reference, reason: "\(rejection)", serverMessages: result.serverMessages)
-                    }
-                    guard attempt < attempts else {
-                        throw GoalSyncError.pushKeptMoving(remote: remote.displayURL, branch: target.remoteBranch, attempts: attempts)
-                    }
-                    Self.waitBeforeRetry(attempt: attempt)
-                    pulls += 1
-                    if case .conflicts(let state) = try pull(remote: requested, progress: progress) {
-                        return .stoppedOnConflicts(state)
-                    }
-                    continue
+                Self.waitBeforeRetry(attempt: attempt)
+                pulls += 1
+                if case .conflicts(let state) = try pull(remote: requested, progress: progress) {
+                    return .stoppedOnConflicts(state)
                 }
+                continue
             }
             var setUpstream = false
             if !target.hasUpstream, !isURL(target.remote) {
@@ -180,6 +165,35 @@ extension GoalRepository {
         throw GoalSyncError.pushKeptMoving(remote: target.remote, branch: target.remoteBranch, attempts: attempts)
     }
 
+    /// What one push did to the remote's branch.
+    private enum PushAttemptOutcome {
+        /// The branch holds HEAD.
+        case landed
+        /// The branch moved on from what the push saw: pull and push again.
+        case moved
+        /// The server refused the update while the branch stayed as the push saw it (a hook declined).
+        case refused(PushRejection)
+    }
+
+    /// Judges a push by its typed result; when the server refused the reference (or did not report on
+    /// it), by what the remote's branch holds now: HEAD after all, the value the push saw (the server
+    /// refused for a reason of its own), or something else (another push updated it first).
+    private func judge(_ result: PushResult, reference: String, head: ObjectID, remote: Remote) throws -> PushAttemptOutcome {
+        let ours = result.references.first { $0.name == reference }
+        if let ours, ours.rejection == nil { return .landed }
+        if case .notFastForward? = ours?.rejection { return .moved }  // nothing sent: it has commits we lack
+        if case .notSent? = ours?.rejection { return .moved }
+        let now: ObjectID?
+        do {
+            now = try remote.listReferences(authentication: authentication).first { $0.name == reference }?.id
+        } catch {
+            throw GoalSyncError.remoteFailed(remote: remote.displayURL, operation: "push", reason: "\(error)")
+        }
+        if now == head { return .landed }
+        guard let ours, let rejection = ours.rejection else { return .moved }
+        return now == ours.remoteValue.flatMap({ $0.isZero ? nil : $0 }) ? .refused(rejection) : .moved
+    }
+
     /// The commits the remote is known to have: what its remote-tracking references hold (the target's,
     /// and for a named remote all of `refs/remotes/NAME/`).
     func commitsOnRemote(_ target: SyncTarget) throws -> [ObjectID] {
@@ -188,11 +202,13 @@ extension GoalRepository {
         return Array(Set(names.compactMap { try? git.referenceID($0) }))
     }
 
-    /// A random wait before attempt `attempt + 1`, up to 50 ms doubled with each attempt (at most 1.6 s),
-    /// so that pushers who lost the same race do not meet again at once.
+    /// A random wait before attempt `attempt + 1`: between half and all of 100 ms doubled with each
+    /// attempt, at most 3.2 s ("equal jitter"). A push that keeps losing waits longer each time, so that
+    /// pushers who met in the same race spread out, and one that lost to a busy stream of pushes outlasts
+    /// it (ten losses in a row wait about 15 s in all, nineteen about 36 s).
     static func waitBeforeRetry(attempt: Int) {
-        let ceiling = min(1.6, 0.05 * pow(2, Double(attempt - 1)))
-        let seconds = Double.random(in: 0...ceiling)
+        let ceiling = min(3.2, 0.1 * pow(2, Double(attempt - 1)))
+        let seconds = ceiling / 2 + Double.random(in: 0...(ceiling / 2))
         Thread.sleep(forTimeInterval: seconds)
     }
 }

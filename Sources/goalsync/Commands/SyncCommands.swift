@@ -107,7 +107,8 @@ func describe(_ outcome: PushOutcome, mergedNote: Bool) throws {
                 "goalsync: warning: pushed \(problem.label), which breaks the rules (--allow-invalid): "
                     + oneLine(problem.diagnostics.map(\.formatted).joined(separator: "; ")))
         }
-        print("Pushed \(branch) to \(remote) (\(commit.prefix(8)))\(mergedNote && pulls > 0 ? " after merging the remote's new commits" : "").")
+        let merged = pulls == 0 || !mergedNote ? "" : " after merging the remote's new commits\(pulls > 1 ? " (\(pulls) times: other pushes landed first)" : "")"
+        print("Pushed \(branch) to \(remote) (\(commit.prefix(8)))\(merged).")
         if setUpstream { print("\(branch) now tracks \(remote)/\(branch).") }
     case .stoppedOnConflicts(let state):
         try describe(.conflicts(state))
