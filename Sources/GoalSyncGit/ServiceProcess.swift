@@ -42,7 +42,8 @@ final class ServiceProcess {
             case .cannotStart(let label, let reason):
                 return "cannot start \(label): \(reason)"
             case .stalled(let label, let seconds):
-                return "\(label) made no progress for \(Int(seconds)) s and was stopped; if the repository is on a slow "
+                let shown = seconds == seconds.rounded() ? "\(Int(seconds))" : "\(seconds)"
+                return "\(label) made no progress for \(shown) s and was stopped; if the repository is on a slow "
                     + "disk or network share, raise the limit with git config goalsync.timeout SECONDS"
             case .ended(let label, let status, let errors):
                 let said = errors.isEmpty ? "" : ": \(errors)"
