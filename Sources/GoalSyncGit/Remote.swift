@@ -103,15 +103,20 @@ public final class Remote {
 
     private var redactedURL: String { RemoteURL(url).redacted }
 
+    /// Whether fetches and listings from a path or `file://` go through git's `git-upload-pack` (the
+    /// ``ExecTransport``) instead of libgit2's local transport. Off by default: libgit2's local transport
+    /// fetches faster; pushes to a path always go through `git-receive-pack`.
+    package var localFetchThroughService = false
+
     /// The URL as messages may show it: any password replaced by `***`.
     public var displayURL: String { redactedURL }
 
     /// Downloads and updates the remote-tracking references (`git_remote_fetch`) with `refspecs`, or the
-    /// remote's configured ones when nil; never prunes; tags follow the fetched commits. From a remote by
-    /// path or `file://`, through git's `git-upload-pack` (see ``ExecTransport``).
+    /// remote's configured ones when nil; never prunes; tags follow the fetched commits.
     public func fetch(refspecs: [String]?, authentication: Authentication, progress: ((TransferProgress) -> Void)?) throws {
         let session = TransportSession(
-            url: url, authentication: authentication, repository: repository, direction: .fetch, progress: progress)
+            url: url, authentication: authentication, repository: repository, direction: .fetch,
+            localFetchThroughService: localFetchThroughService, progress: progress)
         var options = git_fetch_options()
         try check(git_fetch_options_init(&options, UInt32(GIT_FETCH_OPTIONS_VERSION)), "git_fetch_options_init")
         options.prune = GIT_FETCH_NO_PRUNE
@@ -138,10 +143,16 @@ public final class Remote {
         try check(git_push_options_init(&options, UInt32(GIT_PUSH_OPTIONS_VERSION)), "git_push_options_init")
         options.proxy_opts.type = GIT_PROXY_AUTO
         session.install(into: &options.callbacks)
+        // On a copy of the remote, so the push makes its own connection: libgit2 keeps a remote's
+        // transport for its next operation, and one made for a fetch from a path (libgit2's local
+        // transport, which writes references directly) must never carry a push.
+        var copy: OpaquePointer?
+        try check(git_remote_dup(&copy, pointer), "copy remote \(redactedURL)")
+        defer { git_remote_free(copy) }
         let result = withExtendedLifetime(session) {
-            withStringArray(refspecs) { git_remote_push(pointer, $0, &options) }
+            withStringArray(refspecs) { git_remote_push(copy, $0, &options) }
         }
-        try? check(git_remote_disconnect(pointer), "disconnect")
+        try? check(git_remote_disconnect(copy), "disconnect")
         return try session.finishPush(result, "push to \(RemoteURL(pushURL).redacted)")
     }
 
@@ -177,7 +188,8 @@ public final class Remote {
     /// Runs `body` while connected for fetching (`git_remote_connect`), then disconnects.
     private func connected<R>(_ authentication: Authentication, _ body: () throws -> R) throws -> R {
         let session = TransportSession(
-            url: url, authentication: authentication, repository: repository, direction: .fetch, progress: nil)
+            url: url, authentication: authentication, repository: repository, direction: .fetch,
+            localFetchThroughService: localFetchThroughService, progress: nil)
         var callbacks = git_remote_callbacks()
         try check(git_remote_init_callbacks(&callbacks, UInt32(GIT_REMOTE_CALLBACKS_VERSION)), "git_remote_init_callbacks")
         var proxy = git_proxy_options()

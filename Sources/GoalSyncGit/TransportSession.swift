@@ -6,8 +6,11 @@ import Foundation
 /// thrown inside a callback is kept here, the callback returns `GIT_EUSER`, and ``finish(_:_:)``
 /// rethrows it after the call (git2-rs `src/remote_callbacks.rs`).
 ///
-/// Its `transport` callback puts a remote by path or `file://` on the ``ExecTransport`` (git's own
-/// `git-upload-pack` / `git-receive-pack`, as plain git does), and leaves every other URL to libgit2.
+/// Its `transport` callback puts a push to a remote by path or `file://` on the ``ExecTransport`` (git's
+/// own `git-receive-pack`, as plain git does: the remote's hooks run, its references are
+/// compare-and-swapped), and leaves every other operation to libgit2's transports. A fetch from a path
+/// stays on libgit2's local transport (measured faster than `git-upload-pack` here, whose thin packs
+/// libgit2 indexes more slowly), unless `localFetchThroughService`.
 final class TransportSession {
     /// Which way the operation goes: decides which URL of the remote is used (`pushurl` for a push).
     enum Direction {
@@ -19,6 +22,8 @@ final class TransportSession {
     /// The local repository; needed to judge fast-forwards when pushing.
     let repository: Repository?
     let direction: Direction
+    /// Whether a fetch from a path or `file://` also goes through git's service (`git-upload-pack`).
+    let localFetchThroughService: Bool
     let progress: ((TransferProgress) -> Void)?
     private(set) var error: Error?
 
@@ -40,12 +45,13 @@ final class TransportSession {
 
     init(
         url: String, authentication: Authentication, repository: Repository?, direction: Direction,
-        progress: ((TransferProgress) -> Void)?
+        localFetchThroughService: Bool = false, progress: ((TransferProgress) -> Void)?
     ) {
         self.url = RemoteURL(url)
         self.authentication = authentication
         self.repository = repository
         self.direction = direction
+        self.localFetchThroughService = localFetchThroughService
         self.progress = progress
     }
 
@@ -79,12 +85,15 @@ final class TransportSession {
                 return 0
             }
         }
-        callbacks.sideband_progress = { text, length, payload in
-            guard let text, let payload, length > 0 else { return 0 }
-            let session = Unmanaged<TransportSession>.fromOpaque(payload).takeUnretainedValue()
-            session.serverText += UnsafeRawBufferPointer(start: text, count: Int(length))
-            if session.serverText.count > 65536 { session.serverText.removeFirst(session.serverText.count - 65536) }
-            return 0
+        if direction == .push {
+            // What the server writes for people during a push (a hook's reason); its last 32-64 KiB.
+            callbacks.sideband_progress = { text, length, payload in
+                guard let text, let payload, length > 0 else { return 0 }
+                let session = Unmanaged<TransportSession>.fromOpaque(payload).takeUnretainedValue()
+                session.serverText += UnsafeRawBufferPointer(start: text, count: Int(length))
+                if session.serverText.count > 65536 { session.serverText.removeFirst(session.serverText.count - 32768) }
+                return 0
+            }
         }
         callbacks.credentials = { out, _, usernameFromURL, allowedTypes, payload in
             guard let out, let payload else { return -1 }
@@ -140,14 +149,15 @@ final class TransportSession {
         }
     }
 
-    /// libgit2's `transport` callback: a remote by path or `file://` gets the ``ExecTransport`` over git's
-    /// own services; for any other URL `out` stays NULL and libgit2 picks its transport by scheme.
+    /// libgit2's `transport` callback: a push to a remote by path or `file://` (and a fetch, with
+    /// `localFetchThroughService`) gets the ``ExecTransport`` over git's own services; otherwise `out`
+    /// stays NULL and libgit2 picks its transport by scheme.
     private func makeTransport(_ out: UnsafeMutablePointer<UnsafeMutablePointer<git_transport>?>, owner: OpaquePointer) throws {
         out.pointee = nil
         let pushURL = direction == .push ? git_remote_pushurl(owner) : nil
         guard let cURL = pushURL ?? git_remote_url(owner) else { return }
         let target = String(cString: cURL)
-        guard RemoteURL(target).isLocal else { return }
+        guard RemoteURL(target).isLocal, direction == .push || localFetchThroughService else { return }
         let base = repository?.workdir ?? repository?.gitDir ?? FileManager.default.currentDirectoryPath
         let command = try ServiceCommand.local(environment: authentication.environment, baseDirectory: base, remote: RemoteURL(target).redacted)
         try ExecTransport.makeTransport(out, owner: owner, command: command, timeout: try stallTimeout())

@@ -159,6 +159,54 @@ struct PushSafetyTests {
         }
     }
 
+    /// Through the library: a push on a `Remote` that first listed the remote's references (libgit2
+    /// keeps a remote's transport, and its local transport writes references directly) still goes
+    /// through git-receive-pack, and comes back typed: refused by the hook, with its reason.
+    @Test func aPushAfterAListingStillRunsTheRemotesHooks() throws {
+        let team = try Team()
+        let ana = try team.founder("Ana")
+        try writeExecutable("#!/bin/sh\necho 'no pushes today' >&2\nexit 1\n", to: team.remote + "/hooks/pre-receive")
+        try ana.goalsync("new", "Raise activation", "--id", "g").requireOK("new")
+        let before = try team.remoteHead()
+        let repo = try Repository.open(at: ana.dir)
+        let auth = Authentication(environment: team.env, homeDirectory: team.base + "/home")
+        let origin = try Remote.lookup(repo, name: "origin")
+        #expect(try origin.listReferences(authentication: auth).contains { $0.name == "refs/heads/main" && $0.id.hex == before })
+        let result = try origin.push(refspecs: ["refs/heads/main:refs/heads/main"], authentication: auth)
+        #expect(result.references.map(\.name) == ["refs/heads/main"])
+        #expect(result.references.first?.rejection == .refused(reason: "pre-receive hook declined"))
+        #expect(result.references.first?.remoteValue?.hex == before)
+        #expect(result.references.first?.pushedValue?.hex == ana.head)
+        #expect(result.serverMessages.contains("no pushes today"), "\(result.serverMessages)")
+        #expect(try team.remoteHead() == before)
+    }
+
+    /// The exec transport serves fetches and listings too (`git-upload-pack`), as the ssh transport
+    /// will: a fetch and a listing from a path and from `file://` through it.
+    @Test(arguments: ["path", "file"])
+    func fetchesAndListingsGoThroughGitUploadPackWhenAsked(transport: String) throws {
+        let team = try Team()
+        let ana = try team.founder("Ana")
+        let ben = try team.join("Ben")
+        try ana.goalsync("new", "Raise activation", "--id", "g").requireOK("new")
+        try ana.goalsync("push").requireOK("push")
+        let repo = try Repository.open(at: ben.dir)
+        let auth = Authentication(environment: team.env, homeDirectory: team.base + "/home")
+        let url = transport == "path" ? team.remote : "file://" + team.remote
+        let remote = try Remote.anonymous(repo, url: url)
+        remote.localFetchThroughService = true
+        #expect(try remote.listReferences(authentication: auth).contains { $0.name == "refs/heads/main" && $0.id.hex == ana.head })
+        #expect(try remote.defaultBranch(authentication: auth) == "refs/heads/main")
+        try remote.fetch(refspecs: ["+refs/heads/main:refs/goalsync/fetched/main"], authentication: auth, progress: nil)
+        #expect(try repo.referenceID("refs/goalsync/fetched/main")?.hex == ana.head)
+
+        let missing = try Remote.anonymous(repo, url: team.base + "/nowhere.git")
+        missing.localFetchThroughService = true
+        let error = #expect(throws: GitError.self) { try missing.listReferences(authentication: auth) }
+        #expect(error?.message.contains("git-upload-pack '\(team.base)/nowhere.git' failed (exit status 128)") == true, "\(String(describing: error))")
+        #expect(error?.isNetwork == true)
+    }
+
     // MARK: Commits that break the rules
 
     @Test func aCommitThatBreaksTheRulesIsNotPushedUnlessAllowed() throws {
