@@ -2,6 +2,7 @@
 #define GOALSYNC_CLIBGIT2_SHIM_H
 #include <git2.h>
 #include <git2/sys/repository.h>
+#include <git2/sys/transport.h>
 
 /* git_libgit2_opts is variadic, which Swift cannot call: one non-variadic wrapper per option used. */
 static inline int goalsync_set_strict_hash_verification(int enabled) {
@@ -10,4 +11,18 @@ static inline int goalsync_set_strict_hash_verification(int enabled) {
 static inline int goalsync_set_caching(int enabled) {
     return git_libgit2_opts(GIT_OPT_ENABLE_CACHING, enabled);
 }
+
+/* goalsync's exec subtransport (GoalSyncGit/ExecTransport.swift): libgit2's smart transport speaks the
+   protocol; these carry it over the standard input and output of a child process (git-upload-pack,
+   git-receive-pack). libgit2 sees only the first member; `state` is the Swift object behind it
+   (retained by the struct, released when libgit2 frees it). */
+typedef struct goalsync_exec_subtransport {
+    git_smart_subtransport parent;
+    void *state;
+} goalsync_exec_subtransport;
+
+typedef struct goalsync_exec_stream {
+    git_smart_subtransport_stream parent;
+    void *state;
+} goalsync_exec_stream;
 #endif

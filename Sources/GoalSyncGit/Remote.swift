@@ -9,17 +9,55 @@ public struct TransferProgress: Sendable {
     public let receivedBytes: Int
 }
 
+/// Why a reference was not updated by a push.
+public enum PushRejection: Sendable, Equatable, CustomStringConvertible {
+    /// The remote's reference holds commits the pushed commit does not contain (found before anything
+    /// was sent; goalsync never forces): fetch and merge them first.
+    case notFastForward
+    /// Nothing was sent because other references of the same push were not fast-forwards.
+    case notSent(notFastForward: [String])
+    /// The server refused to update it, with its reason: a hook ("pre-receive hook declined"), a
+    /// reference that moved since the push began ("failed to update ref", "fetch first"), a rule of its
+    /// own ("deny updating a hidden ref").
+    case refused(reason: String)
+
+    public var description: String {
+        switch self {
+        case .notFastForward:
+            return "non-fast-forward: the remote has commits this branch does not; fetch and merge them first"
+        case .notSent(let references):
+            return "not pushed: \(references.joined(separator: ", ")) was not a fast-forward"
+        case .refused(let reason):
+            return reason
+        }
+    }
+}
+
 /// One reference's outcome in a push.
 public struct PushedReference: Sendable, Equatable {
     /// The remote reference, e.g. "refs/heads/main".
     public let name: String
-    /// Why it was not updated (the server's status, or "non-fast-forward: ..."); nil when it was.
-    public let rejection: String?
+    /// The remote's value when the push began (zero for a reference it did not have); nil when the
+    /// server reported a reference the push did not name.
+    public let remoteValue: ObjectID?
+    /// The value pushed (zero for a deletion).
+    public let pushedValue: ObjectID?
+    /// Why it was not updated; nil when it was.
+    public let rejection: PushRejection?
 
-    public init(name: String, rejection: String?) {
+    public init(name: String, remoteValue: ObjectID?, pushedValue: ObjectID?, rejection: PushRejection?) {
         self.name = name
+        self.remoteValue = remoteValue
+        self.pushedValue = pushedValue
         self.rejection = rejection
     }
+}
+
+/// What a push did: each reference's outcome, and what the server wrote for people on the way (hook
+/// output, as git shows it after "remote:").
+public struct PushResult: Sendable, Equatable {
+    public let references: [PushedReference]
+    public let serverMessages: [String]
 }
 
 /// A remote (`git_remote`), named or anonymous. Holds its ``Repository``. Every network operation
@@ -65,10 +103,20 @@ public final class Remote {
 
     private var redactedURL: String { RemoteURL(url).redacted }
 
+    /// Whether fetches and listings from a path or `file://` go through git's `git-upload-pack` (the
+    /// ``ExecTransport``) instead of libgit2's local transport. Off by default: libgit2's local transport
+    /// fetches faster; pushes to a path always go through `git-receive-pack`.
+    package var localFetchThroughService = false
+
+    /// The URL as messages may show it: any password replaced by `***`.
+    public var displayURL: String { redactedURL }
+
     /// Downloads and updates the remote-tracking references (`git_remote_fetch`) with `refspecs`, or the
     /// remote's configured ones when nil; never prunes; tags follow the fetched commits.
     public func fetch(refspecs: [String]?, authentication: Authentication, progress: ((TransferProgress) -> Void)?) throws {
-        let session = TransportSession(url: url, authentication: authentication, repository: repository, progress: progress)
+        let session = TransportSession(
+            url: url, authentication: authentication, repository: repository, direction: .fetch,
+            localFetchThroughService: localFetchThroughService, progress: progress)
         var options = git_fetch_options()
         try check(git_fetch_options_init(&options, UInt32(GIT_FETCH_OPTIONS_VERSION)), "git_fetch_options_init")
         options.prune = GIT_FETCH_NO_PRUNE
@@ -82,20 +130,30 @@ public final class Remote {
         try session.finish(result, "fetch from \(redactedURL)")
     }
 
-    /// Uploads `refspecs` (`git_remote_push`) and returns each reference's outcome (`push_update_reference`).
-    /// Never forces: when any reference would not be a fast-forward nothing is sent and every reference
-    /// comes back rejected. A server's refusal (e.g. a hook) comes back as that reference's rejection.
-    public func push(refspecs: [String], authentication: Authentication) throws -> [PushedReference] {
-        let session = TransportSession(url: url, authentication: authentication, repository: repository, progress: nil)
+    /// Uploads `refspecs` (`git_remote_push`) and returns each reference's outcome (`push_update_reference`)
+    /// with the server's messages. Never forces: when any reference would not be a fast-forward nothing is
+    /// sent and every reference comes back rejected. A server's refusal (e.g. a hook) comes back as that
+    /// reference's rejection. To a remote by path or `file://`, through git's `git-receive-pack`, which
+    /// updates each reference only from the value it advertised and runs the remote's hooks.
+    public func push(refspecs: [String], authentication: Authentication) throws -> PushResult {
+        let pushURL = git_remote_pushurl(pointer).map { String(cString: $0) } ?? url
+        let session = TransportSession(
+            url: pushURL, authentication: authentication, repository: repository, direction: .push, progress: nil)
         var options = git_push_options()
         try check(git_push_options_init(&options, UInt32(GIT_PUSH_OPTIONS_VERSION)), "git_push_options_init")
         options.proxy_opts.type = GIT_PROXY_AUTO
         session.install(into: &options.callbacks)
+        // On a copy of the remote, so the push makes its own connection: libgit2 keeps a remote's
+        // transport for its next operation, and one made for a fetch from a path (libgit2's local
+        // transport, which writes references directly) must never carry a push.
+        var copy: OpaquePointer?
+        try check(git_remote_dup(&copy, pointer), "copy remote \(redactedURL)")
+        defer { git_remote_free(copy) }
         let result = withExtendedLifetime(session) {
-            withStringArray(refspecs) { git_remote_push(pointer, $0, &options) }
+            withStringArray(refspecs) { git_remote_push(copy, $0, &options) }
         }
-        try? check(git_remote_disconnect(pointer), "disconnect")
-        return try session.finishPush(result, "push to \(redactedURL)")
+        try? check(git_remote_disconnect(copy), "disconnect")
+        return try session.finishPush(result, "push to \(RemoteURL(pushURL).redacted)")
     }
 
     /// The branch the remote's HEAD names, e.g. "refs/heads/main" (`git_remote_default_branch` after
@@ -129,7 +187,9 @@ public final class Remote {
 
     /// Runs `body` while connected for fetching (`git_remote_connect`), then disconnects.
     private func connected<R>(_ authentication: Authentication, _ body: () throws -> R) throws -> R {
-        let session = TransportSession(url: url, authentication: authentication, repository: repository, progress: nil)
+        let session = TransportSession(
+            url: url, authentication: authentication, repository: repository, direction: .fetch,
+            localFetchThroughService: localFetchThroughService, progress: nil)
         var callbacks = git_remote_callbacks()
         try check(git_remote_init_callbacks(&callbacks, UInt32(GIT_REMOTE_CALLBACKS_VERSION)), "git_remote_init_callbacks")
         var proxy = git_proxy_options()

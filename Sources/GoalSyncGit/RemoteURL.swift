@@ -69,6 +69,8 @@ struct RemoteURL {
     }
 
     var isSSH: Bool { scheme == "ssh" }
+    /// A repository on this machine: a path or a `file://` URL.
+    var isLocal: Bool { scheme == "local" || scheme == "file" }
     var isHTTP: Bool { scheme == "https" || scheme == "http" }
 
     /// The name OpenSSH files a host key under: `host` on port 22, `[host]:port` otherwise.

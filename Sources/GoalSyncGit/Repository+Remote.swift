@@ -10,7 +10,7 @@ extension Repository {
         url: String, to path: String, authentication: Authentication, checkout: Bool = true, progress: ((TransferProgress) -> Void)?
     ) throws -> Repository {
         Libgit2.ensure()
-        let session = TransportSession(url: url, authentication: authentication, repository: nil, progress: progress)
+        let session = TransportSession(url: url, authentication: authentication, repository: nil, direction: .fetch, progress: progress)
         var options = git_clone_options()
         try check(git_clone_options_init(&options, UInt32(GIT_CLONE_OPTIONS_VERSION)), "git_clone_options_init")
         options.fetch_opts.proxy_opts.type = GIT_PROXY_AUTO

@@ -4,14 +4,15 @@ import Glibc
 import Darwin
 #endif
 
-/// Runs a short program to completion with `posix_spawn`, for `git credential`.
+/// Starts programs with `posix_spawn`: `git credential` run to completion (``run(_:environment:input:)``),
+/// and the services the exec transport talks to (``ServiceProcess``).
 ///
 /// Not Foundation's `Process`: on Linux it learns that a child ended when a socket the child inherited
 /// closes, so it waits for any background process the child leaves behind, e.g. the
 /// `git-credential-cache--daemon` that `git credential approve` starts, for the cache's whole lifetime.
-/// Here the child is reaped with `waitpid`, inherits no descriptor but its three pipes (so no helper
-/// daemon keeps one of libgit2's sockets open), and its output is read after it exited, from what the
-/// pipes hold: plenty for a credential, and never blocked by a daemon holding a pipe open.
+/// Here the child is reaped with `waitpid` and inherits no descriptor but the three it is given (so no
+/// helper daemon keeps one of libgit2's sockets open), with no signal blocked and every signal's default
+/// action.
 enum Subprocess {
     struct Result {
         let status: Int32
@@ -19,63 +20,120 @@ enum Subprocess {
         let errors: [UInt8]
     }
 
-    /// Runs `arguments[0]` found through `PATH` in `environment`; nil when it cannot be started.
+    /// Runs `arguments[0]` found through `PATH` in `environment`; nil when it cannot be started. Its
+    /// output is read after it exited, from what the pipes hold: plenty for a credential, and never
+    /// blocked by a daemon holding a pipe open.
     static func run(_ arguments: [String], environment: [String: String], input: [UInt8]) -> Result? {
+        guard let program = arguments.first.flatMap({ find($0, environment: environment) }) else { return nil }
         guard let stdin = makePipe() else { return nil }
         guard let stdout = makePipe() else {
-            closeAll(stdin)
+            closeAll(stdin.read, stdin.write)
             return nil
         }
         guard let stderr = makePipe() else {
-            closeAll(stdin, stdout)
+            closeAll(stdin.read, stdin.write, stdout.read, stdout.write)
             return nil
         }
         // The request is a few hundred bytes: it fits in the pipe, so writing it first cannot block.
         _ = input.withUnsafeBytes { write(stdin.write, $0.baseAddress, $0.count) }
         close(stdin.write)
+        let spawned = spawn(program, arguments, environment: environment, stdin: stdin.read, stdout: stdout.write, stderr: stderr.write)
+        closeAll(stdin.read, stdout.write, stderr.write)
+        defer { closeAll(stdout.read, stderr.read) }
+        guard case .success(let pid) = spawned else { return nil }
+        return Result(status: waitForExit(pid), output: drain(stdout.read), errors: drain(stderr.read))
+    }
 
+    /// The program `name` as `execvp` would find it through `PATH` in `environment` (git's own default,
+    /// `/usr/local/bin:/usr/bin:/bin`, when it has none); a name with a slash is taken as it is. Nil
+    /// when no executable file has that name.
+    static func find(_ name: String, environment: [String: String]) -> String? {
+        if name.contains("/") { return isExecutableFile(name) ? name : nil }
+        let path = environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        for folder in path.split(separator: ":", omittingEmptySubsequences: true) {
+            let candidate = folder.hasSuffix("/") ? "\(folder)\(name)" : "\(folder)/\(name)"
+            if isExecutableFile(candidate) { return candidate }
+        }
+        return nil
+    }
+
+    private static func isExecutableFile(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG && access(path, X_OK) == 0
+    }
+
+    /// Starts `program` (a path) with `arguments` (argv, the program's name first) and exactly the given
+    /// environment, on the three descriptors given, each dup'ed to 0, 1 and 2. With `newProcessGroup`
+    /// the child leads a process group of its own, so it and whatever it starts can be stopped together.
+    /// Returns the child's pid, or `errno` when it could not be started.
+    static func spawn(
+        _ program: String, _ arguments: [String], environment: [String: String],
+        stdin: Int32, stdout: Int32, stderr: Int32, newProcessGroup: Bool = false
+    ) -> Swift.Result<pid_t, SpawnError> {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, stdin.read, 0)
-        posix_spawn_file_actions_adddup2(&actions, stdout.write, 1)
-        posix_spawn_file_actions_adddup2(&actions, stderr.write, 2)
+        posix_spawn_file_actions_adddup2(&actions, stdin, 0)
+        posix_spawn_file_actions_adddup2(&actions, stdout, 1)
+        posix_spawn_file_actions_adddup2(&actions, stderr, 2)
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
+        // The calling thread may block signals (dispatch's threads do) and the process may ignore
+        // SIGPIPE: the child starts with none blocked and every default action.
+        var none = sigset_t(), all = sigset_t()
+        sigemptyset(&none)
+        sigfillset(&all)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        var flags = Int32(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)
+        if newProcessGroup {
+            flags |= Int32(POSIX_SPAWN_SETPGROUP)
+            posix_spawnattr_setpgroup(&attributes, 0)
+        }
         #if canImport(Darwin)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_CLOEXEC_DEFAULT))
+        flags |= Int32(POSIX_SPAWN_CLOEXEC_DEFAULT)
         #else
         closeFrom(3, &actions)
         #endif
+        posix_spawnattr_setflags(&attributes, Int16(flags))
 
         let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { (argv + envp).forEach { free($0) } }
         var pid: pid_t = 0
-        let spawned = posix_spawnp(&pid, arguments[0], &actions, &attributes, argv, envp)
-        closeAll((stdin.read, -1), (stdout.write, -1), (stderr.write, -1))
-        defer { closeAll((stdout.read, -1), (stderr.read, -1)) }
-        guard spawned == 0 else { return nil }
-
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0, errno == EINTR {}
-        let exitStatus = status & 0x7F == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
-        return Result(status: exitStatus, output: drain(stdout.read), errors: drain(stderr.read))
+        let rc = posix_spawn(&pid, program, &actions, &attributes, argv, envp)
+        return rc == 0 ? .success(pid) : .failure(SpawnError(code: rc))
     }
 
-    private static func makePipe() -> (read: Int32, write: Int32)? {
+    /// Why `posix_spawn` failed: its `errno`.
+    struct SpawnError: Error {
+        let code: Int32
+        var description: String { String(cString: strerror(code)) }
+    }
+
+    /// Waits for `pid` to end and reaps it; its exit status, or 128 + the signal that ended it (as a
+    /// shell reports it).
+    static func waitForExit(_ pid: pid_t) -> Int32 {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+        return exitStatus(status)
+    }
+
+    /// A `waitpid` status as a shell reports it: the exit status, or 128 + the signal.
+    static func exitStatus(_ status: Int32) -> Int32 {
+        status & 0x7F == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+    }
+
+    static func makePipe() -> (read: Int32, write: Int32)? {
         var fds: [Int32] = [-1, -1]
         guard pipe(&fds) == 0 else { return nil }
         for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
         return (fds[0], fds[1])
     }
 
-    private static func closeAll(_ pipes: (Int32, Int32)...) {
-        for (a, b) in pipes {
-            if a >= 0 { close(a) }
-            if b >= 0 { close(b) }
-        }
+    static func closeAll(_ descriptors: Int32...) {
+        for fd in descriptors where fd >= 0 { close(fd) }
     }
 
     /// What the pipe holds now, without waiting for writers that may still have it open.

@@ -1,7 +1,8 @@
 import Foundation
 
 /// Why goalsync itself refused or could not complete a network operation: its own host-key and
-/// credential checks, which run inside libgit2's callbacks and are rethrown after the libgit2 call.
+/// credential checks, which run inside libgit2's callbacks and are rethrown after the libgit2 call, and
+/// what the exec transport needs before it starts (git, a usable URL, a valid timeout).
 /// Failures libgit2 reports (refused connection, protocol errors) stay ``GitError``s.
 public struct TransportError: Error, CustomStringConvertible, LocalizedError, Sendable {
     public enum Kind: Sendable, Equatable {
@@ -19,6 +20,12 @@ public struct TransportError: Error, CustomStringConvertible, LocalizedError, Se
         case noCredentials
         /// The server asked for a kind of authentication goalsync does not do (e.g. ssh passwords).
         case unsupportedAuthentication
+        /// git is not installed: goalsync runs git's own services for a remote by path.
+        case gitMissing
+        /// The URL cannot be used as given (a `file://` URL naming another machine).
+        case unsupportedURL
+        /// The `goalsync.timeout` setting is not a number of seconds.
+        case invalidTimeout
     }
 
     public let kind: Kind

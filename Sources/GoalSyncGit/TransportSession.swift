@@ -1,14 +1,29 @@
 import CLibgit2
+import Foundation
 
 /// The state of one network operation, handed to libgit2's callbacks as a borrowed payload
 /// (`Unmanaged.passUnretained`), valid only during the synchronous call that uses it. A Swift error
 /// thrown inside a callback is kept here, the callback returns `GIT_EUSER`, and ``finish(_:_:)``
 /// rethrows it after the call (git2-rs `src/remote_callbacks.rs`).
+///
+/// Its `transport` callback puts a push to a remote by path or `file://` on the ``ExecTransport`` (git's
+/// own `git-receive-pack`, as plain git does: the remote's hooks run, its references are
+/// compare-and-swapped), and leaves every other operation to libgit2's transports. A fetch from a path
+/// stays on libgit2's local transport (measured faster than `git-upload-pack` here, whose thin packs
+/// libgit2 indexes more slowly), unless `localFetchThroughService`.
 final class TransportSession {
+    /// Which way the operation goes: decides which URL of the remote is used (`pushurl` for a push).
+    enum Direction {
+        case fetch, push
+    }
+
     let authentication: Authentication
     let url: RemoteURL
     /// The local repository; needed to judge fast-forwards when pushing.
     let repository: Repository?
+    let direction: Direction
+    /// Whether a fetch from a path or `file://` also goes through git's service (`git-upload-pack`).
+    let localFetchThroughService: Bool
     let progress: ((TransferProgress) -> Void)?
     private(set) var error: Error?
 
@@ -25,12 +40,31 @@ final class TransportSession {
     private var updates = [(name: String, old: ObjectID, new: ObjectID)]()
     private var statuses = [(name: String, status: String?)]()
     private var nonFastForward = [String]()
+    /// What the server wrote for people (its sideband messages: hook output, "remote: ..." lines).
+    private var serverText = [UInt8]()
 
-    init(url: String, authentication: Authentication, repository: Repository?, progress: ((TransferProgress) -> Void)?) {
+    init(
+        url: String, authentication: Authentication, repository: Repository?, direction: Direction,
+        localFetchThroughService: Bool = false, progress: ((TransferProgress) -> Void)?
+    ) {
         self.url = RemoteURL(url)
         self.authentication = authentication
         self.repository = repository
+        self.direction = direction
+        self.localFetchThroughService = localFetchThroughService
         self.progress = progress
+    }
+
+    /// Seconds without progress after which a service the exec transport runs is stopped: git config
+    /// `goalsync.timeout` (the repository's, else the user's), default 60.
+    func stallTimeout() throws -> Double {
+        let config = try repository?.config() ?? Config.openDefault()
+        guard let text = try config.string("goalsync.timeout") else { return 60 }
+        guard let seconds = Double(text.trimmingCharacters(in: .whitespaces)), seconds > 0, seconds.isFinite else {
+            throw failure(
+                .invalidTimeout, "git config goalsync.timeout is '\(text)', not a number of seconds; set it with git config goalsync.timeout 60")
+        }
+        return seconds
     }
 
     private var helper: CredentialHelper {
@@ -43,6 +77,24 @@ final class TransportSession {
     /// alive (`withExtendedLifetime`) for as long as libgit2 may call them.
     func install(into callbacks: inout git_remote_callbacks) {
         callbacks.payload = Unmanaged.passUnretained(self).toOpaque()
+        callbacks.transport = { out, owner, payload in
+            guard let out, let owner, let payload else { return -1 }
+            let session = Unmanaged<TransportSession>.fromOpaque(payload).takeUnretainedValue()
+            return session.capturingErrors {
+                try session.makeTransport(out, owner: owner)
+                return 0
+            }
+        }
+        if direction == .push {
+            // What the server writes for people during a push (a hook's reason); its last 32-64 KiB.
+            callbacks.sideband_progress = { text, length, payload in
+                guard let text, let payload, length > 0 else { return 0 }
+                let session = Unmanaged<TransportSession>.fromOpaque(payload).takeUnretainedValue()
+                session.serverText += UnsafeRawBufferPointer(start: text, count: Int(length))
+                if session.serverText.count > 65536 { session.serverText.removeFirst(session.serverText.count - 32768) }
+                return 0
+            }
+        }
         callbacks.credentials = { out, _, usernameFromURL, allowedTypes, payload in
             guard let out, let payload else { return -1 }
             let session = Unmanaged<TransportSession>.fromOpaque(payload).takeUnretainedValue()
@@ -97,6 +149,20 @@ final class TransportSession {
         }
     }
 
+    /// libgit2's `transport` callback: a push to a remote by path or `file://` (and a fetch, with
+    /// `localFetchThroughService`) gets the ``ExecTransport`` over git's own services; otherwise `out`
+    /// stays NULL and libgit2 picks its transport by scheme.
+    private func makeTransport(_ out: UnsafeMutablePointer<UnsafeMutablePointer<git_transport>?>, owner: OpaquePointer) throws {
+        out.pointee = nil
+        let pushURL = direction == .push ? git_remote_pushurl(owner) : nil
+        guard let cURL = pushURL ?? git_remote_url(owner) else { return }
+        let target = String(cString: cURL)
+        guard RemoteURL(target).isLocal, direction == .push || localFetchThroughService else { return }
+        let base = repository?.workdir ?? repository?.gitDir ?? FileManager.default.currentDirectoryPath
+        let command = try ServiceCommand.local(environment: authentication.environment, baseDirectory: base, remote: RemoteURL(target).redacted)
+        try ExecTransport.makeTransport(out, owner: owner, command: command, timeout: try stallTimeout())
+    }
+
     // MARK: After the call
 
     /// Rethrows the error a callback kept, else checks `result` through the gateway; on success tells
@@ -114,27 +180,43 @@ final class TransportSession {
         if let helperCredential { helper.approve(helperCredential, url: url) }
     }
 
-    /// Like ``finish(_:_:)`` for a push, then each reference's outcome. A push with a non-fast-forward
-    /// reference sends nothing; every reference is reported rejected, the culprits with the reason.
-    func finishPush(_ result: Int32, _ operation: @autoclosure () -> String) throws -> [PushedReference] {
+    /// Like ``finish(_:_:)`` for a push, then each reference's outcome, and what the server wrote for
+    /// people. A push with a non-fast-forward reference sends nothing: every reference comes back
+    /// rejected, the culprits as ``PushRejection/notFastForward``. A reference the server sent no status
+    /// for is reported refused (the caller can look at the remote to see what happened).
+    func finishPush(_ result: Int32, _ operation: @autoclosure () -> String) throws -> PushResult {
         if result < 0, error == nil, !nonFastForward.isEmpty {
             git_error_clear()
-            return updates.map { update in
-                let reason =
-                    nonFastForward.contains(update.name)
-                    ? "non-fast-forward: the remote has commits this branch does not; fetch and merge them first"
-                    : "not pushed: \(nonFastForward.joined(separator: ", ")) was not a fast-forward"
-                return PushedReference(name: update.name, rejection: reason)
+            let references = updates.map { update in
+                PushedReference(
+                    name: update.name, remoteValue: update.old, pushedValue: update.new,
+                    rejection: nonFastForward.contains(update.name) ? .notFastForward : .notSent(notFastForward: nonFastForward))
             }
+            return PushResult(references: references, serverMessages: serverMessages)
         }
         try finish(result, operation())
-        var results = updates.map { update in
-            PushedReference(name: update.name, rejection: statuses.last { $0.name == update.name }?.status ?? nil)
+        var references = updates.map { update in
+            let status = statuses.last { $0.name == update.name }
+            let rejection: PushRejection? =
+                status == nil
+                ? .refused(reason: "the server sent no status for it") : status?.status.map { .refused(reason: $0) }
+            return PushedReference(name: update.name, remoteValue: update.old, pushedValue: update.new, rejection: rejection)
         }
         for status in statuses where !updates.contains(where: { $0.name == status.name }) {
-            results.append(PushedReference(name: status.name, rejection: status.status))
+            references.append(
+                PushedReference(name: status.name, remoteValue: nil, pushedValue: nil, rejection: status.status.map { .refused(reason: $0) }))
         }
-        return results
+        return PushResult(references: references, serverMessages: serverMessages)
+    }
+
+    /// The server's messages as lines, without progress lines it rewrote in place (`\r`) or blanks.
+    var serverMessages: [String] {
+        let text = String(decoding: serverText, as: UTF8.self)
+        return text.split(separator: "\n").compactMap { line in
+            let last = line.split(separator: "\r", omittingEmptySubsequences: true).last.map(String.init) ?? ""
+            let trimmed = last.trimmingCharacters(in: .whitespaces)
+            return trimmed.isEmpty ? nil : trimmed
+        }
     }
 
     // MARK: Callbacks
@@ -283,5 +365,6 @@ extension GitError {
 }
 
 extension ObjectID {
-    var isZero: Bool { bytes.allSatisfy { $0 == 0 } }
+    /// The all-zero id git uses for "no object" (a reference that does not exist, in a push).
+    public var isZero: Bool { bytes.allSatisfy { $0 == 0 } }
 }

@@ -60,6 +60,12 @@ func run(_ body: () throws -> Void) throws {
         } else if case .mergeBreaksRules(let diagnostics) = error {
             for d in diagnostics { Output.err(d.formatted) }
             Output.err("goalsync: error: the merge breaks the rules above and was not committed; fix the files (then git add them) and run goalsync pull --continue again, or goalsync pull --abort to return to before the pull")
+        } else if case .outgoingCommitsBreakRules(let problems) = error {
+            // Each error of each commit, then what to do: several lines by design, as validate's.
+            for problem in problems {
+                for d in problem.diagnostics { Output.err("commit \(problem.label): \(oneLine(d.formatted))") }
+            }
+            Output.err("goalsync: error: \(oneLine(error.errorDescription ?? "\(error)"))")
         } else if case .editRejected = error {
             // The diagnostics, then where the person's text is kept: several lines by design.
             Output.err("goalsync: error: \(error.errorDescription ?? "\(error)")")

@@ -47,8 +47,9 @@ struct TransportTests {
 
         // Our commit goes up.
         let ours = try sandbox.commit(in: sandbox.root + "/mine", file: "ours.txt", content: "ours\n")
-        let pushed = try origin.push(refspecs: ["refs/heads/main:refs/heads/main"], authentication: auth)
-        #expect(pushed == [PushedReference(name: "refs/heads/main", rejection: nil)])
+        let before = try sandbox.git("rev-parse", "main", in: bare)
+        let pushed = try origin.push(refspecs: ["refs/heads/main:refs/heads/main"], authentication: auth).references
+        #expect(pushed == [PushedReference(name: "refs/heads/main", remoteValue: ObjectID(hex: before), pushedValue: ObjectID(hex: ours), rejection: nil)])
         #expect(try sandbox.git("rev-parse", "main", in: bare) == ours)
 
         // A teammate's commit, pushed with plain git, comes down.
@@ -105,24 +106,25 @@ struct TransportTests {
         _ = try sandbox.commit(in: mine, file: "ours.txt", content: "ours\n")
 
         // Their commit is not even known here.
-        let unknown = try origin.push(refspecs: ["refs/heads/main:refs/heads/main"], authentication: auth)
+        let unknown = try origin.push(refspecs: ["refs/heads/main:refs/heads/main"], authentication: auth).references
         #expect(unknown.map(\.name) == ["refs/heads/main"])
-        #expect(unknown.first?.rejection?.contains("non-fast-forward") == true)
+        #expect(unknown.first?.rejection == .notFastForward)
+        #expect(unknown.first?.rejection?.description.contains("non-fast-forward") == true)
         #expect(try sandbox.git("rev-parse", "main", in: bare) == theirs)
 
         // Known after a fetch, but still not contained in ours; "+" does not force either.
         try origin.fetch(refspecs: nil, authentication: auth, progress: nil)
         for refspec in ["refs/heads/main:refs/heads/main", "+refs/heads/main:refs/heads/main"] {
-            let diverged = try origin.push(refspecs: [refspec], authentication: auth)
-            #expect(diverged.first?.rejection?.contains("non-fast-forward") == true, "\(refspec)")
+            let diverged = try origin.push(refspecs: [refspec], authentication: auth).references
+            #expect(diverged.first?.rejection == .notFastForward, "\(refspec)")
         }
         #expect(try sandbox.git("rev-parse", "main", in: bare) == theirs)
 
         // After merging theirs, the push is a fast-forward.
         try sandbox.git("merge", "-q", "--no-edit", "origin/main", in: mine)
         let merged = try sandbox.git("rev-parse", "HEAD", in: mine)
-        let accepted = try origin.push(refspecs: ["refs/heads/main:refs/heads/main"], authentication: auth)
-        #expect(accepted == [PushedReference(name: "refs/heads/main", rejection: nil)])
+        let accepted = try origin.push(refspecs: ["refs/heads/main:refs/heads/main"], authentication: auth).references
+        #expect(accepted == [PushedReference(name: "refs/heads/main", remoteValue: ObjectID(hex: theirs), pushedValue: ObjectID(hex: merged), rejection: nil)])
         #expect(try sandbox.git("rev-parse", "main", in: bare) == merged)
     }
 
@@ -140,10 +142,12 @@ struct TransportTests {
             url: "git://127.0.0.1:\(daemon.port)/team.git", to: sandbox.root + "/mine", authentication: auth, progress: nil)
         _ = try sandbox.commit(in: sandbox.root + "/mine", file: "ours.txt", content: "ours\n")
         let results = try Remote.lookup(repo, name: "origin").push(
-            refspecs: ["refs/heads/main:refs/heads/locked", "refs/heads/main:refs/heads/open"], authentication: auth)
+            refspecs: ["refs/heads/main:refs/heads/locked", "refs/heads/main:refs/heads/open"], authentication: auth).references
         #expect(results.count == 2)
-        #expect(results.first { $0.name == "refs/heads/locked" }?.rejection != nil)
-        #expect(results.first { $0.name == "refs/heads/open" }.map { $0.rejection == nil } == true)
+        let locked = results.first { $0.name == "refs/heads/locked" }
+        #expect(locked?.rejection == .refused(reason: "hook declined"))
+        let open = results.first { $0.name == "refs/heads/open" }
+        #expect(open.map { $0.rejection == nil } == true)
         #expect(try sandbox.gitStatus("rev-parse", "--verify", "-q", "refs/heads/locked", in: bare) != 0)
     }
 
@@ -390,7 +394,9 @@ struct TransportTests {
         // The first push creates the branch the remote's HEAD names.
         try sandbox.git("symbolic-ref", "HEAD", "refs/heads/main", in: mine)
         let first = try sandbox.commit(in: mine, file: "first.txt", content: "first\n")
-        #expect(try origin.push(refspecs: ["refs/heads/main:refs/heads/main"], authentication: auth).first?.rejection == nil)
+        let created = try origin.push(refspecs: ["refs/heads/main:refs/heads/main"], authentication: auth).references
+        #expect(created.first?.rejection == nil)
+        #expect(created.first?.remoteValue?.isZero == true)
         #expect(try origin.defaultBranch(authentication: auth) == "refs/heads/main")
         #expect(try origin.listReferences(authentication: auth).contains { $0.name == "refs/heads/main" && $0.id.hex == first })
     }

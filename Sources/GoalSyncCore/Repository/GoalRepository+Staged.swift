@@ -151,10 +151,20 @@ extension GoalRepository {
         guard let tree else { return .empty }
         let kept = GoalsTreeSummary.load(gitDir: git.gitDir)
         if let ready = kept.first(where: { $0.tree == tree.id }) { return ready }
+        let summary = carriedSummary(for: tree, from: kept)
+        GoalsTreeSummary.save([summary], gitDir: git.gitDir)
+        return summary
+    }
+
+    /// The ``GoalsTreeSummary`` of the `goals/` tree `tree`, from the first of `known` whose tree is in
+    /// the repository, carried forward by checking the goal files that differ between the two trees
+    /// (every file when none is usable). Nothing is saved.
+    func carriedSummary(for tree: Tree, from known: [GoalsTreeSummary]) -> GoalsTreeSummary {
+        if let ready = known.first(where: { $0.tree == tree.id }) { return ready }
         var summary = GoalsTreeSummary.empty
         var old: Tree?
         // A kept summary of a commit that was not made has no tree in the repository.
-        for candidate in kept {
+        for candidate in known {
             guard let id = candidate.tree, let t = try? git.tree(id) else { continue }
             (summary, old) = (candidate, t)
             break
@@ -185,7 +195,6 @@ extension GoalRepository {
                 summary.notable[name] = .init(blob: id, mode: mode, summary: s)
             }
         }
-        GoalsTreeSummary.save([summary], gitDir: git.gitDir)
         return summary
     }
 }

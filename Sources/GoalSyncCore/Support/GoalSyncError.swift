@@ -27,6 +27,13 @@ package enum GoalSyncError: Error, LocalizedError, Equatable {
     case gitMergeInProgress
     /// A network operation failed; nothing local changed.
     case remoteFailed(remote: String, operation: String, reason: String)
+    /// The server refused to update `reference` while it still held what the push saw (a hook declined
+    /// it): exit 2. `serverMessages`: what the server wrote on the way (the hook's reason).
+    case pushRefused(remote: String, reference: String, reason: String, serverMessages: [String])
+    /// Other pushes updated the remote's branch first every time, `attempts` times: exit 2.
+    case pushKeptMoving(remote: String, branch: String, attempts: Int)
+    /// Commits a push would add break the rules: exit 1; nothing was pushed.
+    case outgoingCommitsBreakRules([OutgoingCommitProblem])
     /// A move the goal rules forbid (an illegal status change, a second active goal): exit 1.
     case rule(String)
     /// An edit that could not be committed; the person's text is kept at `draft`.
@@ -34,7 +41,7 @@ package enum GoalSyncError: Error, LocalizedError, Equatable {
 
     package var exitCode: Int32 {
         switch self {
-        case .validationFailed, .mergeBreaksRules, .unreadableGoal, .hookFailed, .rule: return 1
+        case .validationFailed, .mergeBreaksRules, .unreadableGoal, .hookFailed, .rule, .outgoingCommitsBreakRules: return 1
         case .editRejected(_, let underlying): return underlying.exitCode
         case .usage, .unknownGoal, .invalidID, .goalExists: return 64
         default: return 2
@@ -86,6 +93,19 @@ package enum GoalSyncError: Error, LocalizedError, Equatable {
             return "\(detail)\nnothing was committed; your edit is kept in \(draft) and goalsync edit starts from it next time"
         case .remoteFailed(let remote, let operation, let reason):
             return "\(operation) \(operation == "push" ? "to" : "from") \(remote) failed: \(reason). Every local commit and file is as it was; check the remote's address and your access, then try again"
+        case .pushRefused(let remote, let reference, let reason, let messages):
+            let said = messages.isEmpty ? "" : " (the remote said: \(messages.suffix(5).joined(separator: " / ")))"
+            return "\(remote) refused \(reference): \(reason)\(said); nothing was pushed and every local commit is as it was; "
+                + "change what the remote's rules refuse, or ask whoever runs it, then push again"
+        case .pushKeptMoving(let remote, let branch, let attempts):
+            return "\(branch) on \(remote) kept moving: \(attempts) pushes in a row lost the race to other pushes; your commits "
+                + "are kept, merged with theirs; run goalsync push again"
+        case .outgoingCommitsBreakRules(let problems):
+            let n = problems.count
+            let which = problems.prefix(3).map(\.label).joined(separator: ", ") + (n > 3 ? " and \(n - 3) more" : "")
+            return "\(n) commit\(n == 1 ? "" : "s") to push break\(n == 1 ? "s" : "") goalsync validate's rules (\(which)); nothing was "
+                + "pushed; rewrite \(n == 1 ? "it" : "them") without the errors (git commit --amend for the last commit, git rebase -i for "
+                + "older ones), or push anyway with --allow-invalid"
         case .mergeInProgress:
             return "a merge is in progress: a pull stopped on conflicts (goalsync status lists them); finish it with goalsync resolve, then goalsync pull --continue, or return to before the pull with goalsync pull --abort"
         case .gitMergeInProgress:

@@ -3,8 +3,11 @@ import GoalSyncGit
 
 /// The outcome of `goalsync push`.
 package enum PushOutcome: Sendable {
+    /// The branch has no commit yet.
     case upToDate
-    case pushed(branch: String, remote: String, commit: String, pulls: Int, setUpstream: Bool)
+    /// The remote's branch holds `commit`. `allowedInvalid`: outgoing commits that break the rules,
+    /// pushed because `--allow-invalid` said so.
+    case pushed(branch: String, remote: String, commit: String, pulls: Int, setUpstream: Bool, allowedInvalid: [OutgoingCommitProblem])
     /// The remote moved on and merging its commits stopped on conflicts.
     case stoppedOnConflicts(MergeState)
 }
@@ -67,7 +70,7 @@ extension GoalRepository {
                 try remote.fetch(refspecs: nil, authentication: authentication, progress: progress)
             }
         } catch {
-            throw GoalSyncError.remoteFailed(remote: remote.url, operation: "fetch", reason: "\(error)")
+            throw GoalSyncError.remoteFailed(remote: remote.displayURL, operation: "fetch", reason: "\(error)")
         }
         return try git.referenceID(target.trackingReference)
     }
@@ -90,37 +93,64 @@ extension GoalRepository {
         return try integrate(theirs: theirs, source: source, headSkim: headSkim)
     }
 
-    /// `goalsync push [REMOTE]`: never forces. When the remote moved on, pulls (merging per goal
-    /// and per field) and pushes again, at most `attempts` times. The first push to an empty remote
-    /// sets the upstream.
-    package func push(remote requested: String?, attempts: Int = 3, progress: ((TransferProgress) -> Void)?) throws -> PushOutcome {
+    /// How many times `push` pushes before it gives up on a remote that keeps moving (each time another
+    /// push won the race, it pulls, merges and pushes again); `goalsync push --help` says it.
+    package static let pushAttempts = 20
+
+    /// `goalsync push [REMOTE]`: never forces. Every commit the push would add to the remote is checked
+    /// first with `goalsync validate`'s rules; one that breaks them stops the push
+    /// (``GoalSyncError/outgoingCommitsBreakRules(_:)``) unless `allowInvalid`. When the remote's branch
+    /// moved on (the push was not a fast-forward of what the remote had, or another push updated it
+    /// first), pulls (merging per goal and per field) and pushes again, at most `attempts` times in all,
+    /// waiting a random moment that grows with each attempt so that concurrent pushers spread out. A
+    /// reference the server refuses while its branch did not move (a hook declined it) stops the push
+    /// with the server's reason (``GoalSyncError/pushRefused(remote:reference:reason:serverMessages:)``).
+    /// `.pushed` only when the remote's branch holds HEAD. The first push to an empty remote sets the
+    /// upstream.
+    package func push(
+        remote requested: String?, allowInvalid: Bool = false, attempts: Int = pushAttempts,
+        progress: ((TransferProgress) -> Void)?
+    ) throws -> PushOutcome {
         try recoverInterruptedPull()
         try refuseWhileMerging()
         let target = try syncTarget(remote: requested)
+        let reference = "refs/heads/\(target.remoteBranch)"
+        let refspec = "refs/heads/\(target.branch):\(reference)"
         var pulls = 0
-        for attempt in 1...max(1, attempts) {
+        var checked = Set<ObjectID>()
+        var allowed = [OutgoingCommitProblem]()
+        let attempts = max(1, attempts)
+        for attempt in 1...attempts {
             guard let head = try git.headID() else { return .upToDate }
-            let remote = try openRemote(target.remote)
-            let refspec = "refs/heads/\(target.branch):refs/heads/\(target.remoteBranch)"
-            var rejection: String?
-            do {
-                let results = try remote.push(refspecs: [refspec], authentication: authentication)
-                rejection = results.first { $0.rejection != nil }?.rejection
-            } catch let e as GitError where e.code == -11 /* GIT_ENONFASTFORWARD */ {
-                rejection = "non-fast-forward"
-            } catch {
-                throw GoalSyncError.remoteFailed(remote: remote.url, operation: "push", reason: "\(error)")
+            let (problems, newlyChecked) = try outgoingCommitProblems(head: head, hiding: try commitsOnRemote(target), skipping: checked)
+            checked.formUnion(newlyChecked)
+            if !problems.isEmpty {
+                guard allowInvalid else { throw GoalSyncError.outgoingCommitsBreakRules(problems) }
+                allowed += problems
             }
-            if let rejection {
-                let behind = ["non-fast-forward", "fetch first", "stale info", "rejected"].contains { rejection.lowercased().contains($0) }
-                guard behind, attempt < attempts else {
-                    throw GoalSyncError.remoteFailed(remote: remote.url, operation: "push", reason: "the remote rejected \(target.remoteBranch): \(rejection)\(behind ? " (it kept moving; pull and push again)" : "")")
+            let remote = try openRemote(target.remote)
+            let result: PushResult
+            do {
+                result = try remote.push(refspecs: [refspec], authentication: authentication)
+            } catch {
+                throw GoalSyncError.remoteFailed(remote: remote.displayURL, operation: "push", reason: "\(error)")
+            }
+            switch try judge(result, reference: reference, head: head, remote: remote) {
+            case .landed:
+                break
+            case .refused(let rejection):
+                throw GoalSyncError.pushRefused(
+                    remote: remote.displayURL, reference: reference, reason: "\(rejection)", serverMessages: result.serverMessages)
+            case .moved:
+                guard attempt < attempts else {
+                    throw GoalSyncError.pushKeptMoving(remote: remote.displayURL, branch: target.remoteBranch, attempts: attempts)
                 }
+                Self.waitBeforeRetry(attempt: attempt)
                 pulls += 1
-                switch try pull(remote: requested, progress: progress) {
-                case .conflicts(let state): return .stoppedOnConflicts(state)
-                default: continue
+                if case .conflicts(let state) = try pull(remote: requested, progress: progress) {
+                    return .stoppedOnConflicts(state)
                 }
+                continue
             }
             var setUpstream = false
             if !target.hasUpstream, !isURL(target.remote) {
@@ -128,8 +158,57 @@ extension GoalRepository {
                 setUpstream = true
             }
             try? git.setReference(target.trackingReference, to: head, expected: nil, message: "push")
-            return .pushed(branch: target.branch, remote: target.remote, commit: head.hex, pulls: pulls, setUpstream: setUpstream)
+            return .pushed(
+                branch: target.branch, remote: target.remote, commit: head.hex, pulls: pulls, setUpstream: setUpstream,
+                allowedInvalid: allowed)
         }
-        return .upToDate
+        throw GoalSyncError.pushKeptMoving(remote: target.remote, branch: target.remoteBranch, attempts: attempts)
+    }
+
+    /// What one push did to the remote's branch.
+    private enum PushAttemptOutcome {
+        /// The branch holds HEAD.
+        case landed
+        /// The branch moved on from what the push saw: pull and push again.
+        case moved
+        /// The server refused the update while the branch stayed as the push saw it (a hook declined).
+        case refused(PushRejection)
+    }
+
+    /// Judges a push by its typed result; when the server refused the reference (or did not report on
+    /// it), by what the remote's branch holds now: HEAD after all, the value the push saw (the server
+    /// refused for a reason of its own), or something else (another push updated it first).
+    private func judge(_ result: PushResult, reference: String, head: ObjectID, remote: Remote) throws -> PushAttemptOutcome {
+        let ours = result.references.first { $0.name == reference }
+        if let ours, ours.rejection == nil { return .landed }
+        if case .notFastForward? = ours?.rejection { return .moved }  // nothing sent: it has commits we lack
+        if case .notSent? = ours?.rejection { return .moved }
+        let now: ObjectID?
+        do {
+            now = try remote.listReferences(authentication: authentication).first { $0.name == reference }?.id
+        } catch {
+            throw GoalSyncError.remoteFailed(remote: remote.displayURL, operation: "push", reason: "\(error)")
+        }
+        if now == head { return .landed }
+        guard let ours, let rejection = ours.rejection else { return .moved }
+        return now == ours.remoteValue.flatMap({ $0.isZero ? nil : $0 }) ? .refused(rejection) : .moved
+    }
+
+    /// The commits the remote is known to have: what its remote-tracking references hold (the target's,
+    /// and for a named remote all of `refs/remotes/NAME/`).
+    func commitsOnRemote(_ target: SyncTarget) throws -> [ObjectID] {
+        var names = [target.trackingReference]
+        if !isURL(target.remote) { names += try git.referenceNames(glob: "refs/remotes/\(target.remote)/*") }
+        return Array(Set(names.compactMap { try? git.referenceID($0) }))
+    }
+
+    /// A random wait before attempt `attempt + 1`: between half and all of 100 ms doubled with each
+    /// attempt, at most 3.2 s ("equal jitter"). A push that keeps losing waits longer each time, so that
+    /// pushers who met in the same race spread out, and one that lost to a busy stream of pushes outlasts
+    /// it (ten losses in a row wait about 15 s in all, nineteen about 36 s).
+    static func waitBeforeRetry(attempt: Int) {
+        let ceiling = min(3.2, 0.1 * pow(2, Double(attempt - 1)))
+        let seconds = ceiling / 2 + Double.random(in: 0...(ceiling / 2))
+        Thread.sleep(forTimeInterval: seconds)
     }
 }

@@ -106,48 +106,65 @@ struct Push: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Push the branch; never forces.",
         discussion: """
-            When the remote moved on, goalsync pulls (merging per goal and per field) and pushes again, \
-            up to 3 times. The first push to an empty remote sets the branch's upstream. A rejection by \
-            the server is reported as such; every local commit stays as it was.
+            Every commit the push would add to the remote is checked first with goalsync validate's rules \
+            (its errors, not lint warnings): a commit that breaks them stops the push (exit 1), naming the \
+            commit and each error, unless --allow-invalid. When the remote's branch moved on (it has \
+            commits this branch lacks, or another push updated it first), goalsync pulls, merging per goal \
+            and per field, and pushes again: up to \(GoalRepository.pushAttempts) pushes in all, a short \
+            random wait between them. A remote that refuses the push while its branch did not move (its \
+            hooks declined it) stops the push with the remote's reason (exit 2). "Pushed" is said only \
+            when the remote's branch holds the commit. A remote by path or file:// is pushed to through \
+            git's own git-receive-pack, as git push does, so its hooks run. The first push to an empty \
+            remote sets the branch's upstream. Every local commit stays as it was.
             """)
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The remote (default: the upstream's, else origin).") var remote: String?
+    @Flag(name: .customLong("allow-invalid"), help: "Push commits that break the rules anyway, with a warning for each.")
+    var allowInvalid = false
 
     func run() throws {
         try goalsync.run {
             let repo = try global.open()
-            switch try repo.push(remote: remote, progress: progressReporter()) {
-            case .upToDate: print("Nothing to push.")
-            case .pushed(let branch, let remote, let commit, let pulls, let setUpstream):
-                print("Pushed \(branch) to \(remote) (\(commit.prefix(8)))\(pulls > 0 ? " after merging the remote's new commits" : "").")
-                if setUpstream { print("\(branch) now tracks \(remote)/\(branch).") }
-            case .stoppedOnConflicts(let state):
-                try describe(.conflicts(state))
-            }
+            try describe(try repo.push(remote: remote, allowInvalid: allowInvalid, progress: progressReporter()), mergedNote: true)
         }
+    }
+}
+
+/// Prints what a push did (warnings for commits pushed with --allow-invalid on stderr).
+func describe(_ outcome: PushOutcome, mergedNote: Bool) throws {
+    switch outcome {
+    case .upToDate: print("Nothing to push.")
+    case .pushed(let branch, let remote, let commit, let pulls, let setUpstream, let allowedInvalid):
+        for problem in allowedInvalid {
+            Output.err(
+                "goalsync: warning: pushed \(problem.label), which breaks the rules (--allow-invalid): "
+                    + oneLine(problem.diagnostics.map(\.formatted).joined(separator: "; ")))
+        }
+        let merged = pulls == 0 || !mergedNote ? "" : " after merging the remote's new commits\(pulls > 1 ? " (\(pulls) times: other pushes landed first)" : "")"
+        print("Pushed \(branch) to \(remote) (\(commit.prefix(8)))\(merged).")
+        if setUpstream { print("\(branch) now tracks \(remote)/\(branch).") }
+    case .stoppedOnConflicts(let state):
+        try describe(.conflicts(state))
     }
 }
 
 struct SyncCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sync",
-        abstract: "Pull, then push.")
+        abstract: "Pull, then push.",
+        discussion: "The push checks and retries as goalsync push does (see goalsync push --help).")
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The remote (default: the upstream's, else origin).") var remote: String?
+    @Flag(name: .customLong("allow-invalid"), help: "Push commits that break the rules anyway, with a warning for each.")
+    var allowInvalid = false
 
     func run() throws {
         try goalsync.run {
             let repo = try global.open()
             try describe(try repo.pull(remote: remote, progress: progressReporter()))
-            switch try repo.push(remote: remote, progress: progressReporter()) {
-            case .upToDate: print("Nothing to push.")
-            case .pushed(let branch, let remote, let commit, _, let setUpstream):
-                print("Pushed \(branch) to \(remote) (\(commit.prefix(8))).")
-                if setUpstream { print("\(branch) now tracks \(remote)/\(branch).") }
-            case .stoppedOnConflicts(let state): try describe(.conflicts(state))
-            }
+            try describe(try repo.push(remote: remote, allowInvalid: allowInvalid, progress: progressReporter()), mergedNote: false)
         }
     }
 }
