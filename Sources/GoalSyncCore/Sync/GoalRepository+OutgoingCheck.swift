@@ -63,6 +63,12 @@ extension GoalRepository {
                 problems.append(OutgoingCommitProblem(commit: id.hex, subject: commit.summary, diagnostics: diagnostics))
             }
         }
+        // HEAD's summary, worked out on the way, is the one the pre-commit hook starts from next.
+        if let newest = known.first, newest.tree != nil, outgoing.last == head,
+            try git.headTree()?.subtree(at: GoalPaths.goalsDirectory)?.id == newest.tree,
+            !GoalsTreeSummary.load(gitDir: git.gitDir).contains(where: { $0.tree == newest.tree }) {
+            GoalsTreeSummary.save([newest], gitDir: git.gitDir)
+        }
         return (problems, outgoing)
     }
 
