@@ -46,11 +46,30 @@ struct GoalSync: ParsableCommand {
             do {
                 try command()
             } catch {
-                Self.exit(withError: error)
+                exit(after: error)
             }
             Foundation.exit(0)
         }
-        Self.main(args)
+        do {
+            var command = try parseAsRoot(args)
+            try command.run()
+        } catch {
+            exit(after: error)
+        }
+        Foundation.exit(0)
+    }
+
+    /// Ends the process as the argument parser's `exit(withError:)` does (its message, help or usage
+    /// error, on stdout when the exit is clean and stderr otherwise, then its exit code), with the
+    /// message through the secret mask: a usage error repeats the arguments, URLs and all.
+    static func exit(after error: Error) -> Never {
+        let message = fullMessage(for: error)
+        let code = exitCode(for: error)
+        if !message.isEmpty {
+            let text = Terminal.masked(message) + "\n"
+            if code == .success { FileHandle.standardOutput.write(Data(text.utf8)) } else { FileHandle.standardError.write(Data(text.utf8)) }
+        }
+        Foundation.exit(code.rawValue)
     }
 
     /// The commands git runs on every commit (the pre-commit hook's `validate --staged --quiet`)

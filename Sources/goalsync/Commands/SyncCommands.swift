@@ -9,7 +9,7 @@ func progressReporter() -> ((TransferProgress) -> Void)? {
     return { p in
         guard p.totalObjects > 0 else { return }
         let line = "\rreceiving objects: \(p.receivedObjects)/\(p.totalObjects) (\(p.receivedBytes / 1024) KiB)"
-        FileHandle.standardError.write(Data(line.utf8))
+        FileHandle.standardError.write(Data(Terminal.masked(line).utf8))
         if p.receivedObjects == p.totalObjects { FileHandle.standardError.write(Data("\n".utf8)) }
     }
 }
@@ -135,7 +135,8 @@ struct Push: ParsableCommand {
 func describe(_ outcome: PushOutcome, mergedNote: Bool) throws {
     switch outcome {
     case .upToDate: print("Nothing to push.")
-    case .pushed(let branch, let remote, let commit, let pulls, let setUpstream, let allowedInvalid):
+    case .pushed(let branch, let remote, let commit, let pulls, let setUpstream, let allowedInvalid, let serverMessages):
+        Output.serverMessages(serverMessages)
         for problem in allowedInvalid {
             Output.err(
                 "goalsync: warning: pushed \(problem.label), which breaks the rules (--allow-invalid): "
@@ -187,7 +188,7 @@ struct Clone: ParsableCommand {
         try goalsync.run {
             let target = dir.map { $0.hasPrefix("/") ? $0 : global.path + "/" + $0 }
             let result = try Cloner.clone(url: url, into: target, environment: ProcessInfo.processInfo.environment, executablePath: executablePath(), progress: progressReporter())
-            print("Cloned \(url) into \(result.root)")
+            print("Cloned \(result.displayURL) into \(result.root)")
             if let hook = result.hook { print(describe(hook)) }
             if result.empty { print("The remote is empty: run goalsync init \(result.root), then goalsync push.") }
             else if !result.isGoalRepository { Output.err("note: this is not a goal repository yet (no .goalsync/config.yaml); run goalsync init in it") }
