@@ -209,6 +209,12 @@ struct SecretsTests {
         try run("push", url)
         let push = try #require(results.last?.1)
         #expect(push.stderr.contains("remote: checked *** and ***"), "\(push)")
+        try run("set", "g", "why", "Retention, twice")
+        try run("push", url, "--json")
+        let json = try #require(results.last?.1)
+        #expect(json.stdout.contains("\"remote\": \"git://***@127.0.0.1:\(daemon.port)/remote.git\""), "\(json)")
+        #expect(json.stdout.contains("\"checked *** and ***\""), "\(json)")
+        try run("sync", "--json")
 
         for (what, result) in results { Self.expectNoSecret(result, what) }
         try Self.expectNoSecret(in: ben)

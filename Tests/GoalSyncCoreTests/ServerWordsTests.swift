@@ -104,4 +104,39 @@ struct ServerWordsTests {
         #expect(push.stderrLines.first == "remote: title \\e]0;pwned\\u{7} set", "\(push)")
         #expect(push.stderrLines.dropFirst().first == "remote: checking 2/2", "\(push)")
     }
+
+    /// `push --json` and `sync --json` carry the server's words as an array of strings, refused (exit 2)
+    /// or accepted, in the shape their `--help` documents; stderr still shows them.
+    @Test func theServersWordsInJSON() throws {
+        let team = try Team()
+        let ana = try team.founder("Ana")
+        let hook = team.remote + "/hooks/pre-receive"
+        try writeExecutable("#!/bin/sh\necho 'first reason'\necho 'second reason' >&2\nexit 1\n", to: hook)
+        try ana.goalsync("new", "Raise activation", "--id", "g").requireOK("new")
+
+        let refused = try ana.goalsync("push", "--json")
+        #expect(refused.status == 2, "\(refused)")
+        let push = try #require(try parseJSON(refused.stdout) as? [String: Any], "\(refused)")
+        #expect(push["result"] as? String == "refused")
+        #expect(push["branch"] as? String == "main")
+        #expect(push["remote"] as? String == "origin")
+        #expect(push["reason"] as? String == "pre-receive hook declined")
+        #expect(push["server_messages"] as? [String] == ["first reason", "second reason"], "\(refused)")
+        #expect(refused.stderrLines.prefix(2) == ["remote: first reason", "remote: second reason"], "\(refused)")
+        var seen = Set<String>()
+        let pushShape = try JSONHelpTests.documentedShape(try ana.goalsync("push", "--help").requireOK("help").stdout)
+        #expect(JSONHelpTests.differences(pushShape, push, at: "push", seen: &seen).isEmpty, "\(refused)")
+
+        try writeExecutable("#!/bin/sh\necho 'welcome back'\n", to: hook)
+        let accepted = try ana.goalsync("sync", "--json")
+        #expect(accepted.status == 0, "\(accepted)")
+        let sync = try #require(try parseJSON(accepted.stdout) as? [String: Any], "\(accepted)")
+        let pushed = try #require(sync["push"] as? [String: Any], "\(accepted)")
+        #expect(pushed["result"] as? String == "pushed")
+        #expect(pushed["commit"] as? String == ana.head)
+        #expect(pushed["server_messages"] as? [String] == ["welcome back"], "\(accepted)")
+        #expect((sync["pull"] as? [String: Any])?["result"] as? String == "up_to_date", "\(accepted)")
+        let syncShape = try JSONHelpTests.documentedShape(try ana.goalsync("sync", "--help").requireOK("help").stdout)
+        #expect(JSONHelpTests.differences(syncShape, sync, at: "sync", seen: &seen).isEmpty, "\(accepted)")
+    }
 }
