@@ -100,13 +100,14 @@ struct SecretsTests {
     }
 
     /// No commit message and no file under `.git` but `config` (where git, too, keeps the URL it was
-    /// given) holds a secret: `.git/goalsync` (merge state, journal), reflogs, `FETCH_HEAD`, `MERGE_MSG`.
+    /// given) and the hooks the test wrote holds a secret: `.git/goalsync` (merge state, journal),
+    /// reflogs, `FETCH_HEAD`, `MERGE_MSG`.
     static func expectNoSecret(in member: Member, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let messages = try member.git("log", "--all", "--format=%B").requireOK("log").stdout
         for secret in [password, encodedPassword, token] {
             #expect(!messages.contains(secret), "a commit message shows \(secret)", sourceLocation: sourceLocation)
         }
-        for (path, bytes) in TestRepo.files(under: member.dir + "/.git") where path != "config" && !path.hasPrefix("objects/") {
+        for (path, bytes) in TestRepo.files(under: member.dir + "/.git") where path != "config" && !path.hasPrefix("objects/") && !path.hasPrefix("hooks/") {
             let text = String(decoding: bytes, as: UTF8.self)
             for secret in [password, encodedPassword, token] {
                 #expect(!text.contains(secret), ".git/\(path) holds \(secret)", sourceLocation: sourceLocation)
@@ -143,6 +144,12 @@ struct SecretsTests {
             #expect(result.status == (command[0] == "status" ? 0 : command.count > 1 ? 64 : 2), "\(command): \(result)")
             Self.expectNoSecret(result, command.joined(separator: " "))
         }
+        // The team's own pre-commit hook repeats the URL and the token: its output is masked too.
+        try writeExecutable("#!/bin/sh\necho \"hook sees \(url) and $GOALSYNC_TOKEN\"\n", to: ana.dir + "/.git/hooks/pre-commit")
+        let set = try ana.goalsync(["set", "g", "title", "Raise activation now"], extra: token)
+        #expect(set.status == 0, "\(set)")
+        #expect(set.stderr.contains("hook sees"), "\(set)")
+        Self.expectNoSecret(set, "set, with a hook")
         // A usage error repeats the argument: masked too.
         let usage = try ana.goalsync(["status", url], extra: token)
         #expect(usage.status == 64, "\(usage)")
