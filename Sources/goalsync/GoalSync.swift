@@ -11,8 +11,12 @@ struct GoalSync: ParsableCommand {
             Goals live in goals/<id>.md (Markdown with YAML front matter). Every command that writes \
             makes one commit that says what changed. Use -C DIR, as in git, to run in another folder. \
             Text from files and remotes is printed with control characters escaped (\\e, \\u{9b}); \
-            --json output is exact. When .goalsync/config.yaml cannot be read, pull, resolve and the \
-            reading commands warn and go on with the default settings; the others refuse.
+            --json output is exact but for secrets: a password or token in a remote's URL is never \
+            printed. URLs are shown without it (https://***@host/x.git, ssh://git:***@host/x.git), and \
+            the secrets goalsync knows of (URL passwords on the command line and in git config, \
+            GOALSYNC_TOKEN) are masked as *** in everything it writes. When .goalsync/config.yaml \
+            cannot be read, pull, resolve and the reading commands warn and go on with the default \
+            settings; the others refuse.
 
             A write waits up to 10 s for another goalsync writing to the same repository \
             (GOALSYNC_LOCK_TIMEOUT=SECONDS sets how long). A write killed before its commit is \

@@ -296,7 +296,8 @@ struct Clone: ParsableCommand {
             URL: a local path, file://, git://, ssh:// (ssh-agent or ~/.ssh keys) or https:// \
             (GOALSYNC_TOKEN or git's credential helpers). The tree is checked before anything is \
             written: a path such as .., .git (in any case or disguise), a symbolic link or a \
-            submodule is refused, naming the entry, and nothing is left of the clone.
+            submodule is refused, naming the entry, and nothing is left of the clone. The URL is \
+            shown without its password or token (git config keeps it as given, as git clone does).
             """)
 
     @OptionGroup var global: GlobalOptions
