@@ -34,9 +34,10 @@ struct RemoteURL {
                 let userInfo = authority[..<at]
                 hostPort = authority[authority.index(after: at)...]
                 let colon = userInfo.firstIndex(of: ":")
-                user = String(userInfo[..<(colon ?? userInfo.endIndex)])
+                let name = String(userInfo[..<(colon ?? userInfo.endIndex)])
+                user = name
                 password = colon.map { String(userInfo[userInfo.index(after: $0)...]) }
-                let shown = isSSH ? (colon == nil ? String(userInfo) : "\(userInfo[..<(colon ?? userInfo.endIndex)]):***") : "***"
+                let shown = !isSSH ? "***" : colon == nil ? name : "\(name):***"
                 redacted = "\(url[..<schemeEnd.upperBound])\(shown)@\(hostPort)\(path)"
             } else {
                 user = nil
