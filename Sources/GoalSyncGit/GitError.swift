@@ -35,6 +35,8 @@ func check(_ result: Int32, _ operation: @autoclosure () -> String) throws(GitEr
     }
     git_error_clear()
     while message.hasSuffix("\n") { message.removeLast() }
+    // libgit2 names URLs in some messages ("malformed URL '…'"): never with their secrets.
+    message = Redaction.urls(in: message)
     throw GitError(code: result, errorClass: klass, message: message, operation: operation())
 }
 

@@ -108,7 +108,7 @@ public final class Remote {
     /// fetches faster; pushes to a path always go through `git-receive-pack`.
     package var localFetchThroughService = false
 
-    /// The URL as messages may show it: any password replaced by `***`.
+    /// The URL as messages may show it (``Redaction/url(_:)``): no password or token.
     public var displayURL: String { redactedURL }
 
     /// Downloads and updates the remote-tracking references (`git_remote_fetch`) with `refspecs`, or the
@@ -123,8 +123,10 @@ public final class Remote {
         options.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_AUTO
         options.proxy_opts.type = GIT_PROXY_AUTO
         session.install(into: &options.callbacks)
+        // libgit2's own reflog message names an anonymous remote by its URL, secrets and all.
+        let reflogMessage = "fetch \(name ?? redactedURL)"
         let result = withExtendedLifetime(session) {
-            withStringArray(refspecs) { git_remote_fetch(pointer, $0, &options, nil) }
+            withStringArray(refspecs) { git_remote_fetch(pointer, $0, &options, reflogMessage) }
         }
         try? check(git_remote_disconnect(pointer), "disconnect")
         try session.finish(result, "fetch from \(redactedURL)")

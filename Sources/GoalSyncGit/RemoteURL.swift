@@ -1,14 +1,24 @@
+import Foundation
+
 /// The parts of a remote URL the transport layer needs: which protocol, the user, host and port for
 /// ssh host keys and credential helpers, and a form safe to print. Understands
 /// `scheme://[user[:password]@]host[:port]/path`, scp-like `[user@]host:path` (ssh), and local paths.
+///
+/// The user information ends at the last `@` before the first `/` after `://`, so a password may hold
+/// `@` (git and libgit2 read it so too); a `/` in a password must be percent-encoded, as URLs require.
 struct RemoteURL {
     /// "ssh", "git", "https", "http", "file", or "local" for a plain path.
     let scheme: String
     let user: String?
+    /// The password of the user information, as written (still percent-encoded); nil when there is none.
+    let password: String?
     let host: String?
     let port: Int?
     let path: String
-    /// The URL with any password replaced by `***`, for messages and error operations.
+    /// The URL as people may see it (``Redaction/url(_:)``): over ssh the user stays and a password
+    /// becomes `***` (`ssh://git:***@host/x`, `git:***@host:x`); over every other scheme the whole user
+    /// information becomes `***` (`https://***@host/x`), because there a user name alone is often a
+    /// token (`https://ghp_…@github.com/…`) and a password is one.
     let redacted: String
 
     init(_ url: String) {
@@ -18,18 +28,20 @@ struct RemoteURL {
             let rest = url[schemeEnd.upperBound...]
             let authority = rest.prefix { $0 != "/" }
             path = String(rest.dropFirst(authority.count))
+            let isSSH = ["ssh", "ssh+git", "git+ssh"].contains(scheme)
             var hostPort = Substring(authority)
             if let at = authority.lastIndex(of: "@") {
                 let userInfo = authority[..<at]
                 hostPort = authority[authority.index(after: at)...]
-                if let colon = userInfo.firstIndex(of: ":") {
-                    user = String(userInfo[..<colon])
-                    redacted = "\(scheme)://\(userInfo[..<colon]):***@\(hostPort)\(path)"
-                } else {
-                    user = String(userInfo)
-                }
+                let colon = userInfo.firstIndex(of: ":")
+                let name = String(userInfo[..<(colon ?? userInfo.endIndex)])
+                user = name
+                password = colon.map { String(userInfo[userInfo.index(after: $0)...]) }
+                let shown = !isSSH ? "***" : colon == nil ? name : "\(name):***"
+                redacted = "\(url[..<schemeEnd.upperBound])\(shown)@\(hostPort)\(path)"
             } else {
                 user = nil
+                password = nil
             }
             // "[::1]:22", "host:22", "host"
             var portText: Substring?
@@ -44,7 +56,7 @@ struct RemoteURL {
                 host = hostPort.isEmpty ? nil : String(hostPort)
             }
             port = portText.flatMap { Int($0) }
-            self.scheme = ["ssh+git", "git+ssh"].contains(scheme) ? "ssh" : scheme
+            self.scheme = isSSH ? "ssh" : scheme
         } else if let colon = url.firstIndex(of: ":"), !url[..<colon].contains("/"), url.distance(from: url.startIndex, to: colon) > 1 {
             // scp-like syntax, as git and libgit2 read it: a colon before any slash.
             let authority = url[..<colon]
@@ -58,14 +70,42 @@ struct RemoteURL {
             port = nil
             path = String(url[url.index(after: colon)...])
             scheme = "ssh"
+            // git reads "ana:S3cret@host:x" as host "ana" and path "S3cret@host:x", so scp-like syntax
+            // carries no password; should someone write one anyway, it is taken for one and not shown:
+            // whatever stands between the first ":" and the last "@" before any "/".
+            let head = url.prefix { $0 != "/" }
+            if let at = head.lastIndex(of: "@"), let first = head[..<at].firstIndex(of: ":") {
+                password = String(url[url.index(after: first)..<at])
+                redacted = "\(url[..<first]):***\(url[at...])"
+            } else {
+                password = nil
+            }
         } else {
             scheme = "local"
             user = nil
+            password = nil
             host = nil
             port = nil
             path = url
         }
         self.redacted = redacted
+    }
+
+    /// What must never be printed: the password, as written and percent-decoded, and over any scheme
+    /// but ssh a user of 16 characters or more with no password (a token such as `ghp_…`, `glpat-…`).
+    /// Shorter user names (`git`, `ana`, `oauth2`) are hidden in ``redacted`` but not sought in all
+    /// output, where they would mask ordinary words.
+    var secrets: [String] {
+        var found = [String]()
+        if let password, !password.isEmpty {
+            found.append(password)
+        } else if scheme != "ssh", scheme != "local", let user, user.count >= 16 {
+            found.append(user)
+        }
+        for secret in found {
+            if let decoded = secret.removingPercentEncoding, decoded != secret, !decoded.isEmpty { found.append(decoded) }
+        }
+        return found
     }
 
     var isSSH: Bool { scheme == "ssh" }

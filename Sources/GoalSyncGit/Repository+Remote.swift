@@ -20,7 +20,46 @@ extension Repository {
         let result = withExtendedLifetime(session) { git_clone(&cloned, url, path, &options) }
         try session.finish(result, "clone \(session.url.redacted) into \(path)")
         git_repository_free(cloned)
-        return try open(at: path)
+        let repository = try open(at: path)
+        // libgit2 writes "clone: from URL" in the new reflogs, secrets and all; git writes the URL without.
+        if session.url.redacted != url { try repository.replaceInReflogs(url, with: session.url.redacted) }
+        return repository
+    }
+
+    /// Rewrites every reflog entry (HEAD's and each reference's) whose message holds `text`, with
+    /// `replacement` in its place; ids, committer and times stay (`git_reflog_read`, `git_reflog_drop`,
+    /// `git_reflog_append`, `git_reflog_write`).
+    func replaceInReflogs(_ text: String, with replacement: String) throws {
+        var names = git_strarray()
+        try check(git_reference_list(&names, pointer), "list references")
+        defer { git_strarray_dispose(&names) }
+        let references = ["HEAD"] + (0..<names.count).compactMap { names.strings[$0].map { String(cString: $0) } }
+        for name in references {
+            var reflog: OpaquePointer?
+            try check(git_reflog_read(&reflog, pointer, name), "read the reflog of \(name)")
+            defer { git_reflog_free(reflog) }
+            let count = git_reflog_entrycount(reflog)
+            // Oldest first: entry 0 is the newest.
+            let entries = (0..<count).reversed().compactMap { git_reflog_entry_byindex(reflog, $0) }
+            let messages = entries.map { git_reflog_entry_message($0).map { String(cString: $0) } }
+            guard messages.contains(where: { $0?.contains(text) == true }) else { continue }
+            let kept = zip(entries, messages).compactMap { entry, message in
+                git_reflog_entry_committer(entry).map { committer in
+                    (id: git_reflog_entry_id_new(entry).pointee, committer: Signature(committer),
+                     message: message?.replacingOccurrences(of: text, with: replacement))
+                }
+            }
+            while git_reflog_entrycount(reflog) > 0 {
+                try check(git_reflog_drop(reflog, 0, 1), "rewrite the reflog of \(name)")
+            }
+            for entry in kept {
+                var id = entry.id
+                try entry.committer.withRaw { committer in
+                    try check(git_reflog_append(reflog, &id, committer, entry.message), "rewrite the reflog of \(name)")
+                }
+            }
+            try check(git_reflog_write(reflog), "write the reflog of \(name)")
+        }
     }
 
     /// Makes `branch` track `remoteBranch` on `remote` by writing `branch.<branch>.remote` and

@@ -85,8 +85,11 @@ final class TransportSession {
                 return 0
             }
         }
+        // What the server writes for people during a push (a hook's reason, a note on success); its
+        // last 32-64 KiB, shown after "remote: " by the command line (``serverMessages``). A fetch
+        // gets no such callback and libgit2 drops the server's text: on a fetch it is upload-pack's
+        // "Counting objects" progress (no hook runs there), and goalsync shows its own progress.
         if direction == .push {
-            // What the server writes for people during a push (a hook's reason); its last 32-64 KiB.
             callbacks.sideband_progress = { text, length, payload in
                 guard let text, let payload, length > 0 else { return 0 }
                 let session = Unmanaged<TransportSession>.fromOpaque(payload).takeUnretainedValue()

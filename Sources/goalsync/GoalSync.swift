@@ -11,8 +11,12 @@ struct GoalSync: ParsableCommand {
             Goals live in goals/<id>.md (Markdown with YAML front matter). Every command that writes \
             makes one commit that says what changed. Use -C DIR, as in git, to run in another folder. \
             Text from files and remotes is printed with control characters escaped (\\e, \\u{9b}); \
-            --json output is exact. When .goalsync/config.yaml cannot be read, pull, resolve and the \
-            reading commands warn and go on with the default settings; the others refuse.
+            --json output is exact but for secrets: a password or token in a remote's URL is never \
+            printed. URLs are shown without it (https://***@host/x.git, ssh://git:***@host/x.git), and \
+            the secrets goalsync knows of (URL passwords on the command line and in git config, \
+            GOALSYNC_TOKEN) are masked as *** in everything it writes. When .goalsync/config.yaml \
+            cannot be read, pull, resolve and the reading commands warn and go on with the default \
+            settings; the others refuse.
 
             A write waits up to 10 s for another goalsync writing to the same repository \
             (GOALSYNC_LOCK_TIMEOUT=SECONDS sets how long). A write killed before its commit is \
@@ -46,11 +50,30 @@ struct GoalSync: ParsableCommand {
             do {
                 try command()
             } catch {
-                Self.exit(withError: error)
+                exit(after: error)
             }
             Foundation.exit(0)
         }
-        Self.main(args)
+        do {
+            var command = try parseAsRoot(args)
+            try command.run()
+        } catch {
+            exit(after: error)
+        }
+        Foundation.exit(0)
+    }
+
+    /// Ends the process as the argument parser's `exit(withError:)` does (its message, help or usage
+    /// error, on stdout when the exit is clean and stderr otherwise, then its exit code), with the
+    /// message through the secret mask: a usage error repeats the arguments, URLs and all.
+    static func exit(after error: Error) -> Never {
+        let message = fullMessage(for: error)
+        let code = exitCode(for: error)
+        if !message.isEmpty {
+            let text = Terminal.masked(message) + "\n"
+            if code == .success { FileHandle.standardOutput.write(Data(text.utf8)) } else { FileHandle.standardError.write(Data(text.utf8)) }
+        }
+        Foundation.exit(code.rawValue)
     }
 
     /// The commands git runs on every commit (the pre-commit hook's `validate --staged --quiet`)

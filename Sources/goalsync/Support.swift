@@ -40,7 +40,13 @@ struct CommitOptions: ParsableArguments {
 
 enum Output {
     static func err(_ text: String) {
-        FileHandle.standardError.write(Data(Terminal.safe(text + "\n").utf8))
+        FileHandle.standardError.write(Data(Terminal.safe(Terminal.masked(text + "\n")).utf8))
+    }
+
+    /// What the server wrote for people (its hooks' output), on stderr as git shows it: each line
+    /// after "remote: ", control characters escaped.
+    static func serverMessages(_ lines: [String]) {
+        for line in lines { err("remote: \(line)") }
     }
 
     static var colorEnabled: Bool {
@@ -65,6 +71,10 @@ func run(_ body: () throws -> Void) throws {
             for problem in problems {
                 for d in problem.diagnostics { Output.err("commit \(problem.label): \(oneLine(d.formatted))") }
             }
+            Output.err("goalsync: error: \(oneLine(error.errorDescription ?? "\(error)"))")
+        } else if case .pushRefused(_, _, _, let messages) = error {
+            // The server's own words first, as git shows them, then which reference it refused and why.
+            Output.serverMessages(messages)
             Output.err("goalsync: error: \(oneLine(error.errorDescription ?? "\(error)"))")
         } else if case .editRejected = error {
             // The diagnostics, then where the person's text is kept: several lines by design.

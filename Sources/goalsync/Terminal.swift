@@ -1,11 +1,16 @@
 import Foundation
 import GoalSyncCore
+import GoalSyncGit
 
 /// The one place where text meets the terminal. Titles, ids, file names, field values and a
 /// remote's messages come from files and servers goalsync does not control, and a control
 /// character in them would reach the terminal as a command (`ESC ]` sets the window title,
 /// `ESC [2J` clears the screen, `\r` overwrites what was printed, U+202E reverses what follows):
 /// every one is shown escaped instead (`\e`, `\r`, `\u{9b}`). Line breaks and tabs stay.
+///
+/// It is also the last line of defence for secrets: every byte goalsync writes to stdout and stderr
+/// passes ``masked(_:)``, which hides the secrets this process knows of (``SecretMask``), wherever
+/// the text came from. URLs are already shown without their secrets (``Redaction/url(_:)``).
 ///
 /// goalsync's own colours (``TextStyle``) travel in the text as markers that carry a token drawn
 /// when goalsync starts, which no file can know, and become colour codes only here.
@@ -18,6 +23,40 @@ enum Terminal {
         var generator = SystemRandomNumberGenerator()
         return String(generator.next() as UInt64, radix: 36)
     }()
+
+    /// The secrets of this process (``SecretMask/known(arguments:environment:directory:)``): those of the
+    /// URLs on its command line, of the git configuration of the repository it runs in (after `-C`), and
+    /// `GOALSYNC_TOKEN`. Read the first time something is written, so a command that prints nothing
+    /// pays nothing.
+    private static let secretMask: SecretMask = {
+        let arguments = CommandLine.arguments
+        let here = FileManager.default.currentDirectoryPath
+        var mask = SecretMask.known(arguments: arguments, environment: ProcessInfo.processInfo.environment, directory: here)
+        // `goalsync push -C DIR`: DIR's configuration too (a leading -C was applied before any output).
+        if let option = arguments.lastIndex(of: "-C"), option + 1 < arguments.count {
+            let dir = arguments[option + 1].hasPrefix("/") ? arguments[option + 1] : here + "/" + arguments[option + 1]
+            if FileManager.default.fileExists(atPath: dir) {
+                let more = SecretMask.known(arguments: [], environment: [:], directory: dir)
+                mask = SecretMask(secrets: mask.secrets + more.secrets)
+            }
+        }
+        return mask
+    }()
+
+    /// `text` with every secret this process knows of replaced by `***`.
+    static func masked(_ text: String) -> String { secretMask.apply(text) }
+
+    /// `value` with every secret in its strings (keys too) replaced by `***`: masked as values, so the
+    /// JSON stays valid whatever the secret holds.
+    static func masked(_ value: JSONValue) -> JSONValue {
+        guard !secretMask.secrets.isEmpty else { return value }
+        switch value {
+        case .string(let text): return .string(masked(text))
+        case .array(let items): return .array(items.map { masked($0) })
+        case .object(let entries): return .object(entries.map { (masked($0.0), masked($0.1)) })
+        case .number, .bool, .null: return value
+        }
+    }
 
     /// The marker for SGR colour code `code` (digits), which ``safe(_:)`` turns into `ESC [ code m`.
     static func colour(_ code: String) -> String { "\(markerStart)\(token)\(code)m" }
@@ -81,14 +120,15 @@ enum Terminal {
     }
 }
 
-/// Prints text for a person on stdout through ``Terminal/safe(_:)``. It stands in for the
-/// standard library's `print` everywhere in this module, so no command can print a file's text
-/// raw; JSON, already escaped, is printed exactly with ``printJSON(_:)``.
+/// Prints text for a person on stdout through ``Terminal/masked(_:)`` and ``Terminal/safe(_:)``. It
+/// stands in for the standard library's `print` everywhere in this module, so no command can print a
+/// file's text raw or a secret; JSON, already escaped, is printed exactly with ``printJSON(_:)``.
 func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
-    Swift.print(Terminal.safe(items.map { "\($0)" }.joined(separator: separator) + terminator), terminator: "")
+    Swift.print(Terminal.safe(Terminal.masked(items.map { "\($0)" }.joined(separator: separator) + terminator)), terminator: "")
 }
 
-/// Prints a JSON document exactly as ``JSONValue/text`` writes it (its strings are escaped there).
+/// Prints a JSON document exactly as ``JSONValue/text`` writes it (its strings are escaped there),
+/// with no secret in it (``Terminal/masked(_:)``).
 func printJSON(_ value: JSONValue) {
-    Swift.print(value.text)
+    Swift.print(Terminal.masked(value).text)
 }

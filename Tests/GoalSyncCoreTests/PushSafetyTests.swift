@@ -129,9 +129,10 @@ struct PushSafetyTests {
         let local = ana.head
         let push = try ana.goalsync("push")
         #expect(push.status == 2, "\(push)")
-        #expect(push.stderr.contains("pushes are frozen until the release"), "\(push)")
-        #expect(push.stderr.contains("refused refs/heads/main: pre-receive hook declined"), "\(push)")
-        #expect(push.stderrLines.count == 1, "\(push)")
+        // The hook's words as git shows them, then which reference was refused and why.
+        #expect(push.stderrLines.first == "remote: pushes are frozen until the release", "\(push)")
+        #expect(push.stderrLines.last?.contains("refused main on origin: pre-receive hook declined") == true, "\(push)")
+        #expect(push.stderrLines.count == 2, "\(push)")
         #expect(!push.stdout.contains("Pushed"))
         #expect(try team.remoteHead() == remoteBefore)
         #expect(try team.git(["--git-dir", team.remote, "cat-file", "-e", local]).status != 0, "the refused commit reached the remote")

@@ -173,11 +173,15 @@ extension GoalRepository {
         }
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
+        // The hook's output goes to stderr as git passes it on, but without the secrets this process
+        // knows of (SecretMask), as everything else goalsync writes.
+        let mask = data.isEmpty ? SecretMask(secrets: []) : SecretMask.known(arguments: CommandLine.arguments, environment: environment, directory: root)
+        let text = mask.apply(String(decoding: data, as: UTF8.self))
+        let shown = mask.secrets.isEmpty ? data : Data(text.utf8)
         guard process.terminationStatus == 0 else {
-            FileHandle.standardError.write(data)
+            FileHandle.standardError.write(shown)
             throw GoalSyncError.hookFailed(hook: "pre-commit", status: process.terminationStatus, output: text)
         }
-        if !text.isEmpty { FileHandle.standardError.write(data) }
+        if !text.isEmpty { FileHandle.standardError.write(shown) }
     }
 }

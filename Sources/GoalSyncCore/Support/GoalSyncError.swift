@@ -28,7 +28,8 @@ package enum GoalSyncError: Error, LocalizedError, Equatable {
     /// A network operation failed; nothing local changed.
     case remoteFailed(remote: String, operation: String, reason: String)
     /// The server refused to update `reference` while it still held what the push saw (a hook declined
-    /// it): exit 2. `serverMessages`: what the server wrote on the way (the hook's reason).
+    /// it): exit 2. `remote`: its name, or its URL without secrets. `serverMessages`: what the server
+    /// wrote on the way (the hook's reason), which the command line shows first, each after "remote: ".
     case pushRefused(remote: String, reference: String, reason: String, serverMessages: [String])
     /// Other pushes updated the remote's branch first every time, `attempts` times: exit 2.
     case pushKeptMoving(remote: String, branch: String, attempts: Int)
@@ -94,8 +95,9 @@ package enum GoalSyncError: Error, LocalizedError, Equatable {
         case .remoteFailed(let remote, let operation, let reason):
             return "\(operation) \(operation == "push" ? "to" : "from") \(remote) failed: \(reason). Every local commit and file is as it was; check the remote's address and your access, then try again"
         case .pushRefused(let remote, let reference, let reason, let messages):
-            let said = messages.isEmpty ? "" : " (the remote said: \(messages.suffix(5).joined(separator: " / ")))"
-            return "\(remote) refused \(reference): \(reason)\(said); nothing was pushed and every local commit is as it was; "
+            let branch = reference.hasPrefix("refs/heads/") ? String(reference.dropFirst("refs/heads/".count)) : reference
+            let said = messages.isEmpty ? "" : " (its words are above, after \"remote:\")"
+            return "refused \(branch) on \(remote): \(reason)\(said); nothing was pushed and every local commit is as it was; "
                 + "change what the remote's rules refuse, or ask whoever runs it, then push again"
         case .pushKeptMoving(let remote, let branch, let attempts):
             return "\(branch) on \(remote) kept moving: \(attempts) pushes in a row lost the race to other pushes; your commits "

@@ -8,6 +8,8 @@ package enum Cloner {
         package var isGoalRepository: Bool
         package var hook: Initializer.HookInstall?
         package var empty: Bool
+        /// The URL as it may be shown (``Redaction/url(_:)``).
+        package var displayURL: String
     }
 
     /// Clones a goal repository and sets up its pre-commit hook and merge driver.
@@ -23,14 +25,14 @@ package enum Cloner {
             git = try Repository.clone(url: url, to: target, authentication: auth, checkout: false, progress: progress)
         } catch {
             try? FileManager.default.removeItem(atPath: target)
-            throw GoalSyncError.remoteFailed(remote: url, operation: "clone", reason: "\(error)")
+            throw GoalSyncError.remoteFailed(remote: Redaction.url(url), operation: "clone", reason: "\(error)")
         }
         let root = String((git.workdir ?? target + "/").dropLast())
         let checkout = GoalRepository(git: git, root: root, config: RepoConfig(), environment: environment)
         if let head = try git.headID() {
             // Checked before anything is written (TreePathCheck); refused, the clone is removed.
             do {
-                try checkout.checkOutClone(head, url: url)
+                try checkout.checkOutClone(head, url: Redaction.url(url))
             } catch {
                 try? FileManager.default.removeItem(atPath: target)
                 throw error
@@ -54,10 +56,10 @@ package enum Cloner {
         }
         let empty = try git.headID() == nil
         guard let repo = try? GoalRepository.open(at: root, environment: environment) else {
-            return Result(root: root, isGoalRepository: false, hook: nil, empty: empty)
+            return Result(root: root, isGoalRepository: false, hook: nil, empty: empty, displayURL: Redaction.url(url))
         }
         let hook = try Initializer.installHook(repo, executablePath: executablePath)
-        return Result(root: root, isGoalRepository: true, hook: hook, empty: empty)
+        return Result(root: root, isGoalRepository: true, hook: hook, empty: empty, displayURL: Redaction.url(url))
     }
 
     /// `team.git` → `team`, `ssh://host/x/goals` → `goals`.

@@ -169,6 +169,7 @@ extension GoalRepository {
     /// Writes the tree of commit `id`, which HEAD already names, into the empty work tree and index
     /// of a clone made without a checkout: checked first (every symbolic link and submodule is
     /// refused: there is no work tree yet), then written as a pull writes.
+    /// `url`: as it may be shown (``Redaction/url(_:)``).
     func checkOutClone(_ id: ObjectID, url: String) throws {
         let plan: WorkTreePlan
         do {

@@ -5,9 +5,12 @@ import GoalSyncGit
 package enum PushOutcome: Sendable {
     /// The branch has no commit yet.
     case upToDate
-    /// The remote's branch holds `commit`. `allowedInvalid`: outgoing commits that break the rules,
-    /// pushed because `--allow-invalid` said so.
-    case pushed(branch: String, remote: String, commit: String, pulls: Int, setUpstream: Bool, allowedInvalid: [OutgoingCommitProblem])
+    /// The remote's branch holds `commit`. `remote`: its name, or its URL without secrets.
+    /// `allowedInvalid`: outgoing commits that break the rules, pushed because `--allow-invalid` said so.
+    /// `serverMessages`: what the server wrote for people on the way (its hooks' output), every attempt's.
+    case pushed(
+        branch: String, remote: String, commit: String, pulls: Int, setUpstream: Bool, allowedInvalid: [OutgoingCommitProblem],
+        serverMessages: [String])
     /// The remote moved on and merging its commits stopped on conflicts.
     case stoppedOnConflicts(MergeState)
 }
@@ -44,6 +47,9 @@ extension GoalRepository {
     }
 
     func isURL(_ remote: String) -> Bool { remote.contains("/") || remote.contains(":") }
+
+    /// A remote's name, or a URL without its secrets (``Redaction/url(_:)``), as messages show it.
+    func display(_ remote: String) -> String { isURL(remote) ? Redaction.url(remote) : remote }
 
     var authentication: Authentication {
         Authentication(environment: environment, homeDirectory: environment["HOME"] ?? NSHomeDirectory())
@@ -89,7 +95,8 @@ extension GoalRepository {
         let headSkim = HeadGoalSkim(gitDir: git.gitDir)
         defer { _ = headSkim.finish() }
         guard let theirs = try fetch(target, progress: progress) else { return .upToDate }
-        let source = isURL(target.remote) ? "\(target.remote) \(target.remoteBranch)" : "\(target.remote)/\(target.remoteBranch)"
+        // It names the pull in messages, the merge commit and .git/goalsync: a URL without its secrets.
+        let source = isURL(target.remote) ? "\(Redaction.url(target.remote)) \(target.remoteBranch)" : "\(target.remote)/\(target.remoteBranch)"
         return try integrate(theirs: theirs, source: source, headSkim: headSkim)
     }
 
@@ -119,6 +126,7 @@ extension GoalRepository {
         var pulls = 0
         var checked = Set<ObjectID>()
         var allowed = [OutgoingCommitProblem]()
+        var serverMessages = [String]()
         let attempts = max(1, attempts)
         for attempt in 1...attempts {
             guard let head = try git.headID() else { return .upToDate }
@@ -135,12 +143,13 @@ extension GoalRepository {
             } catch {
                 throw GoalSyncError.remoteFailed(remote: remote.displayURL, operation: "push", reason: "\(error)")
             }
+            serverMessages += result.serverMessages
             switch try judge(result, reference: reference, head: head, remote: remote) {
             case .landed:
                 break
             case .refused(let rejection):
                 throw GoalSyncError.pushRefused(
-                    remote: remote.displayURL, reference: reference, reason: "\(rejection)", serverMessages: result.serverMessages)
+                    remote: display(target.remote), reference: reference, reason: "\(rejection)", serverMessages: serverMessages)
             case .moved:
                 guard attempt < attempts else {
                     throw GoalSyncError.pushKeptMoving(remote: remote.displayURL, branch: target.remoteBranch, attempts: attempts)
@@ -159,10 +168,10 @@ extension GoalRepository {
             }
             try? git.setReference(target.trackingReference, to: head, expected: nil, message: "push")
             return .pushed(
-                branch: target.branch, remote: target.remote, commit: head.hex, pulls: pulls, setUpstream: setUpstream,
-                allowedInvalid: allowed)
+                branch: target.branch, remote: display(target.remote), commit: head.hex, pulls: pulls, setUpstream: setUpstream,
+                allowedInvalid: allowed, serverMessages: serverMessages)
         }
-        throw GoalSyncError.pushKeptMoving(remote: target.remote, branch: target.remoteBranch, attempts: attempts)
+        throw GoalSyncError.pushKeptMoving(remote: display(target.remote), branch: target.remoteBranch, attempts: attempts)
     }
 
     /// What one push did to the remote's branch.

@@ -9,7 +9,7 @@ func progressReporter() -> ((TransferProgress) -> Void)? {
     return { p in
         guard p.totalObjects > 0 else { return }
         let line = "\rreceiving objects: \(p.receivedObjects)/\(p.totalObjects) (\(p.receivedBytes / 1024) KiB)"
-        FileHandle.standardError.write(Data(line.utf8))
+        FileHandle.standardError.write(Data(Terminal.masked(line).utf8))
         if p.receivedObjects == p.totalObjects { FileHandle.standardError.write(Data("\n".utf8)) }
     }
 }
@@ -116,31 +116,95 @@ struct Push: ParsableCommand {
             when the remote's branch holds the commit. A remote by path or file:// is pushed to through \
             git's own git-receive-pack, as git push does, so its hooks run. The first push to an empty \
             remote sets the branch's upstream. Every local commit stays as it was.
+
+            What the remote's hooks write is shown on stderr, each line after "remote: " as git shows \
+            it, whether the push is accepted or refused. A remote named by a URL is shown without its \
+            password or token.
+
+            \(pushJSONHelp)
             """)
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The remote (default: the upstream's, else origin).") var remote: String?
     @Flag(name: .customLong("allow-invalid"), help: "Push commits that break the rules anyway, with a warning for each.")
     var allowInvalid = false
+    @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
         try goalsync.run {
             let repo = try global.open()
-            try describe(try repo.push(remote: remote, allowInvalid: allowInvalid, progress: progressReporter()), mergedNote: true)
+            let outcome = try pushOutcome(json: json, wrap: { $0 }) {
+                try repo.push(remote: remote, allowInvalid: allowInvalid, progress: progressReporter())
+            }
+            try describe(outcome, mergedNote: true, json: json)
         }
     }
 }
 
-/// Prints what a push did (warnings for commits pushed with --allow-invalid on stderr).
-func describe(_ outcome: PushOutcome, mergedNote: Bool) throws {
+/// `push --help`'s and `sync --help`'s words on the JSON of a push.
+let pushJSONHelp = """
+    --json prints {result, branch, remote, commit, pulls, set_upstream, reason, server_messages} \
+    (result: pushed, up_to_date, refused or stopped_on_conflicts; server_messages: the lines the \
+    remote's hooks wrote, as strings; what does not apply is null), also when the remote refuses the \
+    push (exit 2).
+    """
+
+/// Runs a push; with `json`, a push the remote refused prints its JSON (`wrap` puts it in the
+/// command's document) before the error goes on to be shown.
+func pushOutcome(json: Bool, wrap: (JSONValue) -> JSONValue, _ push: () throws -> PushOutcome) throws -> PushOutcome {
+    do {
+        return try push()
+    } catch GoalSyncError.pushRefused(let remote, let reference, let reason, let messages) where json {
+        let branch = reference.hasPrefix("refs/heads/") ? String(reference.dropFirst("refs/heads/".count)) : reference
+        printJSON(wrap(pushJSON(result: "refused", branch: branch, remote: remote, reason: reason, serverMessages: messages)))
+        throw GoalSyncError.pushRefused(remote: remote, reference: reference, reason: reason, serverMessages: messages)
+    }
+}
+
+/// One push's JSON (see ``pushJSONHelp``).
+func pushJSON(
+    result: String, branch: String? = nil, remote: String? = nil, commit: String? = nil, pulls: Int? = nil, setUpstream: Bool? = nil,
+    reason: String? = nil, serverMessages: [String] = []
+) -> JSONValue {
+    .object([
+        ("result", .string(result)), ("branch", branch.map(JSONValue.string) ?? .null), ("remote", remote.map(JSONValue.string) ?? .null),
+        ("commit", commit.map(JSONValue.string) ?? .null), ("pulls", pulls.map { .number(Double($0)) } ?? .null),
+        ("set_upstream", setUpstream.map(JSONValue.bool) ?? .null), ("reason", reason.map(JSONValue.string) ?? .null),
+        ("server_messages", .array(serverMessages.map(JSONValue.string))),
+    ])
+}
+
+/// The JSON of a push's outcome (see ``pushJSONHelp``).
+func pushJSON(_ outcome: PushOutcome) -> JSONValue {
+    switch outcome {
+    case .upToDate:
+        return pushJSON(result: "up_to_date")
+    case .pushed(let branch, let remote, let commit, let pulls, let setUpstream, _, let serverMessages):
+        return pushJSON(
+            result: "pushed", branch: branch, remote: remote, commit: commit, pulls: pulls, setUpstream: setUpstream,
+            serverMessages: serverMessages)
+    case .stoppedOnConflicts:
+        return pushJSON(result: "stopped_on_conflicts", reason: "the remote's new commits conflict with yours; see goalsync status")
+    }
+}
+
+/// Prints what a push did (warnings for commits pushed with --allow-invalid, and the server's words,
+/// on stderr); with `json`, its JSON instead of the lines on stdout.
+func describe(_ outcome: PushOutcome, mergedNote: Bool, json: Bool = false) throws {
+    if json {
+        if case .pushed(_, _, _, _, _, let allowedInvalid, let serverMessages) = outcome {
+            Output.serverMessages(serverMessages)
+            warnAllowedInvalid(allowedInvalid)
+        }
+        printJSON(pushJSON(outcome))
+        if case .stoppedOnConflicts(let state) = outcome { try describe(.conflicts(state)) }
+        return
+    }
     switch outcome {
     case .upToDate: print("Nothing to push.")
-    case .pushed(let branch, let remote, let commit, let pulls, let setUpstream, let allowedInvalid):
-        for problem in allowedInvalid {
-            Output.err(
-                "goalsync: warning: pushed \(problem.label), which breaks the rules (--allow-invalid): "
-                    + oneLine(problem.diagnostics.map(\.formatted).joined(separator: "; ")))
-        }
+    case .pushed(let branch, let remote, let commit, let pulls, let setUpstream, let allowedInvalid, let serverMessages):
+        Output.serverMessages(serverMessages)
+        warnAllowedInvalid(allowedInvalid)
         let merged = pulls == 0 || !mergedNote ? "" : " after merging the remote's new commits\(pulls > 1 ? " (\(pulls) times: other pushes landed first)" : "")"
         print("Pushed \(branch) to \(remote) (\(commit.prefix(8)))\(merged).")
         if setUpstream { print("\(branch) now tracks \(remote)/\(branch).") }
@@ -149,23 +213,79 @@ func describe(_ outcome: PushOutcome, mergedNote: Bool) throws {
     }
 }
 
+/// A warning on stderr for each commit pushed with --allow-invalid.
+func warnAllowedInvalid(_ problems: [OutgoingCommitProblem]) {
+    for problem in problems {
+        Output.err(
+            "goalsync: warning: pushed \(problem.label), which breaks the rules (--allow-invalid): "
+                + oneLine(problem.diagnostics.map(\.formatted).joined(separator: "; ")))
+    }
+}
+
 struct SyncCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sync",
         abstract: "Pull, then push.",
-        discussion: "The push checks and retries as goalsync push does (see goalsync push --help).")
+        discussion: """
+            The push checks and retries as goalsync push does, and shows what the remote's hooks write \
+            (see goalsync push --help).
+
+            --json prints {pull: {result, commit, files}, push: {result, branch, remote, commit, pulls, \
+            set_upstream, reason, server_messages}} (pull's result: up_to_date, fast_forward, merged or \
+            conflicts; push as goalsync push --json prints it, null when the pull stopped).
+            """)
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The remote (default: the upstream's, else origin).") var remote: String?
     @Flag(name: .customLong("allow-invalid"), help: "Push commits that break the rules anyway, with a warning for each.")
     var allowInvalid = false
+    @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
         try goalsync.run {
             let repo = try global.open()
-            try describe(try repo.pull(remote: remote, progress: progressReporter()))
-            try describe(try repo.push(remote: remote, allowInvalid: allowInvalid, progress: progressReporter()), mergedNote: false)
+            let pulled = try repo.pull(remote: remote, progress: progressReporter())
+            guard json else {
+                try describe(pulled)
+                try describe(try repo.push(remote: remote, allowInvalid: allowInvalid, progress: progressReporter()), mergedNote: false)
+                return
+            }
+            let pull = Self.json(pulled)
+            let stopped: Bool
+            switch pulled {
+            case .conflicts: stopped = true
+            case .fastForward(_, _, let problems): stopped = !problems.isEmpty  // files that break the rules
+            case .upToDate, .merged: stopped = false
+            }
+            if stopped {
+                printJSON(.object([("pull", pull), ("push", .null)]))
+                try describe(pulled)
+            } else {
+                let outcome = try pushOutcome(json: true, wrap: { .object([("pull", pull), ("push", $0)]) }) {
+                    try repo.push(remote: remote, allowInvalid: allowInvalid, progress: progressReporter())
+                }
+                if case .pushed(_, _, _, _, _, let allowedInvalid, let serverMessages) = outcome {
+                    Output.serverMessages(serverMessages)
+                    warnAllowedInvalid(allowedInvalid)
+                }
+                printJSON(.object([("pull", pull), ("push", pushJSON(outcome))]))
+                if case .stoppedOnConflicts(let state) = outcome { try describe(.conflicts(state)) }
+            }
         }
+    }
+
+    /// A pull's JSON: {result, commit, files}.
+    static func json(_ outcome: IntegrateOutcome) -> JSONValue {
+        let (result, commit, files): (String, String?, Int?)
+        switch outcome {
+        case .upToDate: (result, commit, files) = ("up_to_date", nil, nil)
+        case .fastForward(let to, let count, _): (result, commit, files) = ("fast_forward", to, count)
+        case .merged(let merge, let merged): (result, commit, files) = ("merged", merge, merged.count)
+        case .conflicts: (result, commit, files) = ("conflicts", nil, nil)
+        }
+        return .object([
+            ("result", .string(result)), ("commit", commit.map(JSONValue.string) ?? .null), ("files", files.map { .number(Double($0)) } ?? .null),
+        ])
     }
 }
 
@@ -176,7 +296,8 @@ struct Clone: ParsableCommand {
             URL: a local path, file://, git://, ssh:// (ssh-agent or ~/.ssh keys) or https:// \
             (GOALSYNC_TOKEN or git's credential helpers). The tree is checked before anything is \
             written: a path such as .., .git (in any case or disguise), a symbolic link or a \
-            submodule is refused, naming the entry, and nothing is left of the clone.
+            submodule is refused, naming the entry, and nothing is left of the clone. The URL is \
+            shown without its password or token (git config keeps it as given, as git clone does).
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -187,7 +308,7 @@ struct Clone: ParsableCommand {
         try goalsync.run {
             let target = dir.map { $0.hasPrefix("/") ? $0 : global.path + "/" + $0 }
             let result = try Cloner.clone(url: url, into: target, environment: ProcessInfo.processInfo.environment, executablePath: executablePath(), progress: progressReporter())
-            print("Cloned \(url) into \(result.root)")
+            print("Cloned \(result.displayURL) into \(result.root)")
             if let hook = result.hook { print(describe(hook)) }
             if result.empty { print("The remote is empty: run goalsync init \(result.root), then goalsync push.") }
             else if !result.isGoalRepository { Output.err("note: this is not a goal repository yet (no .goalsync/config.yaml); run goalsync init in it") }
