@@ -49,8 +49,8 @@ extension Repository {
 
     /// The commits reachable from `tips` and not from `hidden`, newest first (`git_revwalk`, time order).
     /// `limit` stops early. `hidingReferences`: also hide every reference matching this glob
-    /// (`git_revwalk_hide_glob`; references that name no commit are passed over), e.g. `refs/*`
-    /// for `git rev-list TIPS --not --all`.
+    /// (`git_revwalk_hide_glob`; references that name no commit are passed over), e.g.
+    /// `refs/heads/*` for `git rev-list TIPS --not --branches`.
     public func commits(from tips: [ObjectID], hiding hidden: [ObjectID] = [], hidingReferences glob: String? = nil, firstParentOnly: Bool = false, limit: Int? = nil) throws -> [ObjectID] {
         var walk: OpaquePointer?
         try check(git_revwalk_new(&walk, pointer), "start a history walk")

@@ -42,7 +42,11 @@ extension GoalRepository {
             throw GoalSyncError.repository("cannot open the git repository at \(path): \(error)")
         }
         do {
-            try git.addObjectDirectories(Repository.objectDirectories(environment: environment, relativeTo: path))
+            // The repository's own object folder (git names it as the quarantine's alternate) is read already.
+            let own = URL(fileURLWithPath: git.gitDir + "objects").resolvingSymlinksInPath().standardizedFileURL.path
+            let extra = Repository.objectDirectories(environment: environment, relativeTo: path)
+                .filter { URL(fileURLWithPath: $0).resolvingSymlinksInPath().standardizedFileURL.path != own }
+            try git.addObjectDirectories(extra)
         } catch {
             throw GoalSyncError.repository("cannot read the object folders git named for \(path) (GIT_OBJECT_DIRECTORY, GIT_ALTERNATE_OBJECT_DIRECTORIES): \(error)")
         }
@@ -87,8 +91,8 @@ extension GoalRepository {
     }
 
     /// The server's `pre-receive` check: for each pushed update of a branch (`refs/heads/...`; only
-    /// `branch` when given), every commit it brings that the repository does not have yet
-    /// (`git rev-list NEW --not --all`), oldest first, with the rules of ``checkRange(_:)``.
+    /// `branch` when given), every commit it brings that no checked branch holds yet (`git rev-list
+    /// NEW --not --branches`, or `--not BRANCH`), oldest first, with the rules of ``checkRange(_:)``.
     /// Deletions, tags and other references pass unchecked. When every update passes, the summaries
     /// of the new tips' `goals/` trees are kept for the next push (in the git folder, not among the
     /// quarantined objects).
@@ -111,7 +115,13 @@ extension GoalRepository {
             guard let new = ObjectID(hex: u.new), new.bytes.contains(where: { $0 != 0 }) else { continue }  // a deletion
             let commits: [ObjectID]
             do {
-                commits = try git.commits(from: [new], hidingReferences: "refs/*").reversed()
+                // The commits the checked branches do not hold yet (what a tag or an unchecked
+                // branch brought in earlier is checked when it comes to a checked branch).
+                if let branch {
+                    commits = try git.commits(from: [new], hiding: try git.referenceID("refs/heads/" + branch).map { [$0] } ?? []).reversed()
+                } else {
+                    commits = try git.commits(from: [new], hidingReferences: "refs/heads/*").reversed()
+                }
             } catch {
                 updates[i].unusable = "\(u.new.prefix(8)) is not a commit that can be read (\(error))"
                 continue
