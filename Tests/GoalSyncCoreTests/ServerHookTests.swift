@@ -77,6 +77,11 @@ struct ServerHookTests {
         #expect(remote.contains { $0.contains("commit \(commit.prefix(8)) \"two at once\": goals/a.md:4: error: status: 2 goals are active (a, b)") }, "\(push)")
         #expect(remote.contains { $0.contains("goals/b.md:4: error: status: 2 goals are active (a, b)") }, "\(push)")
         #expect(remote.contains { $0.contains("push refused") }, "\(push)")
+        // The refusal names the command that lists the same problems in the pusher's clone.
+        let listing = "goalsync validate --range \(before.prefix(12))..\(commit.prefix(12))"
+        #expect(remote.contains { $0.contains(listing) }, "\(push)")
+        let local = try ana.goalsync(["validate", "--range", "\(before.prefix(12))..\(commit.prefix(12))"])
+        #expect(local.status == 1 && local.stdout.contains("2 goals are active (a, b)"), "\(local)")
         #expect(push.stderr.contains("pre-receive hook declined"), "\(push)")
         #expect(try team.remoteHead() == before)
         #expect(try team.git(["--git-dir", team.remote, "cat-file", "-e", commit]).status != 0, "the refused commit stayed on the server")

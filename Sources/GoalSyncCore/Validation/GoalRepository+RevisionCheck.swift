@@ -20,6 +20,8 @@ package struct ReceivedUpdate: Sendable {
     package var problems: [OutgoingCommitProblem] = []
     /// Why the update cannot be checked at all (its new value is not a commit), when so.
     package var unusable: String?
+    /// The `validate --range` argument that lists the same problems in the pusher's clone.
+    package var range = ""
 }
 
 extension GoalRepository {
@@ -125,6 +127,13 @@ extension GoalRepository {
             } catch {
                 updates[i].unusable = "\(u.new.prefix(8)) is not a commit that can be read (\(error))"
                 continue
+            }
+            if u.old.allSatisfy({ $0 == "0" }) {
+                // A new branch: its commits that the server's default branch lacks.
+                let base = (try? git.headReferenceName())??.replacingOccurrences(of: "refs/heads/", with: "") ?? "main"
+                updates[i].range = "origin/\(base)..\(u.new.prefix(12))"
+            } else {
+                updates[i].range = "\(u.old.prefix(12))..\(u.new.prefix(12))"
             }
             let fresh = commits.filter { !checked.contains($0) }
             for problem in try commitProblems(fresh, known: &known, paths: .againstFirstParent) {

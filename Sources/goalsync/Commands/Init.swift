@@ -127,7 +127,9 @@ struct Hooks: ParsableCommand {
                     }
                 }
                 guard refused > 0 else { return }
-                Output.err("goalsync: push refused; nothing was updated. Fix the files (goalsync validate --range OLD..NEW lists every problem), amend or rewrite the commits, and push again")
+                // The command that lists the same problems in the pusher's clone.
+                let range = updates.first { !$0.problems.isEmpty }?.range ?? "OLD..NEW"
+                Output.err("goalsync: push refused; nothing was updated. Fix the files (goalsync validate --range \(range) lists every problem), amend or rewrite the commits, and push again")
                 throw ExitCode(1)
             }
         }
