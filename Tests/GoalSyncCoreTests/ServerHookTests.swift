@@ -216,6 +216,25 @@ struct ServerHookTests {
         #expect(!FileManager.default.fileExists(atPath: team.remote + "/chained.input"))
     }
 
+    /// On a shared drive the hook runs on each pusher's machine: without the installed binary there,
+    /// the goalsync on the pusher's PATH runs; without either, every push is refused.
+    @Test func withoutTheInstalledBinaryTheHookUsesPATHOrRefuses() throws {
+        let (team, ana) = try Self.hookedTeam()
+        let hook = team.remote + "/hooks/pre-receive"
+        let script = try String(contentsOfFile: hook, encoding: .utf8)
+        let installed = "goalsync_bin='\(team.binary)'"
+        #expect(script.contains(installed), "\(script)")
+        try writeExecutable(script.replacingOccurrences(of: installed, with: "goalsync_bin='/nonexistent/goalsync'"), to: hook)
+        try Self.commitNoVerify(ana, ["goals/a.md": Self.active("a"), "goals/b.md": Self.active("b")])
+        let viaPath = try ana.git("push", "origin", "main")
+        #expect(viaPath.status != 0 && Self.remoteLines(viaPath).contains { $0.contains("2 goals are active (a, b)") }, "\(viaPath)")
+        let before = try team.remoteHead()
+        let noGoalsync = try team.run(TestRepo.gitPath, ["push", "origin", "main"], in: ana.dir, extra: ana.identity.merging(["PATH": "/usr/local/bin:/usr/bin:/bin"]) { $1 })
+        #expect(noGoalsync.status != 0, "\(noGoalsync)")
+        #expect(Self.remoteLines(noGoalsync).contains { $0.contains("is missing and goalsync is not on PATH; pushes are refused") }, "\(noGoalsync)")
+        #expect(try team.remoteHead() == before)
+    }
+
     @Test func installingTheServerHookInACloneIsRefused() throws {
         let team = try Team()
         let ana = try team.founder("Ana")

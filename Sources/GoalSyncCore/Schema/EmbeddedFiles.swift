@@ -476,14 +476,19 @@ exit 0
 # reasons on stderr, which git shows the pusher as "remote:" lines.
 # Installed by `goalsync hooks install --server` in the bare repository teammates push to. A hook
 # that was there before is kept as pre-receive.goalsync-chained and runs after this one, with the
-# same input. Only the goalsync binary named below runs: nothing from the pushed content does.
+# same input. Only the goalsync binary named below runs (or, when it is not there, as on a shared
+# drive reached from another machine, the goalsync on the pusher's PATH): nothing from the pushed
+# content does.
 
 goalsync_bin=@GOALSYNC_BIN@
 chained="$0.goalsync-chained"
 
 if [ ! -x "$goalsync_bin" ]; then
-    echo "goalsync pre-receive hook: $goalsync_bin is missing; pushes are refused until goalsync is installed again and goalsync hooks install --server is run in this repository" >&2
-    exit 1
+    goalsync_bin=$(command -v goalsync) || goalsync_bin=
+    if [ -z "$goalsync_bin" ]; then
+        echo "goalsync pre-receive hook: "@GOALSYNC_BIN@" is missing and goalsync is not on PATH; pushes are refused until goalsync is installed (then run goalsync hooks install --server in this repository)" >&2
+        exit 1
+    fi
 fi
 if [ ! -x "$chained" ]; then
     exec "$goalsync_bin" hooks pre-receive@GOALSYNC_ARGS@

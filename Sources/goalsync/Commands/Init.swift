@@ -39,11 +39,11 @@ func executablePath() -> String? {
     return Bundle.main.executableURL?.path
 }
 
-func describe(_ hook: Initializer.HookInstall) -> String {
+func describe(_ hook: Initializer.HookInstall, name: String = "pre-commit") -> String {
     switch hook {
-    case .installed(let p): return "pre-commit hook installed: \(p)"
-    case .updated(let p): return "pre-commit hook updated: \(p)"
-    case .chained(let p, let previous): return "pre-commit hook installed: \(p) (the hook that was there runs after it, from \(previous))"
+    case .installed(let p): return "\(name) hook installed: \(p)"
+    case .updated(let p): return "\(name) hook updated: \(p)"
+    case .chained(let p, let previous): return "\(name) hook installed: \(p) (the hook that was there runs after it, from \(previous))"
     }
 }
 
@@ -63,7 +63,7 @@ struct Hooks: ParsableCommand {
                 goalsync binary by its absolute path: install goalsync where it stays, and run this again \
                 after moving it. Every branch is checked, or only --branch NAME; tags and deletions pass. \
                 Hosted GitHub and GitLab run no custom pre-receive hooks: there, run goalsync validate \
-                --range in CI (see examples/).
+                --range in CI (examples/github-actions.yml and examples/gitlab-ci.yml in goalsync's source).
                 """)
 
         @OptionGroup var global: GlobalOptions
@@ -74,11 +74,7 @@ struct Hooks: ParsableCommand {
             try goalsync.run {
                 if server {
                     let repo = try GoalRepository.openForCommitChecks(at: global.path, environment: ProcessInfo.processInfo.environment)
-                    switch try Initializer.installServerHook(repo, executablePath: executablePath(), branch: branch) {
-                    case .installed(let p): print("pre-receive hook installed: \(p)")
-                    case .updated(let p): print("pre-receive hook updated: \(p)")
-                    case .chained(let p, let previous): print("pre-receive hook installed: \(p) (the hook that was there runs after it, from \(previous))")
-                    }
+                    print(describe(try Initializer.installServerHook(repo, executablePath: executablePath(), branch: branch), name: "pre-receive"))
                     return
                 }
                 guard branch == nil else { throw GoalSyncError.usage("--branch goes with --server") }
