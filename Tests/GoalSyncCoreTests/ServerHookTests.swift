@@ -132,6 +132,21 @@ struct ServerHookTests {
         #expect(try team.remoteHead() == before, "\(what)")
     }
 
+    /// Every hostile tree a goalsync pull or clone refuses, the server refuses too.
+    @Test(arguments: HostileTreeTests.Kind.allCases)
+    func everyTreeACloneRefusesIsRefusedByTheServer(_ kind: HostileTreeTests.Kind) throws {
+        let (team, ana) = try Self.hookedTeam()
+        let b = TreeBuilder(dir: ana.dir, environment: team.env.merging(ana.identity) { $1 })
+        let good = try b.git(["rev-parse", "refs/heads/main"])
+        let hostile = try b.commit(tree: try HostileTreeTests().hostileTree(kind, b), parent: good, message: "hostile")
+        try b.setBranch("refs/heads/main", to: hostile)
+        let before = try team.remoteHead()
+        let push = try ana.git("push", "origin", "main")
+        #expect(push.status != 0, "\(kind): \(push)")
+        #expect(Self.remoteLines(push).contains { $0.contains("\(kind.shown): ") && $0.contains("goalsync refuses to check out") }, "\(kind): \(push)")
+        #expect(try team.remoteHead() == before)
+    }
+
     @Test func aValidPlainPushPassesAndTheNextOneCarriesTheSummaryForward() throws {
         let (team, ana) = try Self.hookedTeam()
         try Self.commitNoVerify(ana, ["goals/a.md": Self.active("a"), "goals/c.md": GoalText.clean(id: "c").text])
