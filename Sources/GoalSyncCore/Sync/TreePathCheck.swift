@@ -113,14 +113,20 @@ package enum TreePathCheck {
             guard depth < maximumDepth else {
                 throw Refusal(path: GitPathName.display(path), reason: "folders are nested deeper than \(maximumDepth) levels")
             }
-            let entries = try checkedEntries(repo, pair.new, path: path)
+            let entries = try repo.tree(pair.new).rawEntries
             let before = try pair.old.map { try repo.tree($0).rawEntries } ?? []
+            // Each entry's namesake in the old folder, if any: both lists are in git's order, so it
+            // is found walking on (a list out of order is refused by `check` below).
+            var previously = [Tree.RawEntry?](repeating: nil, count: entries.count)
             var j = 0
-            for e in entries {
-                // Both lists are in git's order: the entry of the same name, if any, is found walking on.
+            for (i, e) in entries.enumerated() {
                 while j < before.count, inGitOrder(before[j], e) { j += 1 }
-                let was = j < before.count && before[j].name == e.name ? before[j] : nil
-                if let was, was.id == e.id, was.mode == e.mode { continue }
+                if j < before.count, before[j].name == e.name { previously[i] = before[j] }
+            }
+            let unchanged = entries.indices.map { i in previously[i].map { $0.id == entries[i].id && $0.mode == entries[i].mode } ?? false }
+            try check(entries, path: path, unchanged: unchanged)
+            for (i, e) in entries.enumerated() where !unchanged[i] {
+                let was = previously[i]
                 let entryPath = path.isEmpty ? e.name : path + [UInt8(ascii: "/")] + e.name
                 switch e.mode {
                 case 0o040000:
@@ -140,17 +146,27 @@ package enum TreePathCheck {
     /// The entries of one tree, each name and mode checked, in git's order with no name twice.
     private static func checkedEntries(_ repo: Repository, _ id: ObjectID, path: [UInt8]) throws -> [Tree.RawEntry] {
         let entries = try repo.tree(id).rawEntries
+        try check(entries, path: path, unchanged: nil)
+        return entries
+    }
+
+    /// Checks a folder's entries: each name and mode, git's order, no name twice. `unchanged[i]`:
+    /// entry `i` is in a folder checked already, with the same name, mode and id, so its name and
+    /// mode need no second look (its place in the order still does).
+    private static func check(_ entries: [Tree.RawEntry], path: [UInt8], unchanged: [Bool]?) throws {
         func refuse(_ e: Tree.RawEntry, _ reason: String) -> Refusal {
             Refusal(path: GitPathName.display(path.isEmpty ? e.name : path + [UInt8(ascii: "/")] + e.name), reason: reason)
         }
         var previous: Tree.RawEntry?
         var folders = Set<[UInt8]>()
-        for e in entries {
-            if let reason = GitPathName.refusal(e.name, isSymlink: e.mode == 0o120000) { throw refuse(e, reason) }
-            // git writes 040000, 100644, 100755, 120000 and 160000; other permission bits on a file
-            // (100664 from old git) read as 100644, as git and libgit2 read them.
-            guard e.mode == 0o040000 || e.mode == 0o120000 || e.mode == 0o160000 || e.mode & 0o170000 == 0o100000 else {
-                throw refuse(e, "mode \(String(e.mode, radix: 8)) is not a file, folder, link or submodule")
+        for (i, e) in entries.enumerated() {
+            if unchanged?[i] != true {
+                if let reason = GitPathName.refusal(e.name, isSymlink: e.mode == 0o120000) { throw refuse(e, reason) }
+                // git writes 040000, 100644, 100755, 120000 and 160000; other permission bits on a file
+                // (100664 from old git) read as 100644, as git and libgit2 read them.
+                guard e.mode == 0o040000 || e.mode == 0o120000 || e.mode == 0o160000 || e.mode & 0o170000 == 0o100000 else {
+                    throw refuse(e, "mode \(String(e.mode, radix: 8)) is not a file, folder, link or submodule")
+                }
             }
             if let previous, previous.name == e.name { throw refuse(e, "the name appears twice in its folder") }
             if let previous, !inGitOrder(previous, e) {
@@ -164,7 +180,6 @@ package enum TreePathCheck {
         if !folders.isEmpty, let e = entries.first(where: { $0.mode != 0o040000 && folders.contains($0.name) }) {
             throw refuse(e, "the name appears twice in its folder")
         }
-        return entries
     }
 
     /// git's tree order: names compared as bytes, a folder's as if it ended with '/'.

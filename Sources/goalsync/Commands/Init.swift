@@ -106,6 +106,8 @@ struct Hooks: ParsableCommand {
             try goalsync.run {
                 // A read-only check of objects git has just verified while receiving them.
                 GitOptions.setStrictHashVerification(false)
+                // A commit's goals/ tree and its parent's are read several times: keep them parsed.
+                GitOptions.setTreeCacheLimit(bytes: 16 << 20)
                 let input = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
                 let repo = try GoalRepository.openForCommitChecks(at: directory, environment: ProcessInfo.processInfo.environment)
                 let updates = try repo.checkReceivedUpdates(input, branch: branch)

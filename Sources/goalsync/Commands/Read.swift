@@ -228,6 +228,8 @@ struct Validate: ParsableCommand {
     /// `--rev` / `--range`: the commits' trees, read from the object database (a bare repository
     /// will do).
     static func checkCommits(rev: String?, range: String?, json: Bool, quiet: Bool, in directory: String) throws {
+        // Each commit's goals/ tree and its parent's are read several times: keep them parsed.
+        GitOptions.setTreeCacheLimit(bytes: 16 << 20)
         let repo = try GoalRepository.openForCommitChecks(at: directory, environment: ProcessInfo.processInfo.environment)
         let report = try rev.map { try repo.checkRevision($0) } ?? repo.checkRange(range ?? "")
         let errors = report.problems.reduce(0) { $0 + $1.diagnostics.count }
