@@ -147,6 +147,56 @@ struct ServerHookTests {
         #expect(try team.remoteHead() == before)
     }
 
+    /// A pushed folder that git would not write (a name twice, a file with a folder's name, entries
+    /// out of order) is refused, also when what breaks the rule is an entry left as the parent had it.
+    @Test(arguments: ["twice", "file and folder", "out of order"])
+    func aFolderGitWouldNotWriteIsRefused(_ kind: String) throws {
+        let (team, ana) = try Self.hookedTeam()
+        try Self.commitNoVerify(ana, ["goals/a.md": GoalText.clean(id: "a").text, "goals/b.md": GoalText.clean(id: "b").text])
+        let b = TreeBuilder(dir: ana.dir, environment: team.env.merging(ana.identity) { $1 })
+        // The parent holds the folder goals/sub too.
+        let blob = try b.blob(GoalText.clean(id: "c").text)
+        var goals = try b.entries(of: "HEAD:goals") + [.init("40000", "sub", try b.tree([.init("100644", "c.md", blob)]))]
+        func commit(_ goalsTree: String, _ message: String) throws -> String {
+            var root = try b.entries(of: "HEAD")
+            root.removeAll { $0.name == Array("goals".utf8) }
+            root.append(.init("40000", "goals", goalsTree))
+            let commit = try b.commit(tree: try b.tree(root), parent: try b.git(["rev-parse", "HEAD"]), message: message)
+            try b.setBranch("refs/heads/main", to: commit)
+            return commit
+        }
+        try commit(try b.tree(goals), "a folder in goals/")
+        try ana.git("push", "-q", "origin", "main").requireOK("push")
+        goals = try b.entries(of: "HEAD:goals")
+        // Written byte for byte in the order given (TreeBuilder would sort it).
+        func rawTree(_ entries: [TreeBuilder.Entry]) throws -> String {
+            var bytes = [UInt8]()
+            for e in entries {
+                var raw = [UInt8]()
+                var hex = Array(e.id.utf8)[...]
+                while hex.count >= 2 { raw.append(UInt8(String(decoding: hex.prefix(2), as: UTF8.self), radix: 16) ?? 0); hex = hex.dropFirst(2) }
+                bytes += Array("\(e.mode) ".utf8) + e.name + [0] + raw
+            }
+            return try b.git(["hash-object", "-t", "tree", "-w", "--literally", "--stdin"], stdin: bytes)
+        }
+        switch kind {
+        case "twice":  // b.md twice, both as the parent had it
+            let i = try #require(goals.firstIndex { $0.name == Array("b.md".utf8) })
+            goals.insert(goals[i], at: i)
+        case "file and folder":  // a new file named like the parent's folder
+            goals.insert(.init("100644", "sub", blob), at: goals.count - 1)
+        default:  // a new goal after the parent's entries, out of order
+            goals.append(.init("100644", "ab.md", blob))
+        }
+        try commit(try rawTree(goals), kind)
+        let before = try team.remoteHead()
+        let push = try ana.git("push", "origin", "main")
+        #expect(push.status != 0, "\(kind): \(push)")
+        let said = kind == "out of order" ? "out of git's order" : "the name appears twice in its folder"
+        #expect(Self.remoteLines(push).contains { $0.contains("goals/") && $0.contains(said) }, "\(kind): \(push)")
+        #expect(try team.remoteHead() == before)
+    }
+
     @Test func aValidPlainPushPassesAndTheNextOneCarriesTheSummaryForward() throws {
         let (team, ana) = try Self.hookedTeam()
         try Self.commitNoVerify(ana, ["goals/a.md": Self.active("a"), "goals/c.md": GoalText.clean(id: "c").text])

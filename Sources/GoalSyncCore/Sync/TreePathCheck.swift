@@ -113,20 +113,8 @@ package enum TreePathCheck {
             guard depth < maximumDepth else {
                 throw Refusal(path: GitPathName.display(path), reason: "folders are nested deeper than \(maximumDepth) levels")
             }
-            let entries = try repo.tree(pair.new).rawEntries
-            let before = try pair.old.map { try repo.tree($0).rawEntries } ?? []
-            // Each entry's namesake in the old folder, if any: both lists are in git's order, so it
-            // is found walking on (a list out of order is refused by `check` below).
-            var previously = [Tree.RawEntry?](repeating: nil, count: entries.count)
-            var j = 0
-            for (i, e) in entries.enumerated() {
-                while j < before.count, inGitOrder(before[j], e) { j += 1 }
-                if j < before.count, before[j].name == e.name { previously[i] = before[j] }
-            }
-            let unchanged = entries.indices.map { i in previously[i].map { $0.id == entries[i].id && $0.mode == entries[i].mode } ?? false }
-            try check(entries, path: path, unchanged: unchanged)
-            for (i, e) in entries.enumerated() where !unchanged[i] {
-                let was = previously[i]
+            let changed = try changedEntries(repo, (pair.new, pair.old), path: path)
+            for (e, was) in changed {
                 let entryPath = path.isEmpty ? e.name : path + [UInt8(ascii: "/")] + e.name
                 switch e.mode {
                 case 0o040000:
@@ -143,30 +131,60 @@ package enum TreePathCheck {
         }
     }
 
+    /// The entries of folder `pair.new` that are not in `pair.old` with the same name, mode and id
+    /// (each with its namesake in the old folder), after checking the folder: the changed entries'
+    /// names and modes, and git's order and no name twice over every entry. Read in C
+    /// (``Tree/rawDifferences(from:maximumFolders:)``) when there is an old folder, so an unchanged
+    /// entry of a large folder costs no copy.
+    private static func changedEntries(_ repo: Repository, _ pair: (new: ObjectID, old: ObjectID?), path: [UInt8]) throws -> [(entry: Tree.RawEntry, was: Tree.RawEntry?)] {
+        func refuse(_ e: Tree.RawEntry, _ reason: String) -> Refusal {
+            Refusal(path: GitPathName.display(path.isEmpty ? e.name : path + [UInt8(ascii: "/")] + e.name), reason: reason)
+        }
+        let tree = try repo.tree(pair.new)
+        if let oldID = pair.old, let d = tree.rawDifferences(from: try repo.tree(oldID)) {
+            try check(d.changed.map(\.entry), path: path)
+            if let (previous, e) = d.misordered {
+                throw refuse(e, previous.name == e.name ? "the name appears twice in its folder" : "the folder's entries are out of git's order (a tree git would not write)")
+            }
+            if let e = d.namesakeOfFolder { throw refuse(e, "the name appears twice in its folder") }
+            return d.changed
+        }
+        // No old folder (or one with very many subfolders): every entry read and checked.
+        let entries = try checkedEntries(repo, pair.new, path: path)
+        let before = try pair.old.map { try repo.tree($0).rawEntries } ?? []
+        var out = [(entry: Tree.RawEntry, was: Tree.RawEntry?)]()
+        var j = 0
+        for e in entries {
+            // Both lists are in git's order: the entry of the same name, if any, is found walking on.
+            while j < before.count, inGitOrder(before[j], e) { j += 1 }
+            let was = j < before.count && before[j].name == e.name ? before[j] : nil
+            if let was, was.id == e.id, was.mode == e.mode { continue }
+            out.append((e, was))
+        }
+        return out
+    }
+
     /// The entries of one tree, each name and mode checked, in git's order with no name twice.
     private static func checkedEntries(_ repo: Repository, _ id: ObjectID, path: [UInt8]) throws -> [Tree.RawEntry] {
         let entries = try repo.tree(id).rawEntries
-        try check(entries, path: path, unchanged: nil)
+        try check(entries, path: path)
         return entries
     }
 
-    /// Checks a folder's entries: each name and mode, git's order, no name twice. `unchanged[i]`:
-    /// entry `i` is in a folder checked already, with the same name, mode and id, so its name and
-    /// mode need no second look (its place in the order still does).
-    private static func check(_ entries: [Tree.RawEntry], path: [UInt8], unchanged: [Bool]?) throws {
+    /// Checks a folder's entries (or some of them, in their order): each name and mode, git's
+    /// order, no name twice.
+    private static func check(_ entries: [Tree.RawEntry], path: [UInt8]) throws {
         func refuse(_ e: Tree.RawEntry, _ reason: String) -> Refusal {
             Refusal(path: GitPathName.display(path.isEmpty ? e.name : path + [UInt8(ascii: "/")] + e.name), reason: reason)
         }
         var previous: Tree.RawEntry?
         var folders = Set<[UInt8]>()
-        for (i, e) in entries.enumerated() {
-            if unchanged?[i] != true {
-                if let reason = GitPathName.refusal(e.name, isSymlink: e.mode == 0o120000) { throw refuse(e, reason) }
-                // git writes 040000, 100644, 100755, 120000 and 160000; other permission bits on a file
-                // (100664 from old git) read as 100644, as git and libgit2 read them.
-                guard e.mode == 0o040000 || e.mode == 0o120000 || e.mode == 0o160000 || e.mode & 0o170000 == 0o100000 else {
-                    throw refuse(e, "mode \(String(e.mode, radix: 8)) is not a file, folder, link or submodule")
-                }
+        for e in entries {
+            if let reason = GitPathName.refusal(e.name, isSymlink: e.mode == 0o120000) { throw refuse(e, reason) }
+            // git writes 040000, 100644, 100755, 120000 and 160000; other permission bits on a file
+            // (100664 from old git) read as 100644, as git and libgit2 read them.
+            guard e.mode == 0o040000 || e.mode == 0o120000 || e.mode == 0o160000 || e.mode & 0o170000 == 0o100000 else {
+                throw refuse(e, "mode \(String(e.mode, radix: 8)) is not a file, folder, link or submodule")
             }
             if let previous, previous.name == e.name { throw refuse(e, "the name appears twice in its folder") }
             if let previous, !inGitOrder(previous, e) {
