@@ -104,11 +104,14 @@ struct Hooks: ParsableCommand {
         /// The command's work, also run without the argument parser (see `GoalSync.hotCommand`).
         static func check(branch: String?, in directory: String) throws {
             try goalsync.run {
+                // libgit2 starts (it loads the system's TLS certificates) on another core while git's
+                // input is read.
+                GitLibrary.initializeInBackground()
+                let input = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
                 // A read-only check of objects git has just verified while receiving them.
                 GitOptions.setStrictHashVerification(false)
                 // A commit's goals/ tree and its parent's are read several times: keep them parsed.
                 GitOptions.setTreeCacheLimit(bytes: 16 << 20)
-                let input = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
                 let repo = try GoalRepository.openForCommitChecks(at: directory, environment: ProcessInfo.processInfo.environment)
                 let updates = try repo.checkReceivedUpdates(input, branch: branch)
                 var refused = 0
