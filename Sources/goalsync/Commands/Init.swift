@@ -61,7 +61,9 @@ struct Hooks: ParsableCommand {
                 validate checks (every goal file valid, unique ids, at most one active goal) or hold a \
                 path a goalsync clone refuses; the reasons reach the pusher as remote: lines. It runs this \
                 goalsync binary by its absolute path: install goalsync where it stays, and run this again \
-                after moving it. Every branch is checked, or only --branch NAME; tags and deletions pass. \
+                after moving it (where that binary is missing, as on a shared drive reached from another \
+                machine, the goalsync on the pusher's PATH runs; with neither, every push is refused). \
+                Every new commit is checked, not only the tip. Every branch is checked, or only --branch NAME; tags and deletions pass. \
                 Hosted GitHub and GitLab run no custom pre-receive hooks: there, run goalsync validate \
                 --range in CI (examples/github-actions.yml and examples/gitlab-ci.yml in goalsync's source).
                 """)
