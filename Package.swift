@@ -39,6 +39,7 @@ let package = Package(
             dependencies: [
                 "GoalSyncCore", "GoalSyncGit", "goalsync",
                 .product(name: "PropertyBased", package: "swift-property-based"),
+                .product(name: "Yams", package: "Yams"),
             ],
             exclude: ["Fixtures"]
         ),

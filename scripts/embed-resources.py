@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Writes Sources/GoalSyncCore/Schema/EmbeddedFiles.swift from schema/*.json and hooks/pre-commit,
-so the goalsync binary carries them (init copies them into a goal repository) without a resource
-bundle beside it. Run it after editing those files; a test fails while the two disagree."""
+"""Writes Sources/GoalSyncCore/Schema/EmbeddedFiles.swift from schema/*.json, hooks/pre-commit and
+hooks/pre-receive, so the goalsync binary carries them (init copies them into a goal repository,
+hooks install --server into a server's) without a resource bundle beside it. Run it after editing those files; a test fails while the two disagree."""
 import pathlib
 
 root = pathlib.Path(__file__).resolve().parent.parent
@@ -10,9 +10,10 @@ files = {
     "visionSchema": "schema/vision.schema.json",
     "configSchema": "schema/config.schema.json",
     "preCommitHook": "hooks/pre-commit",
+    "preReceiveHook": "hooks/pre-receive",
 }
 out = ["// Written by scripts/embed-resources.py from the files named below. Do not edit by hand.", "",
-       "/// The project files the binary carries: schemas for editors and tools, and the pre-commit hook.",
+       "/// The project files the binary carries: schemas for editors and tools, and the hooks.",
        "package enum EmbeddedFiles {"]
 for name, rel in files.items():
     text = (root / rel).read_text(encoding="utf-8")

@@ -11,6 +11,9 @@ static inline int goalsync_set_strict_hash_verification(int enabled) {
 static inline int goalsync_set_caching(int enabled) {
     return git_libgit2_opts(GIT_OPT_ENABLE_CACHING, enabled);
 }
+static inline int goalsync_set_cache_object_limit(git_object_t type, size_t size) {
+    return git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, type, size);
+}
 
 /* goalsync's exec subtransport (GoalSyncGit/ExecTransport.swift): libgit2's smart transport speaks the
    protocol; these carry it over the standard input and output of a child process (git-upload-pack,

@@ -20,6 +20,15 @@ public enum GitOptions {
         Libgit2.ensure()
         _ = goalsync_set_caching(enabled ? 1 : 0)
     }
+
+    /// The largest tree libgit2 keeps in its per-repository cache (`GIT_OPT_SET_CACHE_OBJECT_LIMIT`;
+    /// 4 KiB by default). A `goals/` tree of 10,000 goals is about 500 KiB: a check that reads the
+    /// same large trees several times (a commit's and its parent's) keeps them parsed instead of
+    /// inflating them again. It applies to the whole process.
+    public static func setTreeCacheLimit(bytes: Int) {
+        Libgit2.ensure()
+        _ = goalsync_set_cache_object_limit(GIT_OBJECT_TREE, bytes)
+    }
 }
 
 /// A name whose entry differs between two trees: added (`old` nil), removed (`new` nil) or changed.

@@ -48,8 +48,10 @@ extension Repository {
     }
 
     /// The commits reachable from `tips` and not from `hidden`, newest first (`git_revwalk`, time order).
-    /// `limit` stops early.
-    public func commits(from tips: [ObjectID], hiding hidden: [ObjectID] = [], firstParentOnly: Bool = false, limit: Int? = nil) throws -> [ObjectID] {
+    /// `limit` stops early. `hidingReferences`: also hide every reference matching this glob
+    /// (`git_revwalk_hide_glob`; references that name no commit are passed over), e.g.
+    /// `refs/heads/*` for `git rev-list TIPS --not --branches`.
+    public func commits(from tips: [ObjectID], hiding hidden: [ObjectID] = [], hidingReferences glob: String? = nil, firstParentOnly: Bool = false, limit: Int? = nil) throws -> [ObjectID] {
         var walk: OpaquePointer?
         try check(git_revwalk_new(&walk, pointer), "start a history walk")
         defer { git_revwalk_free(walk) }
@@ -57,6 +59,7 @@ extension Repository {
         if firstParentOnly { try check(git_revwalk_simplify_first_parent(walk), "simplify the history walk") }
         for tip in tips { try tip.withRaw { try check(git_revwalk_push(walk, $0), "walk from \(tip.short)") } }
         for h in hidden { try h.withRaw { try check(git_revwalk_hide(walk, $0), "hide \(h.short)") } }
+        if let glob { try check(git_revwalk_hide_glob(walk, glob), "hide the references \(glob)") }
         var out = [ObjectID]()
         var oid = git_oid()
         while true {

@@ -120,3 +120,71 @@ public final class Commit {
         return Tree(pointer: tree!, repository: repository)
     }
 }
+
+extension Tree {
+    /// How a folder differs from an older version of it, found in C over libgit2's entries
+    /// (`git_tree_entry_byindex`, `git_tree_entry_cmp`, `git_oid_equal`), copying out only what
+    /// differs: for checking a pushed folder of 10,000 goals whose commit changes one.
+    public struct RawDifferences: Sendable {
+        /// The entries that the old folder does not hold with the same name, mode (as stored) and id,
+        /// each with the old folder's entry of that name, if any.
+        public var changed: [(entry: RawEntry, was: RawEntry?)]
+        /// The first entry that is not after the one before it in git's order (out of order, or the
+        /// same name twice), with that one.
+        public var misordered: (previous: RawEntry, entry: RawEntry)?
+        /// An entry that is not a folder but has the name of a folder of this tree.
+        public var namesakeOfFolder: RawEntry?
+    }
+
+    /// This folder's ``RawDifferences`` from `old`; nil when the folder holds more than
+    /// `maximumFolders` subfolders (checking that no file has a folder's name is then left to the
+    /// caller, who reads every entry).
+    public func rawDifferences(from old: Tree, maximumFolders: Int = 64) -> RawDifferences? {
+        let count = git_tree_entrycount(pointer)
+        var folders = [OpaquePointer]()
+        for i in 0..<count {
+            guard let e = git_tree_entry_byindex(pointer, i), git_tree_entry_type(e) == GIT_OBJECT_TREE else { continue }
+            folders.append(e)
+            if folders.count > maximumFolders { return nil }
+        }
+        var out = RawDifferences(changed: [], misordered: nil, namesakeOfFolder: nil)
+        let oldCount = git_tree_entrycount(old.pointer)
+        var j = 0
+        var previous: OpaquePointer?
+        for i in 0..<count {
+            guard let e = git_tree_entry_byindex(pointer, i) else { continue }
+            if let p = previous, out.misordered == nil, git_tree_entry_cmp(p, e) >= 0 {
+                out.misordered = (Self.raw(p), Self.raw(e))
+            }
+            previous = e
+            // The old entry of the same name, if any: both lists are in git's order.
+            while j < oldCount, let o = git_tree_entry_byindex(old.pointer, j), git_tree_entry_cmp(o, e) < 0 { j += 1 }
+            if j < oldCount, let o = git_tree_entry_byindex(old.pointer, j), Self.sameName(o, e) {
+                if git_tree_entry_filemode_raw(o) == git_tree_entry_filemode_raw(e), git_oid_equal(git_tree_entry_id(o), git_tree_entry_id(e)) != 0 {
+                    continue
+                }
+                out.changed.append((Self.raw(e), Self.raw(o)))
+            } else {
+                out.changed.append((Self.raw(e), nil))
+            }
+        }
+        for folder in folders {
+            for i in 0..<count {
+                guard let e = git_tree_entry_byindex(pointer, i), git_tree_entry_type(e) != GIT_OBJECT_TREE, Self.sameName(folder, e) else { continue }
+                out.namesakeOfFolder = Self.raw(e)
+                return out
+            }
+        }
+        return out
+    }
+
+    private static func sameName(_ a: OpaquePointer, _ b: OpaquePointer) -> Bool {
+        strcmp(git_tree_entry_name(a), git_tree_entry_name(b)) == 0
+    }
+
+    private static func raw(_ e: OpaquePointer) -> RawEntry {
+        let name = git_tree_entry_name(e)
+        let bytes = name.map { Array(UnsafeRawBufferPointer(start: $0, count: strlen($0))) } ?? []
+        return RawEntry(name: bytes, mode: git_tree_entry_filemode_raw(e).rawValue, id: ObjectID(git_tree_entry_id(e)))
+    }
+}

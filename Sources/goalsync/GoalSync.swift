@@ -76,8 +76,9 @@ struct GoalSync: ParsableCommand {
         Foundation.exit(code.rawValue)
     }
 
-    /// The commands git runs on every commit (the pre-commit hook's `validate --staged --quiet`)
-    /// and for every merged goal file (`merge-driver %O %A %B %P`), when given exactly so, run
+    /// The commands git runs on every commit (the pre-commit hook's `validate --staged --quiet`),
+    /// for every merged goal file (`merge-driver %O %A %B %P`) and on every push to a server
+    /// (`hooks pre-receive [--branch NAME]`), when given exactly so, run
     /// without the argument parser: it reflects over every command first, which takes longer than
     /// the hook's own work. Anything else (help, other options, mistakes) goes the usual way.
     static func hotCommand(_ args: [String]) -> (() throws -> Void)? {
@@ -87,6 +88,15 @@ struct GoalSync: ParsableCommand {
         if name == "validate", rest.contains("--staged"), rest.allSatisfy(validateFlags.contains), Swift.Set(rest).count == rest.count {
             return {
                 try Validate.check(paths: [], staged: true, json: rest.contains("--json"), quiet: rest.contains("--quiet"), in: FileManager.default.currentDirectoryPath)
+            }
+        }
+        if name == "hooks", rest.first == "pre-receive" {
+            let options = Array(rest.dropFirst())
+            if options.isEmpty {
+                return { try Hooks.PreReceive.check(branch: nil, in: FileManager.default.currentDirectoryPath) }
+            }
+            if options.count == 2, options[0] == "--branch", !options[1].hasPrefix("-") {
+                return { try Hooks.PreReceive.check(branch: options[1], in: FileManager.default.currentDirectoryPath) }
             }
         }
         if name == "merge-driver", rest.count == 4, !rest.contains(where: { $0.hasPrefix("-") }) {

@@ -149,6 +149,7 @@ struct SchemaAgreementTests {
         Embedded(file: "schema/vision.schema.json", text: EmbeddedFiles.visionSchema),
         Embedded(file: "schema/config.schema.json", text: EmbeddedFiles.configSchema),
         Embedded(file: "hooks/pre-commit", text: EmbeddedFiles.preCommitHook),
+        Embedded(file: "hooks/pre-receive", text: EmbeddedFiles.preReceiveHook),
     ]
 
     @Test("EmbeddedFiles.swift holds the project's files byte for byte (run scripts/embed-resources.py)", arguments: embedded)

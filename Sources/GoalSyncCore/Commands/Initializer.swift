@@ -115,28 +115,67 @@ package enum Initializer {
         let script = EmbeddedFiles.preCommitHook.replacingOccurrences(of: "@GOALSYNC_BIN@", with: executablePath ?? "goalsync")
         var outcome = HookInstall.installed(dir + "/pre-commit")
         for name in ["pre-commit", "pre-merge-commit"] {
-            let path = dir + "/" + name
-            let chained = path + ".goalsync-chained"
-            var result = HookInstall.installed(path)
-            if FileSystem.exists(path) {
-                let current = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
-                if current.contains(hookMarker) {
-                    result = .updated(path)
-                } else {
-                    if FileSystem.exists(chained) {
-                        throw GoalSyncError.repository("\(path) is not goalsync's hook and \(chained) exists already; merge them by hand, then run goalsync hooks install")
-                    }
-                    guard rename(path, chained) == 0 else {
-                        throw GoalSyncError.repository("cannot move the existing hook \(path) aside: \(String(cString: strerror(errno)))")
-                    }
-                    result = .chained(path, previous: chained)
-                }
-            }
-            try FileSystem.writeAtomically(Array(script.utf8), to: path, mode: 0o755)
+            let result = try installScript(script, at: dir + "/" + name, marker: hookMarker, reinstall: "goalsync hooks install")
             if name == "pre-commit" { outcome = result }
         }
         try configureMergeDriver(repo)
         return outcome
+    }
+
+    /// Writes a hook script at `path`: over goalsync's own (found by `marker`), or in place of a hook
+    /// that is not goalsync's, which is kept as `PATH.goalsync-chained` (the script runs it after its
+    /// checks). Refused when a chained hook is there already. `reinstall`: the command to run again.
+    private static func installScript(_ script: String, at path: String, marker: String, reinstall: String) throws -> HookInstall {
+        let chained = path + ".goalsync-chained"
+        var result = HookInstall.installed(path)
+        if FileSystem.exists(path) {
+            let current = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+            if current.contains(marker) {
+                result = .updated(path)
+            } else {
+                if FileSystem.exists(chained) {
+                    throw GoalSyncError.repository("\(path) is not goalsync's hook and \(chained) exists already; merge them by hand, then run \(reinstall)")
+                }
+                guard rename(path, chained) == 0 else {
+                    throw GoalSyncError.repository("cannot move the existing hook \(path) aside: \(String(cString: strerror(errno)))")
+                }
+                result = .chained(path, previous: chained)
+            }
+        }
+        try FileSystem.writeAtomically(Array(script.utf8), to: path, mode: 0o755)
+        return result
+    }
+
+    static let serverHookMarker = "goalsync pre-receive hook"
+
+    /// `goalsync hooks install --server`: installs `hooks/pre-receive` into the bare repository
+    /// teammates push to, running `executablePath` (an absolute path: a server's hook environment
+    /// has no reliable PATH) as `goalsync hooks pre-receive`, which refuses a push whose new commits
+    /// break the rules. `branch`: check only that branch (default: every branch). A hook already
+    /// there that is not goalsync's is kept as `pre-receive.goalsync-chained` and runs after it.
+    /// Also works out the goal tree summary of the checked branch's tip now, so the first push
+    /// checked costs what every later one does.
+    package static func installServerHook(_ repo: GoalRepository, executablePath: String?, branch: String?) throws -> HookInstall {
+        guard repo.git.isBare else {
+            throw GoalSyncError.usage("\(repo.root) has a work tree; --server installs the hook of the bare repository teammates push to (goalsync -C /srv/git/goals.git hooks install --server); in a clone, goalsync hooks install installs the pre-commit hook")
+        }
+        guard let executablePath, executablePath.hasPrefix("/"), FileManager.default.isExecutableFile(atPath: executablePath) else {
+            throw GoalSyncError.repository("cannot tell where this goalsync binary is (\(executablePath ?? "unknown")); run it by its absolute path, e.g. /usr/local/bin/goalsync hooks install --server")
+        }
+        if let branch {
+            guard !branch.isEmpty, !branch.hasPrefix("-"), !branch.contains(where: { $0 == " " || $0.isNewline || $0 == "'" || $0 == "\\" }), !branch.hasPrefix("refs/") else {
+                throw GoalSyncError.usage("--branch takes a branch name such as main (not '\(branch)')")
+            }
+        }
+        func quoted(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+        let script = EmbeddedFiles.preReceiveHook
+            .replacingOccurrences(of: "@GOALSYNC_BIN@", with: quoted(executablePath))
+            .replacingOccurrences(of: "@GOALSYNC_ARGS@", with: branch.map { " --branch " + quoted($0) } ?? "")
+        let dir = try repo.hooksDirectory()
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let result = try installScript(script, at: dir + "/pre-receive", marker: serverHookMarker, reinstall: "goalsync hooks install --server")
+        try repo.primeTreeSummary(for: branch.map { "refs/heads/" + $0 } ?? "HEAD")
+        return result
     }
 
     /// `merge.goalsync.driver = goalsync merge-driver %O %A %B %P` in the repository's config, so

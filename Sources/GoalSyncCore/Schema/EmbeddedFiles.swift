@@ -1,6 +1,6 @@
 // Written by scripts/embed-resources.py from the files named below. Do not edit by hand.
 
-/// The project files the binary carries: schemas for editors and tools, and the pre-commit hook.
+/// The project files the binary carries: schemas for editors and tools, and the hooks.
 package enum EmbeddedFiles {
     /// `schema/goal.schema.json`.
     package static let goalSchema = #"""
@@ -465,6 +465,38 @@ if [ -x "$chained" ]; then
     exec "$chained" "$@"
 fi
 exit 0
+
+"""#
+
+    /// `hooks/pre-receive`.
+    package static let preReceiveHook = #"""
+#!/bin/sh
+# goalsync pre-receive hook: refuses a push whose new commits break goalsync's rules (every goal
+# file valid, at most one active goal, unique ids, no path a goalsync clone refuses), with the
+# reasons on stderr, which git shows the pusher as "remote:" lines.
+# Installed by `goalsync hooks install --server` in the bare repository teammates push to. A hook
+# that was there before is kept as pre-receive.goalsync-chained and runs after this one, with the
+# same input. Only the goalsync binary named below runs (or, when it is not there, as on a shared
+# drive reached from another machine, the goalsync on the pusher's PATH): nothing from the pushed
+# content does.
+
+goalsync_bin=@GOALSYNC_BIN@
+chained="$0.goalsync-chained"
+
+if [ ! -x "$goalsync_bin" ]; then
+    goalsync_bin=$(command -v goalsync) || goalsync_bin=
+    if [ -z "$goalsync_bin" ]; then
+        echo "goalsync pre-receive hook: "@GOALSYNC_BIN@" is missing and goalsync is not on PATH; pushes are refused until goalsync is installed (then run goalsync hooks install --server in this repository)" >&2
+        exit 1
+    fi
+fi
+if [ ! -x "$chained" ]; then
+    exec "$goalsync_bin" hooks pre-receive@GOALSYNC_ARGS@
+fi
+# Both hooks read the same updates.
+input=$(cat)
+printf '%s\n' "$input" | "$goalsync_bin" hooks pre-receive@GOALSYNC_ARGS@ || exit 1
+printf '%s\n' "$input" | "$chained" "$@"
 
 """#
 }

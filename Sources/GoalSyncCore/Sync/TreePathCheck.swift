@@ -94,9 +94,86 @@ package enum TreePathCheck {
         }
     }
 
+    /// Checks what tree `root` holds that tree `old` does not, by the rules ``checkTree(_:_:current:)``
+    /// applies to a whole tree: each folder that differs from the folder at the same path in `old`
+    /// has every entry's name and mode checked (with git's order and no name twice), and each
+    /// symbolic link or submodule that is new or changed is refused. What is unchanged was in `old`,
+    /// so the cost follows the change (for a server checking a pushed commit against its parent).
+    /// With no `old`, the whole tree is checked as a clone would (``checkTree(_:_:current:)``).
+    package static func checkChanges(_ repo: Repository, _ root: ObjectID, since old: ObjectID?) throws {
+        guard let old else { return try checkTree(repo, root, current: nil) }
+        struct Pair: Hashable {
+            var new: ObjectID
+            var old: ObjectID?
+        }
+        var seen = Set<Pair>()
+        var stack: [(pair: Pair, path: [UInt8], depth: Int)] = [(Pair(new: root, old: old), [], 0)]
+        while let (pair, path, depth) = stack.popLast() {
+            guard pair.new != pair.old, seen.insert(pair).inserted else { continue }
+            guard depth < maximumDepth else {
+                throw Refusal(path: GitPathName.display(path), reason: "folders are nested deeper than \(maximumDepth) levels")
+            }
+            let changed = try changedEntries(repo, (pair.new, pair.old), path: path)
+            for (e, was) in changed {
+                let entryPath = path.isEmpty ? e.name : path + [UInt8(ascii: "/")] + e.name
+                switch e.mode {
+                case 0o040000:
+                    stack.append((Pair(new: e.id, old: was?.mode == 0o040000 ? was?.id : nil), entryPath, depth + 1))
+                case 0o160000:
+                    throw Refusal(path: GitPathName.display(entryPath), reason: "a submodule (gitlink to commit \(e.id.short)): goalsync never writes submodules")
+                case 0o120000:
+                    let target = (try? repo.blobData(e.id)).map { " to '\(GitPathName.display($0.prefix(200)))'" } ?? ""
+                    throw Refusal(path: GitPathName.display(entryPath), reason: "a symbolic link\(target): goalsync never writes symbolic links")
+                default:
+                    break
+                }
+            }
+        }
+    }
+
+    /// The entries of folder `pair.new` that are not in `pair.old` with the same name, mode and id
+    /// (each with its namesake in the old folder), after checking the folder: the changed entries'
+    /// names and modes, and git's order and no name twice over every entry. Read in C
+    /// (``Tree/rawDifferences(from:maximumFolders:)``) when there is an old folder, so an unchanged
+    /// entry of a large folder costs no copy.
+    private static func changedEntries(_ repo: Repository, _ pair: (new: ObjectID, old: ObjectID?), path: [UInt8]) throws -> [(entry: Tree.RawEntry, was: Tree.RawEntry?)] {
+        func refuse(_ e: Tree.RawEntry, _ reason: String) -> Refusal {
+            Refusal(path: GitPathName.display(path.isEmpty ? e.name : path + [UInt8(ascii: "/")] + e.name), reason: reason)
+        }
+        let tree = try repo.tree(pair.new)
+        if let oldID = pair.old, let d = tree.rawDifferences(from: try repo.tree(oldID)) {
+            try check(d.changed.map(\.entry), path: path)
+            if let (previous, e) = d.misordered {
+                throw refuse(e, previous.name == e.name ? "the name appears twice in its folder" : "the folder's entries are out of git's order (a tree git would not write)")
+            }
+            if let e = d.namesakeOfFolder { throw refuse(e, "the name appears twice in its folder") }
+            return d.changed
+        }
+        // No old folder (or one with very many subfolders): every entry read and checked.
+        let entries = try checkedEntries(repo, pair.new, path: path)
+        let before = try pair.old.map { try repo.tree($0).rawEntries } ?? []
+        var out = [(entry: Tree.RawEntry, was: Tree.RawEntry?)]()
+        var j = 0
+        for e in entries {
+            // Both lists are in git's order: the entry of the same name, if any, is found walking on.
+            while j < before.count, inGitOrder(before[j], e) { j += 1 }
+            let was = j < before.count && before[j].name == e.name ? before[j] : nil
+            if let was, was.id == e.id, was.mode == e.mode { continue }
+            out.append((e, was))
+        }
+        return out
+    }
+
     /// The entries of one tree, each name and mode checked, in git's order with no name twice.
     private static func checkedEntries(_ repo: Repository, _ id: ObjectID, path: [UInt8]) throws -> [Tree.RawEntry] {
         let entries = try repo.tree(id).rawEntries
+        try check(entries, path: path)
+        return entries
+    }
+
+    /// Checks a folder's entries (or some of them, in their order): each name and mode, git's
+    /// order, no name twice.
+    private static func check(_ entries: [Tree.RawEntry], path: [UInt8]) throws {
         func refuse(_ e: Tree.RawEntry, _ reason: String) -> Refusal {
             Refusal(path: GitPathName.display(path.isEmpty ? e.name : path + [UInt8(ascii: "/")] + e.name), reason: reason)
         }
@@ -121,7 +198,6 @@ package enum TreePathCheck {
         if !folders.isEmpty, let e = entries.first(where: { $0.mode != 0o040000 && folders.contains($0.name) }) {
             throw refuse(e, "the name appears twice in its folder")
         }
-        return entries
     }
 
     /// git's tree order: names compared as bytes, a folder's as if it ended with '/'.

@@ -194,17 +194,66 @@ struct Validate: ParsableCommand {
             10,000 aliases or 100,000 values made by aliases, nesting deeper than 100 levels, more \
             than 1,000,000 values, over 1 MiB) is an error, like any file that cannot be read. Exit 1 \
             when there is an error.
-            --json prints {files, errors, warnings, diagnostics: [{file, line, field, severity, code, message}]}.
+            --rev REV checks the tree of one commit and --range A..B every commit git rev-list A..B \
+            lists (--range REV: every commit reachable from REV), each on its own: every goal file \
+            valid, unique ids, at most one active goal, VISION.md, and no path a goalsync clone \
+            refuses (.git, .., symbolic links, submodules...). They read commits only, so they work in \
+            a bare repository and in CI; errors only, no lint. Each problem is printed as \
+            commit ID "SUBJECT": FILE:LINE: error: FIELD: MESSAGE. Exit 1 when a commit breaks a rule, \
+            2 when a revision is unknown or the repository cannot be read.
+            --json prints {files, errors, warnings, diagnostics: [{file, line, field, severity, code, message}]}; \
+            with --rev or --range also commits (how many were checked), and each diagnostic has its commit.
             """)
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Goal files to check in full (the rules across files still cover all goals).") var paths: [String] = []
     @Flag(help: "Check what is staged for the next commit.") var staged = false
+    @Option(help: ArgumentHelp("Check the tree of one commit (no work tree needed).", valueName: "REV")) var rev: String?
+    @Option(help: ArgumentHelp("Check every commit of A..B (as git rev-list A..B), or every commit reachable from REV.", valueName: "A..B")) var range: String?
     @Flag(help: "Print JSON.") var json = false
     @Flag(help: "Print only problems, no summary line.") var quiet = false
 
     func run() throws {
+        if rev != nil || range != nil {
+            try goalsync.run {
+                guard rev == nil || range == nil else { throw GoalSyncError.usage("give --rev or --range, not both") }
+                guard !staged, paths.isEmpty else { throw GoalSyncError.usage("--rev and --range check commits; give no PATH and no --staged with them") }
+                try Self.checkCommits(rev: rev, range: range, json: json, quiet: quiet, in: global.path)
+            }
+            return
+        }
         try Self.check(paths: paths, staged: staged, json: json, quiet: quiet, in: global.path)
+    }
+
+    /// `--rev` / `--range`: the commits' trees, read from the object database (a bare repository
+    /// will do).
+    static func checkCommits(rev: String?, range: String?, json: Bool, quiet: Bool, in directory: String) throws {
+        // Each commit's goals/ tree and its parent's are read several times: keep them parsed.
+        GitOptions.setTreeCacheLimit(bytes: 16 << 20)
+        let repo = try GoalRepository.openForCommitChecks(at: directory, environment: ProcessInfo.processInfo.environment)
+        let report = try rev.map { try repo.checkRevision($0) } ?? repo.checkRange(range ?? "")
+        let errors = report.problems.reduce(0) { $0 + $1.diagnostics.count }
+        if json {
+            let diagnostics = report.problems.flatMap { p in
+                p.diagnostics.map { d -> JSONValue in
+                    guard case .object(let fields) = d.json else { return d.json }
+                    return .object([("commit", .string(p.commit))] + fields)
+                }
+            }
+            printJSON(JSONValue.object([
+                ("files", .number(Double(report.goalFiles))), ("commits", .number(Double(report.checked))),
+                ("errors", .number(Double(errors))), ("warnings", .number(0)), ("diagnostics", .array(diagnostics)),
+            ]))
+        } else {
+            for problem in report.problems {
+                for d in problem.diagnostics { print("commit \(problem.label): \(oneLine(d.formatted))") }
+            }
+            if !quiet || errors > 0 {
+                let n = report.checked, bad = report.problems.count
+                print("\(n) commit\(n == 1 ? "" : "s") checked: \(bad) with errors, \(errors) error\(errors == 1 ? "" : "s")")
+            }
+        }
+        if errors > 0 { throw ExitCode(1) }
     }
 
     /// The command's work, also called without the argument parser for the pre-commit hook's
