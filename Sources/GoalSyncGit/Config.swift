@@ -27,6 +27,24 @@ public final class Config {
         return value != 0
     }
 
+    /// Every value of a multi-valued key, in the order git reads them (system, global, local), or an
+    /// empty list when unset (`git_config_get_multivar_foreach`).
+    public func strings(_ name: String) throws -> [String] {
+        final class Box { var values = [String]() }
+        let box = Box()
+        let rc = withExtendedLifetime(box) {
+            git_config_get_multivar_foreach(pointer, name, nil, { entry, payload in
+                guard let entry, let payload else { return 0 }
+                let box = Unmanaged<Box>.fromOpaque(payload).takeUnretainedValue()
+                box.values.append(entry.pointee.value.map { String(cString: $0) } ?? "")
+                return 0
+            }, Unmanaged.passUnretained(box).toOpaque())
+        }
+        if rc == GIT_ENOTFOUND.rawValue { git_error_clear(); return [] }
+        try check(rc, "read config \(name)")
+        return box.values
+    }
+
     /// Sets a string in the repository's local config (`git_config_set_string`).
     public func set(_ name: String, _ value: String) throws {
         try check(git_config_set_string(pointer, name, value), "set config \(name)")

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The parts of a remote URL the transport layer needs: which protocol, the user, host and port for
 /// ssh host keys and credential helpers, and a form safe to print. Understands
 /// `scheme://[user[:password]@]host[:port]/path`, scp-like `[user@]host:path` (ssh), and local paths.
@@ -5,6 +7,8 @@ struct RemoteURL {
     /// "ssh", "git", "https", "http", "file", or "local" for a plain path.
     let scheme: String
     let user: String?
+    /// The password in `scheme://user:password@host/...`, `%XX` escapes decoded; never printed.
+    let password: String?
     let host: String?
     let port: Int?
     let path: String
@@ -13,6 +17,7 @@ struct RemoteURL {
 
     init(_ url: String) {
         var redacted = url
+        var password: String?
         if let schemeEnd = url.range(of: "://") {
             let scheme = url[..<schemeEnd.lowerBound].lowercased()
             let rest = url[schemeEnd.upperBound...]
@@ -24,6 +29,8 @@ struct RemoteURL {
                 hostPort = authority[authority.index(after: at)...]
                 if let colon = userInfo.firstIndex(of: ":") {
                     user = String(userInfo[..<colon])
+                    let secret = String(userInfo[userInfo.index(after: colon)...])
+                    password = secret.removingPercentEncoding ?? secret
                     redacted = "\(scheme)://\(userInfo[..<colon]):***@\(hostPort)\(path)"
                 } else {
                     user = String(userInfo)
@@ -66,6 +73,16 @@ struct RemoteURL {
             path = url
         }
         self.redacted = redacted
+        self.password = password
+    }
+
+    /// A `scheme://` URL without its `user[:password]@` part (what goes on the wire as the address).
+    var withoutUserInfo: String {
+        guard let schemeEnd = redacted.range(of: "://") else { return redacted }
+        let rest = redacted[schemeEnd.upperBound...]
+        let authority = rest.prefix { $0 != "/" }
+        guard let at = authority.lastIndex(of: "@") else { return redacted }
+        return String(redacted[..<schemeEnd.upperBound]) + String(rest[rest.index(after: at)...])
     }
 
     var isSSH: Bool { scheme == "ssh" }
@@ -80,3 +97,6 @@ struct RemoteURL {
         return host
     }
 }
+
+/// `url` as messages may show it: a password in `scheme://user:password@host/...` replaced by `***`.
+public func redactedRemoteURL(_ url: String) -> String { RemoteURL(url).redacted }

@@ -8,22 +8,24 @@ package enum Cloner {
         package var isGoalRepository: Bool
         package var hook: Initializer.HookInstall?
         package var empty: Bool
+        /// The URL as output may show it (any password replaced by `***`).
+        package var displayURL: String
     }
 
     /// Clones a goal repository and sets up its pre-commit hook and merge driver.
-    package static func clone(url: String, into dir: String?, environment: [String: String], executablePath: String?, progress: ((TransferProgress) -> Void)?) throws -> Result {
+    package static func clone(url: String, into dir: String?, environment: [String: String], executablePath: String?, progress: ((TransferProgress) -> Void)?, warn: @escaping @Sendable (String) -> Void = { _ in }) throws -> Result {
         let name = dir ?? defaultDirectory(for: url)
         let target = name.hasPrefix("/") ? name : FileManager.default.currentDirectoryPath + "/" + name
         if FileSystem.exists(target), !((try? FileManager.default.contentsOfDirectory(atPath: target))?.isEmpty ?? false) {
             throw GoalSyncError.usage("\(target) already exists and is not empty; choose another folder")
         }
-        let auth = Authentication(environment: environment, homeDirectory: environment["HOME"] ?? NSHomeDirectory())
+        let auth = Authentication(environment: environment, homeDirectory: environment["HOME"] ?? NSHomeDirectory(), warn: warn)
         let git: Repository
         do {
             git = try Repository.clone(url: url, to: target, authentication: auth, checkout: false, progress: progress)
         } catch {
             try? FileManager.default.removeItem(atPath: target)
-            throw GoalSyncError.remoteFailed(remote: url, operation: "clone", reason: "\(error)")
+            throw GoalSyncError.remoteFailed(remote: redactedRemoteURL(url), operation: "clone", reason: "\(error)")
         }
         let root = String((git.workdir ?? target + "/").dropLast())
         let checkout = GoalRepository(git: git, root: root, config: RepoConfig(), environment: environment)
@@ -54,10 +56,10 @@ package enum Cloner {
         }
         let empty = try git.headID() == nil
         guard let repo = try? GoalRepository.open(at: root, environment: environment) else {
-            return Result(root: root, isGoalRepository: false, hook: nil, empty: empty)
+            return Result(root: root, isGoalRepository: false, hook: nil, empty: empty, displayURL: redactedRemoteURL(url))
         }
         let hook = try Initializer.installHook(repo, executablePath: executablePath)
-        return Result(root: root, isGoalRepository: true, hook: hook, empty: empty)
+        return Result(root: root, isGoalRepository: true, hook: hook, empty: empty, displayURL: redactedRemoteURL(url))
     }
 
     /// `team.git` → `team`, `ssh://host/x/goals` → `goals`.

@@ -46,7 +46,7 @@ extension GoalRepository {
     func isURL(_ remote: String) -> Bool { remote.contains("/") || remote.contains(":") }
 
     var authentication: Authentication {
-        Authentication(environment: environment, homeDirectory: environment["HOME"] ?? NSHomeDirectory())
+        Authentication(environment: environment, homeDirectory: environment["HOME"] ?? NSHomeDirectory(), warn: transportWarning)
     }
 
     func openRemote(_ name: String) throws -> Remote {

@@ -174,7 +174,8 @@ struct Clone: ParsableCommand {
         abstract: "Clone a goal repository and set up its hook and merge driver.",
         discussion: """
             URL: a local path, file://, git://, ssh:// (ssh-agent or ~/.ssh keys) or https:// \
-            (GOALSYNC_TOKEN or git's credential helpers). The tree is checked before anything is \
+            (the URL's password, GOALSYNC_TOKEN, git's credential helpers, then GIT_ASKPASS; git's \
+            http.* settings: http.sslCAInfo, http.sslVerify, http.proxy, http.extraHeader). The tree is checked before anything is \
             written: a path such as .., .git (in any case or disguise), a symbolic link or a \
             submodule is refused, naming the entry, and nothing is left of the clone.
             """)
@@ -186,8 +187,8 @@ struct Clone: ParsableCommand {
     func run() throws {
         try goalsync.run {
             let target = dir.map { $0.hasPrefix("/") ? $0 : global.path + "/" + $0 }
-            let result = try Cloner.clone(url: url, into: target, environment: ProcessInfo.processInfo.environment, executablePath: executablePath(), progress: progressReporter())
-            print("Cloned \(url) into \(result.root)")
+            let result = try Cloner.clone(url: url, into: target, environment: ProcessInfo.processInfo.environment, executablePath: executablePath(), progress: progressReporter(), warn: Output.transportWarning)
+            print("Cloned \(result.displayURL) into \(result.root)")
             if let hook = result.hook { print(describe(hook)) }
             if result.empty { print("The remote is empty: run goalsync init \(result.root), then goalsync push.") }
             else if !result.isGoalRepository { Output.err("note: this is not a goal repository yet (no .goalsync/config.yaml); run goalsync init in it") }
