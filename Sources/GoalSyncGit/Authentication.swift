@@ -1,6 +1,7 @@
 import Foundation
 
-/// How goalsync authenticates to remotes, read from an environment and a home folder; never prompts.
+/// How goalsync authenticates to remotes, read from an environment and a home folder; never prompts on
+/// the terminal (an askpass program, as git runs it, is the one way to ask).
 ///
 /// - ssh: ssh-agent first (when `SSH_AUTH_SOCK` is set), then the key files `~/.ssh/id_ed25519`,
 ///   `id_ecdsa`, `id_rsa`, each offered once (with the `.pub` beside it when present; keys protected by

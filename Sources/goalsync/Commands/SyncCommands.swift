@@ -66,7 +66,9 @@ struct Pull: ParsableCommand {
             changes. A fast-forward that brings goal files breaking the rules completes, lists every \
             offending file and exits 1. A .goalsync/config.yaml that cannot be read does not stop a \
             pull (so a teammate's fix can be fetched): one warning names the problem and the default \
-            settings are used.
+            settings are used. Over http(s), credentials and git's http.* settings are read as for \
+            goalsync clone (see its --help); a server that sends nothing for goalsync.timeout seconds \
+            (default 60) ends the pull with exit 2.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -174,8 +176,12 @@ struct Clone: ParsableCommand {
         abstract: "Clone a goal repository and set up its hook and merge driver.",
         discussion: """
             URL: a local path, file://, git://, ssh:// (ssh-agent or ~/.ssh keys) or https:// \
-            (the URL's password, GOALSYNC_TOKEN, git's credential helpers, then GIT_ASKPASS; git's \
-            http.* settings: http.sslCAInfo, http.sslVerify, http.proxy, http.extraHeader). The tree is checked before anything is \
+            (the URL's password, GOALSYNC_TOKEN, git's credential helpers, then GIT_ASKPASS or \
+            core.askPass; GOALSYNC_TOKEN goes over plain http:// only with git config \
+            goalsync.allowTokenOverHTTP true). http(s) follows git's settings: http.sslCAInfo, \
+            http.sslCAPath, GIT_SSL_CAINFO, http.sslVerify, http.proxy, remote.NAME.proxy, \
+            http_proxy/https_proxy/no_proxy, http.extraHeader, http.lowSpeedLimit/lowSpeedTime; a \
+            server that sends nothing for goalsync.timeout seconds (default 60) ends it with exit 2. The tree is checked before anything is \
             written: a path such as .., .git (in any case or disguise), a symbolic link or a \
             submodule is refused, naming the entry, and nothing is left of the clone.
             """)
