@@ -27,22 +27,23 @@ public final class Config {
         return value != 0
     }
 
-    /// Every value of a multi-valued key, in the order git reads them (system, global, local), or an
-    /// empty list when unset (`git_config_get_multivar_foreach`).
-    public func strings(_ name: String) throws -> [String] {
-        final class Box { var values = [String]() }
-        let box = Box()
-        let rc = withExtendedLifetime(box) {
-            git_config_get_multivar_foreach(pointer, name, nil, { entry, payload in
-                guard let entry, let payload else { return 0 }
-                let box = Unmanaged<Box>.fromOpaque(payload).takeUnretainedValue()
-                box.values.append(entry.pointee.value.map { String(cString: $0) } ?? "")
-                return 0
-            }, Unmanaged.passUnretained(box).toOpaque())
+    /// Every entry whose name matches the regular expression `pattern`, as (name, value) in the order
+    /// git reads them (`git_config_iterator_glob_new`). Names come back as git stores them: section
+    /// and key in lower case, subsection as written.
+    public func entries(matching pattern: String) throws -> [(name: String, value: String)] {
+        var iterator: OpaquePointer?
+        try check(git_config_iterator_glob_new(&iterator, pointer, pattern), "read config \(pattern)")
+        defer { git_config_iterator_free(iterator) }
+        var result = [(name: String, value: String)]()
+        var entry: UnsafeMutablePointer<git_config_entry>?
+        while true {
+            let rc = git_config_next(&entry, iterator)
+            if rc == GIT_ITEROVER.rawValue { git_error_clear(); break }
+            try check(rc, "read config \(pattern)")
+            guard let entry, let name = entry.pointee.name else { continue }
+            result.append((String(cString: name), entry.pointee.value.map { String(cString: $0) } ?? ""))
         }
-        if rc == GIT_ENOTFOUND.rawValue { git_error_clear(); return [] }
-        try check(rc, "read config \(name)")
-        return box.values
+        return result
     }
 
     /// Sets a string in the repository's local config (`git_config_set_string`).

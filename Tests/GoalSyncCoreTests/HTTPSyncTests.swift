@@ -80,6 +80,20 @@ import Testing
         #expect(try team.run(TestRepo.gitPath, ["--git-dir", team.remote, "show", "main:goals/g.md"], in: team.base).stdout.contains("title: By IP"))
     }
 
+    /// `http.<url>.<key>` applies to its URL only, over plain `http.<key>` (git's urlmatch): the CA is
+    /// trusted for localhost:PORT, not for 127.0.0.1:PORT.
+    @Test func urlMatchedSettingsApplyToTheirURLOnly() throws {
+        let (team, _, server) = try team(tls: true, auth: .none)
+        try globalConfig(team, "http.sslCAInfo", "/nonexistent/ca.pem")
+        try globalConfig(team, "http.https://localhost:\(server.port)/.sslCAInfo", server.caFile)
+        try globalConfig(team, "http.https://localhost:\(server.port)/other.git.sslCAInfo", "/nonexistent/other.pem")
+        let (_, byName) = try clone(team, "a", server.url("remote.git"))
+        try byName.requireOK("clone from the URL the setting names")
+        let (_, byAddress) = try clone(team, "b", server.url("remote.git", host: "127.0.0.1"))
+        #expect(byAddress.status == 2, "\(byAddress)")
+        #expect(byAddress.stderr.contains("not trusted"), "\(byAddress)")
+    }
+
     /// A certificate from a CA nobody trusts: refused on one line that says how to trust the CA; the
     /// system's bundle (SSL_CERT_FILE) does not have it either.
     @Test func aCertificateFromAnUnknownCAIsRefusedSayingHowToTrustIt() throws {
