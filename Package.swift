@@ -19,9 +19,14 @@ let package = Package(
             pkgConfig: "libgit2",
             providers: [.apt(["libgit2-dev"])]
         ),
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
         .target(
             name: "GoalSyncGit",
-            dependencies: ["CLibgit2"]
+            dependencies: ["CLibgit2", "CCurl"]
         ),
         .target(
             name: "GoalSyncCore",

@@ -28,4 +28,16 @@ typedef struct goalsync_exec_stream {
     git_smart_subtransport_stream parent;
     void *state;
 } goalsync_exec_stream;
+
+/* goalsync's http(s) subtransport (GoalSyncGit/HTTPTransport.swift): stateless smart HTTP through
+   libcurl. Same layout: libgit2 sees `parent`; `state` is the retained Swift object behind it. */
+typedef struct goalsync_http_subtransport {
+    git_smart_subtransport parent;
+    void *state;
+} goalsync_http_subtransport;
+
+typedef struct goalsync_http_stream {
+    git_smart_subtransport_stream parent;
+    void *state;
+} goalsync_http_stream;
 #endif

@@ -1,6 +1,7 @@
 import Foundation
 
-/// How goalsync authenticates to remotes, read from an environment and a home folder; never prompts.
+/// How goalsync authenticates to remotes, read from an environment and a home folder; never prompts on
+/// the terminal (an askpass program, as git runs it, is the one way to ask).
 ///
 /// - ssh: ssh-agent first (when `SSH_AUTH_SOCK` is set), then the key files `~/.ssh/id_ed25519`,
 ///   `id_ecdsa`, `id_rsa`, each offered once (with the `.pub` beside it when present; keys protected by
@@ -8,18 +9,22 @@ import Foundation
 ///   Host keys must be in `~/.ssh/known_hosts` (or `/etc/ssh/ssh_known_hosts`); with
 ///   `GOALSYNC_SSH_ACCEPT_NEW_HOSTS=1` a host with no entry at all is accepted and recorded, like
 ///   OpenSSH's `StrictHostKeyChecking=accept-new`. A changed key is always refused.
-/// - https: the token in `GOALSYNC_TOKEN` (user from the URL, else `x-access-token`), else git's
-///   credential helpers through `git credential fill`, with prompts disabled.
+/// - http(s): see ``HTTPCredentials``: the URL's password, `GOALSYNC_TOKEN` (never over plain http
+///   unless `goalsync.allowTokenOverHTTP`), git's credential helpers, then askpass.
 ///
 /// libssh2 talks to the agent named by the *process's* `SSH_AUTH_SOCK`; `environment` only decides
 /// whether the agent is tried.
 public struct Authentication: Sendable {
     public let environment: [String: String]
     public let homeDirectory: String
+    /// Receives a one-line warning about a transfer that goes on anyway (TLS checks turned off by
+    /// `http.sslVerify false`); the command-line tool prints it on stderr.
+    public let warn: @Sendable (String) -> Void
 
-    public init(environment: [String: String], homeDirectory: String) {
+    public init(environment: [String: String], homeDirectory: String, warn: @escaping @Sendable (String) -> Void = { _ in }) {
         self.environment = environment
         self.homeDirectory = homeDirectory
+        self.warn = warn
     }
 
     /// The key files offered after the agent, in this order, from `~/.ssh`.

@@ -27,6 +27,25 @@ public final class Config {
         return value != 0
     }
 
+    /// Every entry whose name matches the regular expression `pattern`, as (name, value) in the order
+    /// git reads them (`git_config_iterator_glob_new`). Names come back as git stores them: section
+    /// and key in lower case, subsection as written.
+    public func entries(matching pattern: String) throws -> [(name: String, value: String)] {
+        var iterator: OpaquePointer?
+        try check(git_config_iterator_glob_new(&iterator, pointer, pattern), "read config \(pattern)")
+        defer { git_config_iterator_free(iterator) }
+        var result = [(name: String, value: String)]()
+        var entry: UnsafeMutablePointer<git_config_entry>?
+        while true {
+            let rc = git_config_next(&entry, iterator)
+            if rc == GIT_ITEROVER.rawValue { git_error_clear(); break }
+            try check(rc, "read config \(pattern)")
+            guard let entry, let name = entry.pointee.name else { continue }
+            result.append((String(cString: name), entry.pointee.value.map { String(cString: $0) } ?? ""))
+        }
+        return result
+    }
+
     /// Sets a string in the repository's local config (`git_config_set_string`).
     public func set(_ name: String, _ value: String) throws {
         try check(git_config_set_string(pointer, name, value), "set config \(name)")

@@ -10,8 +10,11 @@ struct RemoteURL {
     /// "ssh", "git", "https", "http", "file", or "local" for a plain path.
     let scheme: String
     let user: String?
-    /// The password of the user information, as written (still percent-encoded); nil when there is none.
+    /// The password in `scheme://user:password@host/...`, `%XX` escapes decoded (what is sent); never
+    /// printed. nil when there is none.
     let password: String?
+    /// The password as written in the URL (still percent-encoded), for ``secrets``.
+    private let writtenPassword: String?
     let host: String?
     let port: Int?
     let path: String
@@ -23,6 +26,7 @@ struct RemoteURL {
 
     init(_ url: String) {
         var redacted = url
+        var password: String?
         if let schemeEnd = url.range(of: "://") {
             let scheme = url[..<schemeEnd.lowerBound].lowercased()
             let rest = url[schemeEnd.upperBound...]
@@ -89,6 +93,17 @@ struct RemoteURL {
             path = url
         }
         self.redacted = redacted
+        self.writtenPassword = password
+        self.password = password.map { $0.removingPercentEncoding ?? $0 }
+    }
+
+    /// A `scheme://` URL without its `user[:password]@` part (what goes on the wire as the address).
+    var withoutUserInfo: String {
+        guard let schemeEnd = redacted.range(of: "://") else { return redacted }
+        let rest = redacted[schemeEnd.upperBound...]
+        let authority = rest.prefix { $0 != "/" }
+        guard let at = authority.lastIndex(of: "@") else { return redacted }
+        return String(redacted[..<schemeEnd.upperBound]) + String(rest[rest.index(after: at)...])
     }
 
     /// What must never be printed: the password, as written and percent-decoded, and over any scheme
@@ -97,8 +112,8 @@ struct RemoteURL {
     /// output, where they would mask ordinary words.
     var secrets: [String] {
         var found = [String]()
-        if let password, !password.isEmpty {
-            found.append(password)
+        if let writtenPassword, !writtenPassword.isEmpty {
+            found.append(writtenPassword)
         } else if scheme != "ssh", scheme != "local", let user, user.count >= 16 {
             found.append(user)
         }
@@ -120,3 +135,4 @@ struct RemoteURL {
         return host
     }
 }
+

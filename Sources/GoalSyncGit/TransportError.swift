@@ -26,6 +26,15 @@ public struct TransportError: Error, CustomStringConvertible, LocalizedError, Se
         case unsupportedURL
         /// The `goalsync.timeout` setting is not a number of seconds.
         case invalidTimeout
+        /// The server did not answer, or stopped sending, for `goalsync.timeout` seconds (or
+        /// `http.lowSpeedTime`).
+        case timedOut
+        /// The server's TLS certificate is not trusted or does not name the host.
+        case certificateRejected
+        /// An http(s) request failed: no connection, a proxy, or an HTTP error status.
+        case httpFailed
+        /// The http(s) server is not a smart git server (a dumb server, a web page).
+        case notSmartHTTP
     }
 
     public let kind: Kind

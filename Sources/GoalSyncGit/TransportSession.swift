@@ -8,7 +8,8 @@ import Foundation
 ///
 /// Its `transport` callback puts a push to a remote by path or `file://` on the ``ExecTransport`` (git's
 /// own `git-receive-pack`, as plain git does: the remote's hooks run, its references are
-/// compare-and-swapped), and leaves every other operation to libgit2's transports. A fetch from a path
+/// compare-and-swapped), http and https on the ``HTTPTransport`` (libcurl, configured as git configures
+/// it), and leaves every other operation to libgit2's transports. A fetch from a path
 /// stays on libgit2's local transport (measured faster than `git-upload-pack` here, whose thin packs
 /// libgit2 indexes more slowly), unless `localFetchThroughService`.
 final class TransportSession {
@@ -31,10 +32,6 @@ final class TransportSession {
     private var ssh: (sources: [Authentication.SSHSource], skipped: [String])?
     private var sshOffered = 0
     private var usernameRequests = 0
-    // https: one token or helper credential; a second request means it was refused.
-    private var passwordRequests = 0
-    private var offeredPassword: String?
-    private var helperCredential: CredentialHelper.Credential?
 
     // push: the updates libgit2 negotiated, the statuses the server sent, and the non-fast-forwards.
     private var updates = [(name: String, old: ObjectID, new: ObjectID)]()
@@ -65,10 +62,6 @@ final class TransportSession {
                 .invalidTimeout, "git config goalsync.timeout is '\(text)', not a number of seconds; set it with git config goalsync.timeout 60")
         }
         return seconds
-    }
-
-    private var helper: CredentialHelper {
-        CredentialHelper(authentication: authentication, directory: repository?.workdir ?? repository?.gitDir)
     }
 
     // MARK: Installing the callbacks
@@ -160,16 +153,40 @@ final class TransportSession {
         let pushURL = direction == .push ? git_remote_pushurl(owner) : nil
         guard let cURL = pushURL ?? git_remote_url(owner) else { return }
         let target = String(cString: cURL)
+        if RemoteURL(target).isHTTP {
+            try makeHTTPTransport(out, owner: owner, url: RemoteURL(target))
+            return
+        }
         guard RemoteURL(target).isLocal, direction == .push || localFetchThroughService else { return }
         let base = repository?.workdir ?? repository?.gitDir ?? FileManager.default.currentDirectoryPath
         let command = try ServiceCommand.local(environment: authentication.environment, baseDirectory: base, remote: RemoteURL(target).redacted)
         try ExecTransport.makeTransport(out, owner: owner, command: command, timeout: try stallTimeout())
     }
 
+    /// http and https: the ``HTTPTransport`` over libcurl, with git's http settings for the remote
+    /// (``HTTPSettings``) and credentials in git's order (``HTTPCredentials``); a warning when TLS checks
+    /// are off.
+    private func makeHTTPTransport(
+        _ out: UnsafeMutablePointer<UnsafeMutablePointer<git_transport>?>, owner: OpaquePointer, url: RemoteURL
+    ) throws {
+        let config = try repository?.config() ?? Config.openDefault()
+        let settings = try HTTPSettings(
+            url: url, remoteName: git_remote_name(owner).map { String(cString: $0) }, config: config,
+            environment: authentication.environment, timeout: try stallTimeout())
+        if url.scheme == "https", !settings.verify, let reason = settings.verifyOffBecause {
+            authentication.warn(
+                "TLS certificate checks are off for \(url.redacted) (\(reason)): anyone on the network path can read or change this transfer")
+        }
+        let credentials = HTTPCredentials(
+            url: url, authentication: authentication, settings: settings, directory: repository?.workdir ?? repository?.gitDir)
+        try HTTPTransport.makeTransport(out, owner: owner, url: url, settings: settings, credentials: credentials) { [weak self] error in
+            self?.error = error
+        }
+    }
+
     // MARK: After the call
 
-    /// Rethrows the error a callback kept, else checks `result` through the gateway; on success tells
-    /// git's credential helpers that their credential worked.
+    /// Rethrows the error a callback kept, else checks `result` through the gateway.
     func finish(_ result: Int32, _ operation: @autoclosure () -> String) throws {
         if result < 0, let error {
             git_error_clear()  // libgit2's note about the callback's GIT_EUSER says less than `error`
@@ -180,7 +197,6 @@ final class TransportSession {
         } catch {
             throw error.asNetworkFailureIfConnecting
         }
-        if let helperCredential { helper.approve(helperCredential, url: url) }
     }
 
     /// Like ``finish(_:_:)`` for a push, then each reference's outcome, and what the server wrote for
@@ -235,8 +251,6 @@ final class TransportSession {
             usernameRequests += 1
             guard usernameRequests <= 3 else { throw failure(.authenticationFailed, "\(server) kept asking for a user name") }
             try check(git_credential_username_new(out, user ?? "git"), "make a username credential")
-        } else if allows(GIT_CREDENTIAL_USERPASS_PLAINTEXT), !url.isSSH {
-            try offerPassword(out, user: user)
         } else {
             throw failure(
                 .unsupportedAuthentication,
@@ -278,34 +292,6 @@ final class TransportSession {
             try check(git_credential_ssh_key_from_agent(out, user), "use ssh-agent for \(server)")
         case .keyFile(let privateKey, let publicKey):
             try check(git_credential_ssh_key_new(out, user, publicKey, privateKey, nil), "use ssh key \(privateKey)")
-        }
-    }
-
-    private func offerPassword(_ out: UnsafeMutablePointer<UnsafeMutablePointer<git_credential>?>, user: String?) throws {
-        passwordRequests += 1
-        if passwordRequests > 1 {
-            if let helperCredential { helper.reject(helperCredential, url: url) }
-            helperCredential = nil
-            throw failure(
-                .authenticationFailed,
-                "\(server) refused \(offeredPassword ?? "the credentials"); check that they are valid and allow access to \(url.redacted)")
-        }
-        if let token = authentication.token {
-            offeredPassword = "the token in GOALSYNC_TOKEN"
-            try check(git_credential_userpass_plaintext_new(out, user ?? "x-access-token", token), "make a token credential")
-            return
-        }
-        switch helper.fill(url: url, username: user) {
-        case .found(let credential):
-            helperCredential = credential
-            offeredPassword = "the credentials of \(credential.username) from git's credential helper"
-            try check(
-                git_credential_userpass_plaintext_new(out, credential.username, credential.password), "make a password credential")
-        case .missing(let reason):
-            throw failure(
-                .noCredentials,
-                "no credentials for \(url.redacted): GOALSYNC_TOKEN is not set and git's credential helpers have none "
-                    + "(\(reason)); set GOALSYNC_TOKEN, or configure a credential helper and sign in once with git")
         }
     }
 

@@ -14,6 +14,7 @@ struct GlobalOptions: ParsableArguments {
     /// committed, saying so in one line on stderr.
     func open() throws -> GoalRepository {
         let repo = try GoalRepository.open(at: path)
+        repo.transportWarning = Output.transportWarning
         if let note = try repo.recoverInterruptedWrite() { Output.err(note) }
         return repo
     }
@@ -27,6 +28,7 @@ struct GlobalOptions: ParsableArguments {
             guard case .invalidConfig(let line, let message) = error else { return }
             Output.err("goalsync: warning: \(RepoConfig.path)\(line.map { ":\($0)" } ?? ""): \(oneLine(message)); going on with the default settings until it is fixed")
         })
+        repo.transportWarning = Output.transportWarning
         if let note = try repo.recoverInterruptedWrite() { Output.err(note) }
         return repo
     }
@@ -48,6 +50,9 @@ enum Output {
     static func serverMessages(_ lines: [String]) {
         for line in lines { err("remote: \(line)") }
     }
+
+    /// How a transfer's warning (TLS checks turned off) reaches the user: one line on stderr.
+    static let transportWarning: @Sendable (String) -> Void = { err("goalsync: warning: \($0)") }
 
     static var colorEnabled: Bool {
         isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true

@@ -275,7 +275,16 @@ struct TransportTests {
             "Basic " + Data("\(user):\(password)".utf8).base64EncodedString()
         }
 
-        // GOALSYNC_TOKEN, with libgit2's default user.
+        // Over plain http GOALSYNC_TOKEN is not sent unless goalsync.allowTokenOverHTTP is true.
+        let withheld = #expect(throws: TransportError.self) {
+            try remote.fetch(refspecs: nil, authentication: sandbox.authentication(adding: ["GOALSYNC_TOKEN": "s3cret"]), progress: nil)
+        }
+        #expect(withheld?.kind == .noCredentials)
+        #expect(withheld?.message.contains("goalsync.allowTokenOverHTTP") == true, "\(withheld?.message ?? "")")
+        #expect(server.authorizations().isEmpty)
+        try sandbox.git("config", "goalsync.allowTokenOverHTTP", "true", in: sandbox.root + "/local")
+
+        // GOALSYNC_TOKEN, with the default user.
         let token = #expect(throws: TransportError.self) {
             try remote.fetch(refspecs: nil, authentication: sandbox.authentication(adding: ["GOALSYNC_TOKEN": "s3cret"]), progress: nil)
         }
@@ -329,8 +338,8 @@ struct TransportTests {
         #expect(cached.stdout.contains("password=hunter2"), "\(cached)")
     }
 
-    /// For TLS, goalsync leaves the verdict to libgit2 (mbedTLS and the system's CAs): a self-signed
-    /// certificate is refused before any credential is asked for.
+    /// A self-signed certificate is refused (libcurl's verdict, with the CAs git would use) before any
+    /// credential is asked for, saying how to trust a private CA.
     @Test func anUntrustedTLSCertificateIsRefused() throws {
         let sandbox = try TransportSandbox()
         defer { sandbox.remove() }
@@ -350,12 +359,12 @@ struct TransportTests {
         let repo = try Repository.initialize(at: sandbox.root + "/local", initialHead: "main")
         let url = "https://127.0.0.1:\(server.port)/team.git"
         let remote = try Remote.anonymous(repo, url: url)
-        let error = #expect(throws: GitError.self) {
+        let error = #expect(throws: TransportError.self) {
             try remote.fetch(refspecs: nil, authentication: sandbox.authentication(adding: ["GOALSYNC_TOKEN": "t"]), progress: nil)
         }
-        #expect(error?.code == -17, "\(String(describing: error))")  // GIT_ECERTIFICATE
-        #expect(error?.isNetwork == true)
-        #expect(error?.operation == "fetch from \(url)")
+        #expect(error?.kind == .certificateRejected, "\(String(describing: error))")
+        #expect(error?.remote == url)
+        #expect(error?.message.contains("http.sslCAInfo") == true, "\(String(describing: error))")
     }
 
     // MARK: Failures and edge cases

@@ -11,6 +11,9 @@ package final class GoalRepository {
     package let environment: [String: String]
     /// The date goalsync takes as today (`GOALSYNC_TODAY=YYYY-MM-DD` sets it for scripts and tests).
     package let today: SimpleDate
+    /// Receives one-line warnings about a transfer that goes on anyway (TLS checks off by
+    /// `http.sslVerify false`); the command-line tool prints them on stderr. Ignored by default.
+    package var transportWarning: @Sendable (String) -> Void = { _ in }
 
     package init(git: Repository, root: String, config: RepoConfig, environment: [String: String]) {
         self.git = git

@@ -13,13 +13,13 @@ package enum Cloner {
     }
 
     /// Clones a goal repository and sets up its pre-commit hook and merge driver.
-    package static func clone(url: String, into dir: String?, environment: [String: String], executablePath: String?, progress: ((TransferProgress) -> Void)?) throws -> Result {
+    package static func clone(url: String, into dir: String?, environment: [String: String], executablePath: String?, progress: ((TransferProgress) -> Void)?, warn: @escaping @Sendable (String) -> Void = { _ in }) throws -> Result {
         let name = dir ?? defaultDirectory(for: url)
         let target = name.hasPrefix("/") ? name : FileManager.default.currentDirectoryPath + "/" + name
         if FileSystem.exists(target), !((try? FileManager.default.contentsOfDirectory(atPath: target))?.isEmpty ?? false) {
             throw GoalSyncError.usage("\(target) already exists and is not empty; choose another folder")
         }
-        let auth = Authentication(environment: environment, homeDirectory: environment["HOME"] ?? NSHomeDirectory())
+        let auth = Authentication(environment: environment, homeDirectory: environment["HOME"] ?? NSHomeDirectory(), warn: warn)
         let git: Repository
         do {
             git = try Repository.clone(url: url, to: target, authentication: auth, checkout: false, progress: progress)

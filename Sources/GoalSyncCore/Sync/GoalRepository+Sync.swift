@@ -52,7 +52,7 @@ extension GoalRepository {
     func display(_ remote: String) -> String { isURL(remote) ? Redaction.url(remote) : remote }
 
     var authentication: Authentication {
-        Authentication(environment: environment, homeDirectory: environment["HOME"] ?? NSHomeDirectory())
+        Authentication(environment: environment, homeDirectory: environment["HOME"] ?? NSHomeDirectory(), warn: transportWarning)
     }
 
     func openRemote(_ name: String) throws -> Remote {

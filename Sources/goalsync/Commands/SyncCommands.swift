@@ -66,7 +66,9 @@ struct Pull: ParsableCommand {
             changes. A fast-forward that brings goal files breaking the rules completes, lists every \
             offending file and exits 1. A .goalsync/config.yaml that cannot be read does not stop a \
             pull (so a teammate's fix can be fetched): one warning names the problem and the default \
-            settings are used.
+            settings are used. Over http(s), credentials and git's http.* settings are read as for \
+            goalsync clone (see its --help); a server that sends nothing for goalsync.timeout seconds \
+            (default 60) ends the pull with exit 2.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -294,7 +296,12 @@ struct Clone: ParsableCommand {
         abstract: "Clone a goal repository and set up its hook and merge driver.",
         discussion: """
             URL: a local path, file://, git://, ssh:// (ssh-agent or ~/.ssh keys) or https:// \
-            (GOALSYNC_TOKEN or git's credential helpers). The tree is checked before anything is \
+            (the URL's password, GOALSYNC_TOKEN, git's credential helpers, then GIT_ASKPASS or \
+            core.askPass; GOALSYNC_TOKEN goes over plain http:// only with git config \
+            goalsync.allowTokenOverHTTP true). http(s) follows git's settings: http.sslCAInfo, \
+            http.sslCAPath, GIT_SSL_CAINFO, http.sslVerify, http.proxy, remote.NAME.proxy, \
+            http_proxy/https_proxy/no_proxy, http.extraHeader, http.lowSpeedLimit/lowSpeedTime; a \
+            server that sends nothing for goalsync.timeout seconds (default 60) ends it with exit 2. The tree is checked before anything is \
             written: a path such as .., .git (in any case or disguise), a symbolic link or a \
             submodule is refused, naming the entry, and nothing is left of the clone. The URL is \
             shown without its password or token (git config keeps it as given, as git clone does).
@@ -307,7 +314,7 @@ struct Clone: ParsableCommand {
     func run() throws {
         try goalsync.run {
             let target = dir.map { $0.hasPrefix("/") ? $0 : global.path + "/" + $0 }
-            let result = try Cloner.clone(url: url, into: target, environment: ProcessInfo.processInfo.environment, executablePath: executablePath(), progress: progressReporter())
+            let result = try Cloner.clone(url: url, into: target, environment: ProcessInfo.processInfo.environment, executablePath: executablePath(), progress: progressReporter(), warn: Output.transportWarning)
             print("Cloned \(result.displayURL) into \(result.root)")
             if let hook = result.hook { print(describe(hook)) }
             if result.empty { print("The remote is empty: run goalsync init \(result.root), then goalsync push.") }

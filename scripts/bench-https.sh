@@ -1,0 +1,234 @@
+#!/usr/bin/env bash
+# goalsync over https: `goalsync clone` and `goalsync pull` against plain git over the same URL.
+#
+#   scripts/bench-https.sh [--quick]
+#
+# Builds goalsync in release mode under .build-bench (unless GOALSYNC_BIN names a binary), then, in a
+# temp folder under ${TMPDIR:-/tmp} (removed on exit):
+#   - a private CA and a server certificate (CN and SAN localhost, IP 127.0.0.1) made with openssl;
+#   - nginx (its own config, pid, logs and temp folders in the temp folder, 127.0.0.1, a free port,
+#     TLS) in front of fcgiwrap and `git http-backend`, serving a bare remote with N=10,000 valid goals
+#     (the scenario of scripts/bench-sync.sh: A edits 1,000 goals and pushes, B edits 1,000, 500 of
+#     them on both sides); pushes need basic auth, reads do not;
+#   - clone: `goalsync clone https://localhost:PORT/remote.git` against `git clone` of the same URL;
+#   - pull: on identical copies of B whose origin is the https URL, `goalsync pull` against
+#     `git pull --no-rebase --no-edit` (git's text merge), interleaved (scripts/bench_sync.py time-pull).
+# Both trust the CA through GIT_SSL_CAINFO. Medians, ratios (target <= 1.0). Ends with `bench https ...`
+# lines. Exit 0 whatever the figures say; non-zero only when something could not run.
+# --quick: 2,000 goals (200 edits per side), 3 runs.
+#
+# Needs nginx, fcgiwrap, openssl (scripts/install-deps.sh). Environment: GOALSYNC_BIN,
+# BENCH_SWIFT_BUILD_FLAGS (default --static-swift-stdlib), BENCH_RUNS, TMPDIR.
+set -euo pipefail
+
+QUICK=0
+while [[ $# -gt 0 ]]; do
+    case $1 in
+        --quick) QUICK=1; shift ;;
+        -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+        *) echo "bench-https: unknown argument $1 (see --help)" >&2; exit 64 ;;
+    esac
+done
+if [[ $QUICK == 1 ]]; then GOALS=2000; EDITS=200; BOTH=100; RUNS=${BENCH_RUNS:-3}
+else GOALS=10000; EDITS=1000; BOTH=500; RUNS=${BENCH_RUNS:-5}; fi
+[[ $RUNS =~ ^[0-9]+$ && $RUNS -ge 3 ]] || { echo "bench-https: BENCH_RUNS must be a number >= 3" >&2; exit 64; }
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+HELPER=$ROOT/scripts/bench_sync.py
+GEN=$ROOT/scripts/bench_gen.py
+die() { echo "bench-https: error: $*" >&2; exit 2; }
+log() { echo "bench-https: $*" >&2; }
+for tool in git python3 openssl nginx fcgiwrap; do
+    command -v "$tool" >/dev/null || die "$tool is not installed (scripts/install-deps.sh)"
+done
+
+export GIT_AUTHOR_NAME="Bench Author" GIT_AUTHOR_EMAIL="author@bench.invalid"
+export GIT_COMMITTER_NAME="Bench Committer" GIT_COMMITTER_EMAIL="committer@bench.invalid"
+export GIT_EDITOR=true GIT_TERMINAL_PROMPT=0 GIT_PAGER=cat NO_COLOR=1 LC_ALL=C.UTF-8
+export GIT_CONFIG_NOSYSTEM=1
+unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GOALSYNC_IN_PROCESS GOALSYNC_TODAY GOALSYNC_TOKEN
+unset GIT_SSL_CAPATH SSL_CERT_FILE SSL_CERT_DIR GIT_SSL_NO_VERIFY http_proxy https_proxy HTTPS_PROXY all_proxy ALL_PROXY
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/goalsync-bench-https.XXXXXX")
+NGINX_PID= FCGI_PID=
+cleanup() {
+    for pid in $NGINX_PID $FCGI_PID; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# ---------------------------------------------------------------------------- build
+if [[ -n ${GOALSYNC_BIN:-} ]]; then
+    SRC=$GOALSYNC_BIN
+    [[ $SRC == */* ]] || SRC=$(command -v "$SRC" || true)
+    [[ -n $SRC && -x $SRC ]] || die "GOALSYNC_BIN=$GOALSYNC_BIN is not an executable"
+    BUILD="GOALSYNC_BIN"
+else
+    command -v swift >/dev/null || die "swift is not installed (or set GOALSYNC_BIN)"
+    # shellcheck disable=SC2206
+    FLAGS=(${BENCH_SWIFT_BUILD_FLAGS---static-swift-stdlib})
+    log "building: swift build -c release --scratch-path .build-bench --product goalsync ${FLAGS[*]}"
+    (cd "$ROOT" && swift build -c release --scratch-path .build-bench --product goalsync "${FLAGS[@]}") >"$WORK/build.log" 2>&1 \
+        || { tail -30 "$WORK/build.log" >&2; die "swift build failed"; }
+    SRC=$ROOT/.build-bench/release/goalsync
+    BUILD="release ${FLAGS[*]}"
+fi
+"$SRC" --version >/dev/null 2>&1 || die "$SRC does not run"
+mkdir -p "$WORK/bin"
+cp "$SRC" "$WORK/bin/goalsync"
+if "$WORK/bin/goalsync" --version >/dev/null 2>&1; then BIN=$WORK/bin/goalsync
+else rm -f "$WORK/bin/goalsync"; BIN=$(cd "$(dirname "$SRC")" && pwd)/$(basename "$SRC"); fi
+export PATH="$(dirname "$BIN"):$PATH"
+
+export HOME=$WORK/home
+mkdir -p "$HOME"
+git config --global init.defaultBranch main
+git config --global pull.rebase false
+git config --global gc.auto 0
+git config --global maintenance.auto false
+git config --global commit.gpgsign false
+log "goalsync: $SRC ($BUILD), $("$BIN" --version 2>&1 | head -1)"
+
+# ---------------------------------------------------------------------------- the server
+SRV=$WORK/server
+mkdir -p "$SRV/repos" "$SRV/tmp"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj "/CN=goalsync bench CA" \
+    -keyout "$SRV/ca.key" -out "$SRV/ca.crt" >/dev/null 2>&1 || die "openssl could not make the CA"
+openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj "/CN=localhost" \
+    -keyout "$SRV/server.key" -out "$SRV/server.csr" >/dev/null 2>&1 || die "openssl could not make the server key"
+printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\n' >"$SRV/ext.cnf"
+openssl x509 -req -in "$SRV/server.csr" -CA "$SRV/ca.crt" -CAkey "$SRV/ca.key" -CAcreateserial -days 2 \
+    -extfile "$SRV/ext.cnf" -out "$SRV/server.crt" >/dev/null 2>&1 || die "openssl could not sign the server certificate"
+echo "bench:$(openssl passwd -apr1 bench-pw)" >"$SRV/htpasswd"
+export GIT_SSL_CAINFO=$SRV/ca.crt
+BACKEND=$(git --exec-path)/git-http-backend
+
+start_server() {
+    local attempt tries
+    fcgiwrap -c 4 -s "unix:$SRV/fcgi.sock" >>"$SRV/fcgi.log" 2>&1 &
+    FCGI_PID=$!
+    for attempt in 1 2 3 4 5; do
+        PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+        cat >"$SRV/nginx.conf" <<EOF
+daemon off;
+master_process off;
+worker_processes 1;
+pid $SRV/nginx.pid;
+error_log $SRV/error.log;
+events { worker_connections 256; }
+http {
+    access_log $SRV/access.log;
+    client_body_temp_path $SRV/tmp/body;
+    proxy_temp_path $SRV/tmp/proxy;
+    fastcgi_temp_path $SRV/tmp/fastcgi;
+    uwsgi_temp_path $SRV/tmp/uwsgi;
+    scgi_temp_path $SRV/tmp/scgi;
+    client_max_body_size 0;
+    map "\$uri \$arg_service" \$git_auth { "~git-receive-pack" "git push"; default off; }
+    server {
+        listen 127.0.0.1:$PORT ssl;
+        ssl_certificate $SRV/server.crt;
+        ssl_certificate_key $SRV/server.key;
+        location / {
+            auth_basic \$git_auth;
+            auth_basic_user_file $SRV/htpasswd;
+            fastcgi_pass unix:$SRV/fcgi.sock;
+            fastcgi_buffering off;
+            fastcgi_request_buffering off;
+            fastcgi_param SCRIPT_FILENAME $BACKEND;
+            fastcgi_param GIT_PROJECT_ROOT $SRV/repos;
+            fastcgi_param GIT_HTTP_EXPORT_ALL "";
+            fastcgi_param PATH_INFO \$uri;
+            fastcgi_param QUERY_STRING \$query_string;
+            fastcgi_param REQUEST_METHOD \$request_method;
+            fastcgi_param CONTENT_TYPE \$content_type;
+            fastcgi_param CONTENT_LENGTH \$content_length;
+            fastcgi_param REMOTE_USER \$remote_user;
+            fastcgi_param REMOTE_ADDR \$remote_addr;
+            fastcgi_param HTTP_GIT_PROTOCOL \$http_git_protocol;
+            fastcgi_param HTTP_CONTENT_ENCODING \$http_content_encoding;
+        }
+    }
+}
+EOF
+        nginx -p "$SRV" -c "$SRV/nginx.conf" -e "$SRV/error.log" >>"$SRV/nginx.out" 2>&1 &
+        NGINX_PID=$!
+        for tries in $(seq 2000); do
+            kill -0 "$NGINX_PID" 2>/dev/null || break
+            if git ls-remote "https://localhost:$PORT/remote.git" >/dev/null 2>&1; then return 0; fi
+        done
+        kill "$NGINX_PID" 2>/dev/null || true; wait "$NGINX_PID" 2>/dev/null || true; NGINX_PID=
+        log "nginx on port $PORT did not answer (attempt $attempt)"
+    done
+    tail -5 "$SRV/error.log" >&2
+    die "could not start nginx"
+}
+
+# ---------------------------------------------------------------------------- the scenario
+log "a remote of $GOALS goals"
+"$BIN" init "$WORK/seed" --product "Bench Product" >/dev/null || die "goalsync init failed"
+python3 "$GEN" gen "$WORK/seed" --goals "$GOALS" >&2 || die "generating $GOALS goals failed"
+git -C "$WORK/seed" add -A
+git -C "$WORK/seed" commit -q --no-verify -m "bench: $GOALS goals" || die "committing failed"
+git init -q --bare "$SRV/repos/remote.git"
+git -C "$WORK/seed" push -q "$SRV/repos/remote.git" HEAD:main >/dev/null 2>&1 || die "pushing the goals failed"
+rm -rf "$WORK/seed"
+start_server
+URL="https://localhost:$PORT/remote.git"
+log "nginx + fcgiwrap + git http-backend at $URL"
+
+edit_commit() {
+    python3 "$HELPER" edit "$1" --side "$2" --edits "$EDITS" --both "$BOTH" --seed 4242 >&2 || die "editing as $2 failed"
+    git -C "$1" add -A
+    git -C "$1" commit -q --no-verify -m "bench: side $2" || die "side $2's commit failed"
+}
+mkdir -p "$WORK/pull"
+for side in A B; do
+    git clone -q "$URL" "$WORK/pull/$side" || die "git clone $URL failed"
+    (cd "$WORK/pull/$side" && "$BIN" hooks install >/dev/null) || die "goalsync hooks install failed"
+done
+edit_commit "$WORK/pull/A" A
+git -C "$WORK/pull/A" push -q "https://bench:bench-pw@localhost:$PORT/remote.git" HEAD:main >/dev/null 2>&1 || die "side A's push failed"
+edit_commit "$WORK/pull/B" B
+rm -rf "$WORK/pull/A"
+cp -a "$WORK/pull/B" "$WORK/pull/B-git"
+git -C "$WORK/pull/B-git" config --remove-section merge.goalsync
+
+# ---------------------------------------------------------------------------- clone
+log "clone: $RUNS runs each of goalsync clone and git clone of $URL, interleaved"
+python3 - "$RUNS" "$BIN" "$URL" "$WORK/clones" >"$WORK/clone.json" <<'PY' || die "timing the clones failed"
+import json, os, shutil, statistics, subprocess, sys, time
+runs, binary, url, work = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+os.makedirs(work, exist_ok=True)
+cases = {"goalsync": [binary, "clone", url], "git": ["git", "clone", "-q", url]}
+times = {name: [] for name in cases}
+for r in range(runs):
+    for name in (list(cases) if r % 2 == 0 else list(cases)[::-1]):
+        target = os.path.join(work, name)
+        shutil.rmtree(target, ignore_errors=True)
+        t0 = time.perf_counter()
+        p = subprocess.run(cases[name] + [target], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        times[name].append(time.perf_counter() - t0)
+        if p.returncode != 0:
+            sys.exit(f"{name} clone failed: {p.stderr[-500:]}")
+print(json.dumps({n: {"median_s": statistics.median(t), "runs_s": t} for n, t in times.items()}))
+PY
+
+# ---------------------------------------------------------------------------- pull
+log "pull: $RUNS runs each of goalsync pull and git pull over $URL, interleaved, on fresh copies of B"
+python3 "$HELPER" time-pull --runs "$RUNS" --work "$WORK/pull" --goalsync "$BIN" \
+    --case "goalsync=$WORK/pull/B=goalsync" --case "git=$WORK/pull/B-git=git" >"$WORK/pull.json" || die "timing the pulls failed"
+
+python3 - "$WORK/clone.json" "$WORK/pull.json" "$GOALS" "$RUNS" "$BUILD" <<'PY'
+import json, sys
+clone, pull = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+goals, runs, build = sys.argv[3], sys.argv[4], sys.argv[5]
+ok = lambda good: "ok" if good else "ABOVE TARGET"
+print(f"bench https: goalsync {build}; nginx + fcgiwrap + git http-backend over TLS on 127.0.0.1; medians of {runs} runs")
+for name, data in (("clone", clone), ("pull", pull)):
+    gs, git = data["goalsync"]["median_s"], data["git"]["median_s"]
+    print(f"bench https {name}: goals={goals} goalsync_median_s={gs:.3f} git_median_s={git:.3f} ratio={gs / git:.2f} target<=1.0 {ok(gs / git <= 1.0)}")
+print(f"bench https pull: exit codes goalsync={pull['goalsync']['rc']} git={pull['git']['rc']}")
+PY
