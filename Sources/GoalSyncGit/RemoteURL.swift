@@ -1,5 +1,5 @@
 /// The parts of a remote URL the transport layer needs: which protocol, the user, host and port for
-/// ssh host keys and credential helpers, and a form safe to print. Understands
+/// credential helpers and messages, and a form safe to print. Understands
 /// `scheme://[user[:password]@]host[:port]/path`, scp-like `[user@]host:path` (ssh), and local paths.
 struct RemoteURL {
     /// "ssh", "git", "https", "http", "file", or "local" for a plain path.
@@ -72,11 +72,4 @@ struct RemoteURL {
     /// A repository on this machine: a path or a `file://` URL.
     var isLocal: Bool { scheme == "local" || scheme == "file" }
     var isHTTP: Bool { scheme == "https" || scheme == "http" }
-
-    /// The name OpenSSH files a host key under: `host` on port 22, `[host]:port` otherwise.
-    var knownHostsName: String? {
-        guard let host else { return nil }
-        if let port, port != 22 { return "[\(host)]:\(port)" }
-        return host
-    }
 }
