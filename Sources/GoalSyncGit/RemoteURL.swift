@@ -68,7 +68,6 @@ struct RemoteURL {
         self.redacted = redacted
     }
 
-    var isSSH: Bool { scheme == "ssh" }
     /// A repository on this machine: a path or a `file://` URL.
     var isLocal: Bool { scheme == "local" || scheme == "file" }
     var isHTTP: Bool { scheme == "https" || scheme == "http" }
