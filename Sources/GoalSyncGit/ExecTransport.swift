@@ -15,21 +15,33 @@ package enum GitService: Sendable {
     package var subcommand: String { self == .uploadPack ? "upload-pack" : "receive-pack" }
 }
 
-/// How the exec transport starts the program that serves a repository, given the URL libgit2 connects to.
+/// How the exec transport reaches the service that serves a repository, given the URL libgit2 connects to.
 ///
-/// - ``local(environment:baseDirectory:)``: git on this machine, `git upload-pack PATH` /
-///   `git receive-pack PATH`, as plain git does for a remote by path or `file://` (the repository's own
-///   hooks run, its references are locked and compare-and-swapped).
-/// - ``remoteShell(program:arguments:environment:)``: a program that runs the service elsewhere and relays
-///   it, given git's command line for the service as one last argument in git's shell quoting, as git
-///   runs ssh: `ssh -p 2222 ana@host "git-receive-pack '/srv/team.git'"`. (Not used yet: ssh goes
-///   through libssh2 today.)
+/// - ``local(environment:baseDirectory:remote:fallbackFolders:)``: git on this machine,
+///   `git upload-pack PATH` / `git receive-pack PATH`, as plain git does for a remote by path or
+///   `file://` (the repository's own hooks run, its references are locked and compare-and-swapped).
+/// - ``ssh(target:environment:config:remote:)`` (GitConnect.swift): OpenSSH's `ssh` (or what
+///   `GIT_SSH_COMMAND`, `core.sshCommand`, `GIT_SSH` name) running the service on the server, given git's
+///   command line for it as one last argument in git's shell quoting, as git runs it:
+///   `ssh -p 2222 ana@host "git-receive-pack '/srv/team.git'"`.
+/// - ``daemon(target:remote:)`` (GitConnect.swift): a TCP connection to `git daemon` (`git://`).
 package struct ServiceCommand {
     package enum Kind {
         /// The argv before the repository's path, per service: `[git, "upload-pack"]`, or
         /// `[GIT_EXEC_PATH/git-upload-pack]` when only that was found.
         case local(uploadPack: [String], receivePack: [String], baseDirectory: String)
-        case remoteShell(program: String, arguments: [String])
+        /// The argv before git's command line for the service (`ssh -p 2222 ana@host`, or
+        /// `/bin/sh -c 'CMD "$@"' CMD -p 2222 ana@host`), the repository's path on the server, and the
+        /// `[user@]host` for messages.
+        case remoteShell(arguments: [String], path: String, destination: String)
+        /// `git daemon` at `host`:`port`; `virtualHost` is the `host=` the request names (the URL's).
+        case daemon(host: String, port: String, virtualHost: String, path: String)
+    }
+
+    /// Where a service is reached: a program to run, or a TCP connection and the request to send on it.
+    package enum Endpoint: Equatable {
+        case process(arguments: [String])
+        case socket(host: String, port: String, request: [UInt8])
     }
 
     package let kind: Kind
@@ -86,21 +98,22 @@ package struct ServiceCommand {
                 + "folder that holds it to PATH")
     }
 
-    /// A program that relays the service from elsewhere, e.g. `ssh` with `["-p", "2222", "ana@host"]`: it
-    /// is run as `program arguments... "git-upload-pack 'PATH'"`, PATH from the URL (see ``remotePath(of:)``).
-    package static func remoteShell(program: String, arguments: [String], environment: [String: String]) -> ServiceCommand {
-        ServiceCommand(kind: .remoteShell(program: program, arguments: arguments), environment: environment, ownProcessGroup: false)
-    }
-
-    /// The argv that serves `service` for `url`, and a label for messages (`git-receive-pack '/srv/x.git'`).
-    package func invocation(for service: GitService, url: String) throws -> (arguments: [String], label: String) {
+    /// How to reach `service` for `url`, and a label for messages (`git-receive-pack '/srv/x.git'`, with
+    /// `over ssh to HOST` or `at git://HOST:PORT` for a remote one).
+    package func invocation(for service: GitService, url: String) throws -> (endpoint: Endpoint, label: String) {
         switch kind {
         case .local(let upload, let receive, let base):
             let path = try Self.localPath(of: url, relativeTo: base)
-            return ((service == .uploadPack ? upload : receive) + [path], "\(service.program) \(Self.shellQuoted(path))")
-        case .remoteShell(let program, let arguments):
-            let line = "\(service.program) \(Self.shellQuoted(Self.remotePath(of: url)))"
-            return ([program] + arguments + [line], line)
+            return (.process(arguments: (service == .uploadPack ? upload : receive) + [path]), "\(service.program) \(Self.shellQuoted(path))")
+        case .remoteShell(let arguments, let path, let destination):
+            let line = "\(service.program) \(Self.shellQuoted(path))"
+            return (.process(arguments: arguments + [line]), "\(line) over ssh to \(destination)")
+        case .daemon(let host, let port, let virtualHost, let path):
+            // A pkt-line: its length in 4 hex digits (itself included), then the request.
+            let body = Array("\(service.program) \(path)\u{0}host=\(virtualHost)\u{0}".utf8)
+            let request = Array(String(format: "%04x", body.count + 4).utf8) + body
+            let shownHost = host.contains(":") ? "[\(host)]" : host
+            return (.socket(host: host, port: port, request: request), "\(service.program) '\(path)' at git://\(shownHost):\(port)")
         }
     }
 
@@ -122,14 +135,6 @@ package struct ServiceCommand {
         return path
     }
 
-    /// The repository's path in a remote URL, as git hands it to the service: `ssh://host/srv/x.git` →
-    /// `/srv/x.git`, `ssh://host/~ana/x.git` → `~ana/x.git`, `host:x.git` → `x.git`.
-    package static func remotePath(of url: String) -> String {
-        let path = RemoteURL(url).path
-        if path.hasPrefix("/~") { return String(path.dropFirst()) }
-        return path
-    }
-
     /// `text` in single quotes for a POSIX shell, each `'` as `'\''`, as git's `sq_quote_buf` writes it.
     package static func shellQuoted(_ text: String) -> String {
         "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
@@ -138,8 +143,9 @@ package struct ServiceCommand {
 
 /// A subtransport for libgit2's smart transport (`git_transport_smart` with a stateful, `rpc = 0`,
 /// `git_smart_subtransport_definition`) that carries the protocol over a child process's standard input
-/// and output, as git does for a local repository and for ssh: libgit2 speaks the protocol, the child
-/// (``ServiceProcess``) is git's own service. Installed per operation through
+/// and output, as git does for a local repository and for ssh, or over a TCP connection to `git daemon`:
+/// libgit2 speaks the protocol, the other end (``ServiceConnection``) is git's own service. Installed
+/// per operation through
 /// `git_remote_callbacks.transport` (see ``TransportSession``), never registered globally.
 ///
 /// libgit2 owns the C structs (`goalsync_exec_subtransport`, `goalsync_exec_stream` in shim.h) and frees
@@ -213,9 +219,9 @@ final class ExecTransport {
     }
 
     /// The service behind a stream this type made.
-    private static func process(of stream: UnsafeMutablePointer<git_smart_subtransport_stream>) -> ServiceProcess? {
+    private static func process(of stream: UnsafeMutablePointer<git_smart_subtransport_stream>) -> ServiceConnection? {
         let outer = UnsafeMutableRawPointer(stream).assumingMemoryBound(to: goalsync_exec_stream.self)
-        return outer.pointee.state.map { Unmanaged<ServiceProcess>.fromOpaque($0).takeUnretainedValue() }
+        return outer.pointee.state.map { Unmanaged<ServiceConnection>.fromOpaque($0).takeUnretainedValue() }
     }
 
     /// Runs `body`; a Swift error becomes the thread's libgit2 error and -1, as libgit2 expects of a
@@ -243,14 +249,20 @@ final class ExecTransport {
         case GIT_SERVICE_RECEIVEPACK_LS: service = .receivePack
         default:
             guard let current else {
-                throw ServiceProcess.Failure.cannotStart(label: "git's service for \(url)", reason: "no service is running")
+                throw ServiceConnection.Failure.cannotStart(label: "git's service for \(url)", reason: "no service is running")
             }
             return UnsafeMutableRawPointer(current).assumingMemoryBound(to: git_smart_subtransport_stream.self)
         }
-        let (arguments, label) = try command.invocation(for: service, url: url)
-        let process = try ServiceProcess(
-            arguments: arguments, environment: command.environment, label: label, timeout: timeout,
-            ownProcessGroup: command.ownProcessGroup)
+        let (endpoint, label) = try command.invocation(for: service, url: url)
+        let process: ServiceConnection
+        switch endpoint {
+        case .process(let arguments):
+            process = try ServiceConnection(
+                arguments: arguments, environment: command.environment, label: label, timeout: timeout,
+                ownProcessGroup: command.ownProcessGroup)
+        case .socket(let host, let port, let request):
+            process = try ServiceConnection(host: host, port: port, request: request, label: label, timeout: timeout)
+        }
         let stream = UnsafeMutablePointer<goalsync_exec_stream>.allocate(capacity: 1)
         stream.initialize(
             to: goalsync_exec_stream(
@@ -274,7 +286,7 @@ final class ExecTransport {
                         guard let stream else { return }
                         let outer = UnsafeMutableRawPointer(stream).assumingMemoryBound(to: goalsync_exec_stream.self)
                         if let state = outer.pointee.state {
-                            let process = Unmanaged<ServiceProcess>.fromOpaque(state).takeRetainedValue()
+                            let process = Unmanaged<ServiceConnection>.fromOpaque(state).takeRetainedValue()
                             process.finish()
                         }
                         if let sub = outer.pointee.parent.subtransport, let transport = ExecTransport.of(sub), transport.current == outer {

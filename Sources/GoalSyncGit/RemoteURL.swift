@@ -1,7 +1,7 @@
 import Foundation
 
 /// The parts of a remote URL the transport layer needs: which protocol, the user, host and port for
-/// ssh host keys and credential helpers, and a form safe to print. Understands
+/// credential helpers and messages, and a form safe to print. Understands
 /// `scheme://[user[:password]@]host[:port]/path`, scp-like `[user@]host:path` (ssh), and local paths.
 ///
 /// The user information ends at the last `@` before the first `/` after `://`, so a password may hold
@@ -123,16 +123,8 @@ struct RemoteURL {
         return found
     }
 
-    var isSSH: Bool { scheme == "ssh" }
     /// A repository on this machine: a path or a `file://` URL.
     var isLocal: Bool { scheme == "local" || scheme == "file" }
     var isHTTP: Bool { scheme == "https" || scheme == "http" }
-
-    /// The name OpenSSH files a host key under: `host` on port 22, `[host]:port` otherwise.
-    var knownHostsName: String? {
-        guard let host else { return nil }
-        if let port, port != 22 { return "[\(host)]:\(port)" }
-        return host
-    }
 }
 

@@ -1,5 +1,4 @@
-/// SHA-1 and HMAC-SHA1 (RFC 3174, RFC 2104): for matching OpenSSH's hashed `known_hosts` entries
-/// (`|1|salt|hash`) and for the checksum that ends a pack file goalsync writes (git's pack format).
+/// SHA-1 (RFC 3174): for the checksum that ends a pack file goalsync writes (git's pack format).
 /// Not used for anything that needs collision resistance.
 enum SHA1 {
     /// The 20-byte SHA-1 digest of `message`.
@@ -40,14 +39,6 @@ enum SHA1 {
             }
         }
         return [h.0, h.1, h.2, h.3, h.4].flatMap { word in (0..<4).map { UInt8(truncatingIfNeeded: word >> UInt32(24 - 8 * $0)) } }
-    }
-
-    /// HMAC-SHA1 of `message` under `key`.
-    static func hmac(key: [UInt8], message: [UInt8]) -> [UInt8] {
-        var block = key.count > 64 ? hash(key) : key
-        block += [UInt8](repeating: 0, count: 64 - block.count)
-        let inner = hash(block.map { $0 ^ 0x36 } + message)
-        return hash(block.map { $0 ^ 0x5C } + inner)
     }
 
     private static func rotl(_ x: UInt32, _ n: UInt32) -> UInt32 { x << n | x >> (32 - n) }

@@ -5,7 +5,7 @@ import Darwin
 #endif
 
 /// Starts programs with `posix_spawn`: `git credential` run to completion (``run(_:environment:input:)``),
-/// and the services the exec transport talks to (``ServiceProcess``).
+/// and the services the exec transport talks to (``ServiceConnection``).
 ///
 /// Not Foundation's `Process`: on Linux it learns that a child ended when a socket the child inherited
 /// closes, so it waits for any background process the child leaves behind, e.g. the

@@ -1,29 +1,27 @@
 import Foundation
 
-/// Why goalsync itself refused or could not complete a network operation: its own host-key and
-/// credential checks, which run inside libgit2's callbacks and are rethrown after the libgit2 call, and
-/// what the exec transport needs before it starts (git, a usable URL, a valid timeout).
+/// Why goalsync itself refused or could not complete a network operation: its own credential checks,
+/// which run inside libgit2's callbacks and are rethrown after the libgit2 call, and what the exec
+/// transport needs before it starts (git or ssh, a usable URL, a valid timeout).
 /// Failures libgit2 reports (refused connection, protocol errors) stay ``GitError``s.
 public struct TransportError: Error, CustomStringConvertible, LocalizedError, Sendable {
     public enum Kind: Sendable, Equatable {
-        /// No `known_hosts` entry names the ssh host.
-        case unknownHostKey
-        /// `known_hosts` has the host, but not the key type the server offered.
-        case unknownHostKeyType
-        /// `known_hosts` has a different key of the same type for the host.
-        case hostKeyMismatch
-        /// The server's key is marked `@revoked` in `known_hosts`.
-        case hostKeyRevoked
         /// Every credential on offer was tried and the server accepted none.
         case authenticationFailed
-        /// There was nothing to offer: no ssh key or agent, no token or credential helper answer.
+        /// There was nothing to offer: no token or credential helper answer.
         case noCredentials
-        /// The server asked for a kind of authentication goalsync does not do (e.g. ssh passwords).
+        /// The server asked for a kind of authentication goalsync does not do.
         case unsupportedAuthentication
         /// git is not installed: goalsync runs git's own services for a remote by path.
         case gitMissing
-        /// The URL cannot be used as given (a `file://` URL naming another machine).
+        /// The URL cannot be used as given (a `file://` URL naming another machine, no path, a port with
+        /// the `simple` ssh variant).
         case unsupportedURL
+        /// git refuses this URL as an attack: an ssh host, user or path starting with `-`, which ssh would
+        /// read as an option ("strange hostname ... blocked").
+        case refusedURL
+        /// The ssh program (`ssh`, or what `GIT_SSH_COMMAND`, `core.sshCommand`, `GIT_SSH` name) is missing.
+        case sshMissing
         /// The `goalsync.timeout` setting is not a number of seconds.
         case invalidTimeout
         /// The server did not answer, or stopped sending, for `goalsync.timeout` seconds (or

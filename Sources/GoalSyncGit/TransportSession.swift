@@ -6,12 +6,15 @@ import Foundation
 /// thrown inside a callback is kept here, the callback returns `GIT_EUSER`, and ``finish(_:_:)``
 /// rethrows it after the call (git2-rs `src/remote_callbacks.rs`).
 ///
-/// Its `transport` callback puts a push to a remote by path or `file://` on the ``ExecTransport`` (git's
-/// own `git-receive-pack`, as plain git does: the remote's hooks run, its references are
-/// compare-and-swapped), http and https on the ``HTTPTransport`` (libcurl, configured as git configures
-/// it), and leaves every other operation to libgit2's transports. A fetch from a path
-/// stays on libgit2's local transport (measured faster than `git-upload-pack` here, whose thin packs
-/// libgit2 indexes more slowly), unless `localFetchThroughService`.
+/// Its `transport` callback puts on the ``ExecTransport``, as plain git does: ssh remotes (OpenSSH's
+/// client, or what `GIT_SSH_COMMAND`/`core.sshCommand`/`GIT_SSH` name, running the service on the server:
+/// `~/.ssh/config`, the agent, keys, `known_hosts` are OpenSSH's own), `git://` remotes (a TCP connection
+/// to `git daemon`), and a push to a remote by path or `file://` (git's own `git-receive-pack`: the
+/// remote's hooks run, its references are compare-and-swapped); each with the no-progress timeout
+/// ``stallTimeout()``. A fetch from a path stays on libgit2's local transport (measured faster than
+/// `git-upload-pack` here, whose thin packs libgit2 indexes more slowly), unless
+/// `localFetchThroughService`. http and https go on the ``HTTPTransport`` (libcurl, configured as git
+/// configures it).
 final class TransportSession {
     /// Which way the operation goes: decides which URL of the remote is used (`pushurl` for a push).
     enum Direction {
@@ -28,10 +31,6 @@ final class TransportSession {
     let progress: ((TransferProgress) -> Void)?
     private(set) var error: Error?
 
-    // ssh: each source is offered once; the username at most a few times.
-    private var ssh: (sources: [Authentication.SSHSource], skipped: [String])?
-    private var sshOffered = 0
-    private var usernameRequests = 0
 
     // push: the updates libgit2 negotiated, the statuses the server sent, and the non-fast-forwards.
     private var updates = [(name: String, old: ObjectID, new: ObjectID)]()
@@ -52,10 +51,16 @@ final class TransportSession {
         self.progress = progress
     }
 
-    /// Seconds without progress after which a service the exec transport runs is stopped: git config
+    /// The git configuration that applies: the repository's (with the user's and the system's), else,
+    /// for a clone, the user's.
+    private func gitConfig() throws -> Config {
+        try repository?.config() ?? Config.openDefault()
+    }
+
+    /// Seconds without progress after which a service the exec transport talks to is stopped: git config
     /// `goalsync.timeout` (the repository's, else the user's), default 60.
     func stallTimeout() throws -> Double {
-        let config = try repository?.config() ?? Config.openDefault()
+        let config = try gitConfig()
         guard let text = try config.string("goalsync.timeout") else { return 60 }
         guard let seconds = Double(text.trimmingCharacters(in: .whitespaces)), seconds > 0, seconds.isFinite else {
             throw failure(
@@ -98,19 +103,6 @@ final class TransportSession {
                 try session.credential(out, usernameFromURL: usernameFromURL.map { String(cString: $0) }, allowed: allowedTypes)
             }
         }
-        callbacks.certificate_check = { cert, _, host, payload in
-            guard let cert, let payload else { return -1 }
-            guard cert.pointee.cert_type == GIT_CERT_HOSTKEY_LIBSSH2 else {
-                return GIT_PASSTHROUGH.rawValue  // TLS: keep libgit2's own verdict
-            }
-            let session = Unmanaged<TransportSession>.fromOpaque(payload).takeUnretainedValue()
-            let hostkey = UnsafeRawPointer(cert).assumingMemoryBound(to: git_cert_hostkey.self)
-            let hostName = host.map { String(cString: $0) } ?? session.url.host ?? ""
-            return session.capturingErrors {
-                try session.checkHostKey(hostkey.pointee, host: hostName)
-                return 0
-            }
-        }
         callbacks.transfer_progress = { stats, payload in
             guard let stats, let payload else { return 0 }
             let session = Unmanaged<TransportSession>.fromOpaque(payload).takeUnretainedValue()
@@ -145,9 +137,10 @@ final class TransportSession {
         }
     }
 
-    /// libgit2's `transport` callback: a push to a remote by path or `file://` (and a fetch, with
-    /// `localFetchThroughService`) gets the ``ExecTransport`` over git's own services; otherwise `out`
-    /// stays NULL and libgit2 picks its transport by scheme.
+    /// libgit2's `transport` callback: an ssh or `git://` remote, and a push to a remote by path or
+    /// `file://` (and a fetch, with `localFetchThroughService`), get the ``ExecTransport``; otherwise
+    /// `out` stays NULL and libgit2 picks its transport by scheme (http(s), a fetch from a path). A URL
+    /// git would refuse (an ssh host starting with `-`) is refused here, before anything runs.
     private func makeTransport(_ out: UnsafeMutablePointer<UnsafeMutablePointer<git_transport>?>, owner: OpaquePointer) throws {
         out.pointee = nil
         let pushURL = direction == .push ? git_remote_pushurl(owner) : nil
@@ -157,9 +150,21 @@ final class TransportSession {
             try makeHTTPTransport(out, owner: owner, url: RemoteURL(target))
             return
         }
-        guard RemoteURL(target).isLocal, direction == .push || localFetchThroughService else { return }
-        let base = repository?.workdir ?? repository?.gitDir ?? FileManager.default.currentDirectoryPath
-        let command = try ServiceCommand.local(environment: authentication.environment, baseDirectory: base, remote: RemoteURL(target).redacted)
+        let remote = RemoteURL(target).redacted
+        let command: ServiceCommand
+        if let connect = try ConnectTarget.parse(target) {
+            switch connect.scheme {
+            case .ssh:
+                command = try ServiceCommand.ssh(
+                    target: connect, environment: authentication.environment, config: try gitConfig(), remote: remote)
+            case .git:
+                command = try ServiceCommand.daemon(target: connect, remote: remote)
+            }
+        } else {
+            guard RemoteURL(target).isLocal, direction == .push || localFetchThroughService else { return }
+            let base = repository?.workdir ?? repository?.gitDir ?? FileManager.default.currentDirectoryPath
+            command = try ServiceCommand.local(environment: authentication.environment, baseDirectory: base, remote: remote)
+        }
         try ExecTransport.makeTransport(out, owner: owner, command: command, timeout: try stallTimeout())
     }
 
@@ -243,69 +248,13 @@ final class TransportSession {
     private func credential(
         _ out: UnsafeMutablePointer<UnsafeMutablePointer<git_credential>?>, usernameFromURL: String?, allowed: UInt32
     ) throws -> Int32 {
-        func allows(_ type: git_credential_t) -> Bool { allowed & type.rawValue != 0 }
-        let user = usernameFromURL ?? url.user
-        if allows(GIT_CREDENTIAL_SSH_KEY) {
-            try offerSSHKey(out, user: user ?? "git")
-        } else if allows(GIT_CREDENTIAL_USERNAME) {
-            usernameRequests += 1
-            guard usernameRequests <= 3 else { throw failure(.authenticationFailed, "\(server) kept asking for a user name") }
-            try check(git_credential_username_new(out, user ?? "git"), "make a username credential")
-        } else {
-            throw failure(
-                .unsupportedAuthentication,
-                "\(server) asks for a kind of authentication goalsync does not do (libgit2 types \(allowed)); goalsync "
-                    + "authenticates with ssh keys (ssh-agent or ~/.ssh/id_*) over ssh, and with GOALSYNC_TOKEN or git's "
-                    + "credential helpers over https")
-        }
-        return 0
-    }
-
-    private func offerSSHKey(_ out: UnsafeMutablePointer<UnsafeMutablePointer<git_credential>?>, user: String) throws {
-        let ssh = self.ssh ?? authentication.sshSources()
-        self.ssh = ssh
-        let skipped = ssh.skipped.isEmpty ? "" : " (passed over: \(ssh.skipped.joined(separator: "; ")))"
-        guard sshOffered < ssh.sources.count else {
-            if ssh.sources.isEmpty {
-                let files = Authentication.keyFileNames.map { "\(authentication.homeDirectory)/.ssh/\($0)" }
-                throw failure(
-                    .noCredentials,
-                    "no ssh key to offer to \(server): SSH_AUTH_SOCK is not set and none of \(files.joined(separator: ", ")) "
-                        + "can be used\(skipped); create one with ssh-keygen and add its .pub to the server, or start ssh-agent")
-            }
-            let tried = ssh.sources.map(\.label).joined(separator: ", ")
-            let rsa = ssh.sources.contains { if case .keyFile(let path, _) = $0 { return path.hasSuffix("/id_rsa") } else { return false } }
-            let rsaHint =
-                rsa
-                ? " (libssh2 1.10 and older sign with RSA keys only the SHA-1 way, \"ssh-rsa\", which OpenSSH 8.8 and "
-                    + "later servers refuse by default: an ed25519 or ecdsa key works everywhere)" : ""
-            throw failure(
-                .authenticationFailed,
-                "ssh authentication to \(server) as \(user) failed: the server accepted none of \(tried)\(skipped); add "
-                    + "your public key to the server's authorized keys for \(user), or load the right key into ssh-agent"
-                    + rsaHint)
-        }
-        let source = ssh.sources[sshOffered]
-        sshOffered += 1
-        switch source {
-        case .agent:
-            try check(git_credential_ssh_key_from_agent(out, user), "use ssh-agent for \(server)")
-        case .keyFile(let privateKey, let publicKey):
-            try check(git_credential_ssh_key_new(out, user, publicKey, privateKey, nil), "use ssh key \(privateKey)")
-        }
-    }
-
-    private func checkHostKey(_ cert: git_cert_hostkey, host: String) throws {
-        let types = cert.type.rawValue
-        guard types & GIT_CERT_SSH_RAW.rawValue != 0, let raw = cert.hostkey, cert.hostkey_len > 0 else {
-            throw failure(.unknownHostKey, "libgit2 did not report the ssh host key of \(host), so it cannot be checked")
-        }
-        let key = Array(UnsafeRawBufferPointer(start: raw, count: cert.hostkey_len))
-        var sha256: [UInt8]?
-        if types & GIT_CERT_SSH_SHA256.rawValue != 0 {
-            sha256 = withUnsafeBytes(of: cert.hash_sha256) { Array($0) }
-        }
-        try authentication.checkHostKey(key, sha256: sha256, host: host, url: url)
+        // Every transport is goalsync's own (``makeTransport``), which authenticates itself (http(s):
+        // ``HTTPCredentials``; ssh: OpenSSH); libgit2 asking means a transport of its own was used.
+        throw failure(
+            .unsupportedAuthentication,
+            "\(server) asks for a kind of authentication goalsync does not do (libgit2 types \(allowed)); goalsync "
+                + "authenticates with the URL's password, GOALSYNC_TOKEN, git's credential helpers or askpass over https, "
+                + "and leaves ssh to OpenSSH")
     }
 
     /// Called by libgit2 before it sends anything: records the updates and finds any that would not be a

@@ -314,14 +314,13 @@ struct PushSafetyTests {
     }
 
     /// The command lines follow git's conventions: `git receive-pack PATH` for a local repository, and
-    /// for a remote shell (ssh, next) one argument `git-receive-pack 'PATH'` in git's quoting.
+    /// for ssh one argument `git-receive-pack 'PATH'` in git's quoting (more in SSHCommandTests).
     @Test func serviceCommandsFollowGitsConventions() throws {
-        let ssh = ServiceCommand.remoteShell(program: "/usr/bin/ssh", arguments: ["-p", "2222", "ana@host"], environment: [:])
+        let target = try #require(try ConnectTarget.parse("ssh://ana@host:2222/srv/it's.git"))
+        let ssh = try ServiceCommand.ssh(target: target, environment: ["PATH": "/usr/bin:/bin"], config: nil, remote: "r")
         #expect(
-            try ssh.invocation(for: .receivePack, url: "ssh://ana@host:2222/srv/it's.git").arguments
-                == ["/usr/bin/ssh", "-p", "2222", "ana@host", "git-receive-pack '/srv/it'\\''s.git'"])
-        #expect(try ssh.invocation(for: .uploadPack, url: "ssh://host/~ana/x.git").arguments.last == "git-upload-pack '~ana/x.git'")
-        #expect(try ssh.invocation(for: .uploadPack, url: "host:team.git").arguments.last == "git-upload-pack 'team.git'")
+            try ssh.invocation(for: .receivePack, url: "ssh://ana@host:2222/srv/it's.git").endpoint
+                == .process(arguments: ["/usr/bin/ssh", "-p", "2222", "ana@host", "git-receive-pack '/srv/it'\\''s.git'"]))
 
         #expect(try ServiceCommand.localPath(of: "file:///srv/a%20b.git", relativeTo: "/w") == "/srv/a b.git")
         #expect(try ServiceCommand.localPath(of: "file://localhost/srv/x.git", relativeTo: "/w") == "/srv/x.git")
@@ -341,8 +340,12 @@ struct PushSafetyTests {
         #expect(local.environment["GIT_DIR"] == nil && local.environment["GIT_INDEX_FILE"] == nil)
         #expect(local.environment["HOME"] == "/h")
         let invocation = try local.invocation(for: .receivePack, url: "/srv/x.git")
-        #expect(invocation.arguments.suffix(2) == ["receive-pack", "/srv/x.git"])
-        #expect(invocation.arguments.first?.hasSuffix("/git") == true)
+        guard case .process(let arguments) = invocation.endpoint else {
+            Issue.record("a local service is a process: \(invocation.endpoint)")
+            return
+        }
+        #expect(arguments.suffix(2) == ["receive-pack", "/srv/x.git"])
+        #expect(arguments.first?.hasSuffix("/git") == true)
         #expect(invocation.label == "git-receive-pack '/srv/x.git'")
     }
 }

@@ -1,41 +1,41 @@
 import Foundation
 import Testing
 
-/// SPEC §6 over `ssh://`: the built binary against OpenSSH's `sshd`, started by the test on
-/// 127.0.0.1 with OpenSSH's default algorithms, and plain git (OpenSSH's client) as a teammate.
-/// Every member's HOME holds the same client key, `~/.ssh/id_<type>`, which goalsync finds there.
+/// SPEC §6 over ssh: the built binary against OpenSSH's `sshd`, started by the test on 127.0.0.1 with
+/// OpenSSH's default algorithms, and plain git as a teammate. goalsync runs OpenSSH's client as git
+/// does, so every ssh (goalsync's and git's) sees the team's home as `~` through nss_wrapper
+/// (``Team/init(sshHome:sourceLocation:)``): its `~/.ssh/config`, keys and `known_hosts` apply.
 @Suite("Sync over ssh", .timeLimit(.minutes(3)))
 struct SSHSyncTests {
-    /// A team whose remote is served by sshd; the host key and the client key are both `keyType`.
+    /// A team whose remote is served by sshd; the host key and the client key are both `keyType`, the
+    /// client key at `~/.ssh/id_<type>` (or `keyName`), where OpenSSH finds it.
     final class SSHTeam {
         let team: Team
         let sshd: SSHDaemon
         let url: String
         let key: String
 
-        init(keyType: String) throws {
-            team = try Team()
-            let ssh = team.base + "/home/.ssh"
-            try FileManager.default.createDirectory(atPath: ssh, withIntermediateDirectories: true)
-            key = ssh + "/id_" + keyType
+        init(keyType: String, keyName: String? = nil, hostKeyType: String? = nil) throws {
+            team = try Team(sshHome: true)
+            try FileManager.default.createDirectory(atPath: team.base + "/home/.ssh", withIntermediateDirectories: true)
+            key = URL(fileURLWithPath: team.base + "/home/.ssh/" + (keyName ?? "id_" + keyType)).standardizedFileURL.path
+            try FileManager.default.createDirectory(atPath: (key as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             let publicKey = try makeSSHKey(at: key, type: keyType)
-            sshd = try SSHDaemon(dir: team.base + "/sshd", authorizedKeys: [publicKey], keyType: keyType)
+            sshd = try SSHDaemon(dir: team.base + "/sshd", authorizedKeys: [publicKey], keyType: hostKeyType ?? keyType)
             url = sshd.url(team.remote)
         }
 
-        var knownHosts: String { team.base + "/home/.ssh/known_hosts" }
+        var ssh: String { team.base + "/home/.ssh" }
+        var knownHosts: String { ssh + "/known_hosts" }
 
         func trustHost() throws {
             try (sshd.knownHostsLine + "\n").write(toFile: knownHosts, atomically: true, encoding: .utf8)
         }
 
-        /// Plain git as `member`, over OpenSSH's client with the test's key and known_hosts (ssh
-        /// reads `~` from the password database, not HOME, so both are named).
+        /// Plain git as `member`, with the same environment (and so the same ssh set-up) as goalsync.
         @discardableResult
-        func plainGit(_ member: Member, _ args: String..., in dir: String? = nil) throws -> ProcessResult {
-            let command = "ssh -F /dev/null -i \(key) -o IdentitiesOnly=yes -o BatchMode=yes "
-                + "-o UserKnownHostsFile=\(knownHosts) -o StrictHostKeyChecking=yes"
-            return try team.run(TestRepo.gitPath, args, in: dir ?? member.dir, extra: member.identity.merging(["GIT_SSH_COMMAND": command]) { $1 })
+        func plainGit(_ member: Member, _ args: String..., in dir: String? = nil, extra: [String: String] = [:]) throws -> ProcessResult {
+            try team.run(TestRepo.gitPath, args, in: dir ?? member.dir, extra: member.identity.merging(extra) { $1 })
         }
 
         /// The authors of the remote's history of `path`.
@@ -61,11 +61,13 @@ struct SSHSyncTests {
         try ana.goalsync("new", "Raise activation from 30% to 50%", "--id", "g", "--set", "persona=Admins").requireOK("new")
         try ana.goalsync("add", "g", "metrics", "{id: m, name: Activation, unit: percent, direction: increase, baseline: 30, target: 50}").requireOK("add metric")
 
-        // An unknown host is refused, in one line naming it; nothing reaches the remote.
+        // An unknown host is refused as OpenSSH refuses it, in one line naming it; nothing reaches the remote.
         let refused = try ana.goalsync("push")
         #expect(refused.status == 2, "\(refused)")
         #expect(refused.stderrLines.count == 1, "\(refused)")
-        #expect(refused.stderr.contains("[127.0.0.1]:\(t.sshd.port)"), "\(refused)")
+        #expect(refused.stderr.contains("Host key verification failed"), "\(refused)")
+        #expect(refused.stderr.contains(t.url), "\(refused)")
+        #expect(!refused.stderr.contains("\r"), "\(refused)")
         #expect(try t.remoteHead().isEmpty)
 
         try t.trustHost()
@@ -136,5 +138,207 @@ struct SSHSyncTests {
         #expect(try cara.file("goals/g.md") == (try ben.file("goals/g.md")))
         #expect(try t.remoteAuthors(of: "goals/g.md") == ["Ana", "Ben", "Cara"])
         #expect(try ben.git("fsck", "--no-progress").status == 0)
+    }
+
+    /// The issue's team: an RSA key named `work_key`, reached through a `~/.ssh/config` alias with a
+    /// non-default port and the user; no user in the URL (the local user, `tess`, is unknown to the
+    /// server, so only the alias's `User` logs in). The server has OpenSSH's defaults: RSA signs with
+    /// rsa-sha2, as OpenSSH's client does.
+    @Test func aTeamOnAnSSHConfigAliasWithAnRSAWorkKey() throws {
+        let t = try SSHTeam(keyType: "rsa", keyName: "work_key", hostKeyType: "ed25519")
+        let team = t.team
+        try """
+            Host teamgit
+                HostName 127.0.0.1
+                Port \(t.sshd.port)
+                User root
+                IdentityFile ~/.ssh/work_key
+                IdentitiesOnly yes
+
+            """.write(toFile: t.ssh + "/config", atomically: true, encoding: .utf8)
+        try t.trustHost()
+        let ana = try team.founder("Ana")
+        let url = "teamgit:" + team.remote
+
+        // Ben clones through the alias, edits, pushes.
+        let ben = try team.join("Ben", url: url)
+        #expect(try ben.git("remote", "get-url", "origin").stdout.trimmingCharacters(in: .whitespacesAndNewlines) == url)
+        try ben.goalsync("new", "Cut onboarding to one day", "--id", "onboarding").requireOK("new")
+        let pushed = try ben.goalsync("push").requireOK("push through the alias")
+        #expect(pushed.stdout.contains("Pushed"), "\(pushed)")
+        #expect(try t.remoteHead() == ben.head)
+
+        // Ana switches to the alias and pulls Ben's goal.
+        try ana.git("remote", "set-url", "origin", url).requireOK("set-url")
+        try ana.goalsync("pull").requireOK("pull through the alias")
+        #expect(ana.head == ben.head)
+        #expect(try ana.file("goals/onboarding.md") == (try ben.file("goals/onboarding.md")))
+
+        // Plain git over the same URL agrees.
+        let lsRemote = try t.plainGit(ana, "ls-remote", url, "refs/heads/main").requireOK("git ls-remote")
+        #expect(lsRemote.stdout.hasPrefix(ben.head), "\(lsRemote)")
+        let cara = Member(team: team, name: "Cara")
+        try t.plainGit(cara, "clone", "-q", url, cara.dir, in: team.base).requireOK("git clone through the alias")
+        #expect(cara.head == ben.head)
+    }
+
+    /// `GIT_SSH_COMMAND` (a shell command: the key's path has a space and is quoted) and git config
+    /// `core.sshCommand` choose the ssh that runs, as with git: the key is nowhere OpenSSH looks by
+    /// itself, so without them the server refuses, with OpenSSH's reason.
+    @Test func gitSSHCommandAndCoreSSHCommandAreHonored() throws {
+        let t = try SSHTeam(keyType: "ed25519", keyName: "../../keys dir/team key", hostKeyType: "ed25519")
+        let team = t.team
+        try t.trustHost()
+        _ = try team.founder("Ana")
+        let command = "ssh -i '\(t.key)' -o IdentitiesOnly=yes"
+
+        let ben = Member(team: team, name: "Ben")
+        let refused = try ben.goalsync("clone", t.url, ben.dir)
+        #expect(refused.status == 2, "\(refused)")
+        #expect(refused.stderr.contains("Permission denied (publickey)"), "\(refused)")
+        #expect(refused.stderrLines.count == 1, "\(refused)")
+        #expect(!FileManager.default.fileExists(atPath: ben.dir))
+
+        try ben.goalsync(["clone", t.url, ben.dir], extra: ["GIT_SSH_COMMAND": command]).requireOK("clone with GIT_SSH_COMMAND")
+        try ben.goalsync("new", "Cut onboarding to one day", "--id", "onboarding").requireOK("new")
+        let plainPush = try ben.goalsync("push")
+        #expect(plainPush.status == 2, "\(plainPush)")
+        try ben.git("config", "core.sshCommand", command).requireOK("config core.sshCommand")
+        try ben.goalsync("push").requireOK("push with core.sshCommand")
+        #expect(try t.remoteHead() == ben.head)
+        // GIT_SSH_COMMAND wins over core.sshCommand, as in git.
+        let overridden = try ben.goalsync(["pull"], extra: ["GIT_SSH_COMMAND": "ssh -o IdentitiesOnly=yes"])
+        #expect(overridden.status == 2, "\(overridden)")
+        #expect(overridden.stderr.contains("Permission denied"), "\(overridden)")
+        try ben.goalsync("pull").requireOK("pull with core.sshCommand")
+    }
+
+    /// ed25519 through an agent the test starts, with no key file at all; a stale `SSH_AUTH_SOCK` (a
+    /// socket that does not exist) does not stop OpenSSH from trying the key files.
+    @Test func anAgentAndAStaleAgentSocket() throws {
+        let t = try SSHTeam(keyType: "ed25519", keyName: "../../agent-key")
+        let team = t.team
+        try t.trustHost()
+        _ = try team.founder("Ana")
+        let agent = try SSHAgent(socket: team.base + "/agent.sock")
+        try agent.add(t.key)
+
+        let ben = Member(team: team, name: "Ben")
+        let noAgent = try ben.goalsync("clone", t.url, ben.dir)
+        #expect(noAgent.status == 2, "\(noAgent)")
+        try ben.goalsync(["clone", t.url, ben.dir], extra: ["SSH_AUTH_SOCK": agent.socket]).requireOK("clone through the agent")
+        #expect(try ben.file("VISION.md").count > 0)
+
+        // The key as a file in ~/.ssh, and an agent socket that is gone.
+        try FileManager.default.copyItem(atPath: t.key, toPath: t.ssh + "/id_ed25519")
+        let cara = Member(team: team, name: "Cara")
+        try cara.goalsync(["clone", t.url, cara.dir], extra: ["SSH_AUTH_SOCK": team.base + "/no-such-agent.sock"])
+            .requireOK("clone with a stale SSH_AUTH_SOCK")
+        #expect(cara.head == ben.head)
+    }
+
+    /// No `known_hosts` entry and OpenSSH's default `StrictHostKeyChecking`: the clone and the pull are
+    /// refused as OpenSSH refuses them, in one line naming the remote; nothing is written.
+    @Test func anUnknownHostIsRefusedAsOpenSSHRefusesIt() throws {
+        let t = try SSHTeam(keyType: "ed25519")
+        let team = t.team
+        let ana = try team.founder("Ana")
+        let ben = Member(team: team, name: "Ben")
+        let clone = try ben.goalsync("clone", t.url, ben.dir)
+        #expect(clone.status == 2, "\(clone)")
+        #expect(clone.stderrLines.count == 1, "\(clone)")
+        #expect(clone.stderr.contains("Host key verification failed"), "\(clone)")
+        #expect(clone.stderr.contains(t.url), "\(clone)")
+        #expect(!FileManager.default.fileExists(atPath: ben.dir))
+        #expect(!FileManager.default.fileExists(atPath: t.knownHosts))
+
+        try ana.git("remote", "set-url", "origin", t.url).requireOK("set-url")
+        let before = try ana.state()
+        let pull = try ana.goalsync("pull")
+        #expect(pull.status == 2, "\(pull)")
+        #expect(pull.stderrLines.count == 1, "\(pull)")
+        #expect(pull.stderr.contains("Host key verification failed"), "\(pull)")
+        #expect(pull.stderr.contains(t.url), "\(pull)")
+        #expect(try ana.state() == before)
+
+        // `StrictHostKeyChecking accept-new` in ~/.ssh/config: OpenSSH records the host, and goalsync works.
+        try "Host *\n    StrictHostKeyChecking accept-new\n".write(toFile: t.ssh + "/config", atomically: true, encoding: .utf8)
+        try ana.goalsync("pull").requireOK("pull with accept-new")
+        #expect(FileManager.default.fileExists(atPath: t.knownHosts))
+    }
+
+    /// URLs an attacker could hand a team: a host or user starting with `-` is refused exactly as git
+    /// refuses it, before anything runs; a path with quotes and `$(...)` reaches the server quoted, and
+    /// is never run on either side.
+    @Test func hostileSSHURLsRunNothing() throws {
+        let t = try SSHTeam(keyType: "ed25519")
+        let team = t.team
+        try t.trustHost()
+        let ana = try team.founder("Ana")
+        // ssh would run a ProxyCommand in goalsync's folder: the sentinel would appear in the work tree.
+        let sentinel = ana.dir + "/hostile-sentinel"
+        let hostile = [
+            "ssh://-oProxyCommand=touch%20hostile-sentinel/team.git",
+            "ssh://-oProxyCommand=touch%20hostile-sentinel@127.0.0.1/team.git",
+            "-oProxyCommand=touch hostile-sentinel:team.git",
+        ]
+        for url in hostile {
+            try ana.git("config", "remote.origin.url", url).requireOK("config")
+            let before = try ana.state()
+            let pull = try ana.goalsync("pull")
+            #expect(pull.status == 2, "\(url): \(pull)")
+            #expect(pull.stderr.contains("strange hostname '-oProxyCommand=touch hostile-sentinel"), "\(url): \(pull)")
+            #expect(pull.stderrLines.count == 1, "\(pull)")
+            #expect(try ana.state() == before)
+            #expect(!FileManager.default.fileExists(atPath: sentinel), "\(url) ran a command")
+            // git refuses the same URLs.
+            let git = try ana.git("fetch", "origin")
+            #expect(git.status != 0 && git.stderr.contains("strange hostname"), "\(url): \(git)")
+        }
+        let serverSentinel = team.base + "/server-sentinel"
+        let quoted = "ssh://root@127.0.0.1:\(t.sshd.port)\(team.base)/x'$(touch \(serverSentinel))'\"`touch \(serverSentinel)`.git"
+        try ana.git("config", "remote.origin.url", quoted).requireOK("config")
+        let pull = try ana.goalsync("pull")
+        #expect(pull.status == 2, "\(pull)")
+        #expect(pull.stderr.contains("does not appear to be a git repository"), "\(pull)")
+        #expect(!FileManager.default.fileExists(atPath: serverSentinel), "a hostile path ran a command")
+    }
+}
+
+/// A server that takes the connection and then says nothing, as ssh and as `git daemon`: with
+/// `goalsync.timeout 2`, clone and pull each end with exit 2 and one line naming the remote, and leave
+/// everything as it was. Bounded by the suite's time limit; no sleeps.
+@Suite("No stall on a silent server", .timeLimit(.minutes(2)))
+struct SilentServerTests {
+    @Test(arguments: ["ssh", "git"])
+    func aSilentServerEndsWithinTheTimeout(scheme: String) throws {
+        let team = try Team(sshHome: true)
+        let listener = try SilentListener()
+        let url = scheme == "ssh" ? "ssh://root@127.0.0.1:\(listener.port)/team.git" : "git://127.0.0.1:\(listener.port)/team.git"
+        try team.run(TestRepo.gitPath, ["config", "--global", "goalsync.timeout", "2"], in: team.base).requireOK("config --global")
+
+        let ben = Member(team: team, name: "Ben")
+        let started = Date()
+        let clone = try ben.goalsync("clone", url, ben.dir)
+        #expect(clone.status == 2, "\(clone)")
+        #expect(clone.stderrLines.count == 1, "\(clone)")
+        #expect(clone.stderr.contains(url), "\(clone)")
+        #expect(clone.stderr.contains("made no progress for 2 s"), "\(clone)")
+        #expect(!FileManager.default.fileExists(atPath: ben.dir))
+
+        let ana = try team.founder("Ana")
+        try ana.git("remote", "set-url", "origin", url).requireOK("set-url")
+        try ana.goalsync("new", "Raise activation", "--id", "g").requireOK("new")
+        let before = try ana.state()
+        for command in ["pull", "push"] {
+            let result = try ana.goalsync(command)
+            #expect(result.status == 2, "\(command): \(result)")
+            #expect(result.stderrLines.count == 1, "\(command): \(result)")
+            #expect(result.stderr.contains(url), "\(command): \(result)")
+            #expect(result.stderr.contains("made no progress for 2 s"), "\(command): \(result)")
+            #expect(try ana.state() == before)
+        }
+        // Three operations of about 2 s each, not a hang.
+        #expect(Date().timeIntervalSince(started) < 60)
     }
 }

@@ -165,7 +165,7 @@ struct ServerHookTests {
             try b.setBranch("refs/heads/main", to: commit)
             return commit
         }
-        try commit(try b.tree(goals), "a folder in goals/")
+        _ = try commit(try b.tree(goals), "a folder in goals/")
         try ana.git("push", "-q", "origin", "main").requireOK("push")
         goals = try b.entries(of: "HEAD:goals")
         // Written byte for byte in the order given (TreeBuilder would sort it).
@@ -188,7 +188,7 @@ struct ServerHookTests {
         default:  // a new goal after the parent's entries, out of order
             goals.append(.init("100644", "ab.md", blob))
         }
-        try commit(try rawTree(goals), kind)
+        _ = try commit(try rawTree(goals), kind)
         let before = try team.remoteHead()
         let push = try ana.git("push", "origin", "main")
         #expect(push.status != 0, "\(kind): \(push)")

@@ -9,17 +9,22 @@ final class Team {
     let binary: String
     let env: [String: String]
 
-    init(sourceLocation: SourceLocation = #_sourceLocation) throws {
+    /// - Parameter sshHome: also make `base`/home the home OpenSSH's client sees (which it reads from the
+    ///   password database, not from HOME), through nss_wrapper (see ``nssWrapperEnvironment(home:dir:)``),
+    ///   so a test's `~/.ssh/config`, keys and `known_hosts` are the ones every ssh the team runs uses.
+    init(sshHome: Bool = false, sourceLocation: SourceLocation = #_sourceLocation) throws {
         binary = try Binary.path(sourceLocation: sourceLocation)
         let tmp = URL(fileURLWithPath: NSTemporaryDirectory()).resolvingSymlinksInPath().path
         base = tmp + "/goalsync-team-" + UUID().uuidString.lowercased()
         remote = base + "/remote.git"
         for dir in [base + "/home", base + "/xdg"] { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
-        env = [
+        var env = [
             "PATH": (binary as NSString).deletingLastPathComponent + ":/usr/local/bin:/usr/bin:/bin",
             "HOME": base + "/home", "XDG_CONFIG_HOME": base + "/xdg", "GIT_CONFIG_NOSYSTEM": "1",
             "GOALSYNC_TODAY": TestRepo.today, "LANG": "C.UTF-8", "TMPDIR": tmp,
         ]
+        if sshHome { env.merge(try nssWrapperEnvironment(home: base + "/home", dir: base + "/nss")) { $1 } }
+        self.env = env
         try run(TestRepo.gitPath, ["init", "-q", "--bare", "-b", "main", remote], in: base).requireOK("git init --bare")
     }
 
@@ -184,6 +189,74 @@ final class SSHDaemon {
     }
 
     deinit { server.stop() }
+}
+
+/// The environment that makes a child process (ssh) see `home` as the home of the user it runs as,
+/// through nss_wrapper (Debian's `libnss-wrapper`): OpenSSH reads `~` from the password database, not
+/// from HOME. The user is named `tess` (uid 0), so an ssh that logs in without a `User` from the URL or
+/// `~/.ssh/config` tries `tess`, whom the test sshd does not know. Files go in `dir`.
+func nssWrapperEnvironment(home: String, dir: String) throws -> [String: String] {
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    try "tess:x:0:0:Tess Tester:\(home):/bin/sh\n".write(toFile: dir + "/passwd", atomically: true, encoding: .utf8)
+    try "root:x:0:\n".write(toFile: dir + "/group", atomically: true, encoding: .utf8)
+    try #require(
+        FileManager.default.fileExists(atPath: "/usr/lib/x86_64-linux-gnu/libnss_wrapper.so")
+            || FileManager.default.fileExists(atPath: "/usr/lib/aarch64-linux-gnu/libnss_wrapper.so"),
+        "nss_wrapper is missing: run scripts/install-deps.sh (Debian package libnss-wrapper)")
+    return ["LD_PRELOAD": "libnss_wrapper.so", "NSS_WRAPPER_PASSWD": dir + "/passwd", "NSS_WRAPPER_GROUP": dir + "/group"]
+}
+
+/// `ssh-agent -D -a SOCKET`, started by the test and stopped when the value goes.
+final class SSHAgent {
+    let socket: String
+    private let agent: SpawnedProcess
+
+    init(socket: String) throws {
+        self.socket = socket
+        agent = try SpawnedProcess("/usr/bin/ssh-agent", ["-D", "-a", socket])
+        // The agent makes its socket once it listens: poll for it (no sleeping), for 30 s at most.
+        let deadline = Date().addingTimeInterval(30)
+        while !FileManager.default.fileExists(atPath: socket) {
+            try #require(agent.isRunning && Date() < deadline, "ssh-agent did not make \(socket)")
+            sched_yield()
+        }
+    }
+
+    /// `ssh-add KEY` into this agent.
+    func add(_ key: String) throws {
+        let result = try ProcessRunner.run("/usr/bin/ssh-add", ["-q", key], in: "/", environment: ["PATH": "/usr/bin:/bin", "SSH_AUTH_SOCK": socket])
+        try #require(result.status == 0, "ssh-add \(key) failed: \(result)")
+    }
+
+    deinit { agent.stop() }
+}
+
+/// A TCP socket on 127.0.0.1 that listens and never accepts: the kernel completes connections (the
+/// backlog), and then nothing is ever said. Closed when the value goes.
+final class SilentListener {
+    let port: Int
+    private let fd: Int32
+
+    init() throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        try #require(fd >= 0)
+        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_port = 0
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
+        guard bound == 0, listen(fd, 16) == 0 else {
+            close(fd)
+            throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "bind/listen failed: errno \(errno)"])
+        }
+        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+        self.fd = fd
+        port = Int(UInt16(bigEndian: addr.sin_port))
+    }
+
+    deinit { close(fd) }
 }
 
 /// Makes a key pair without a passphrase at `path` (OpenSSH's format) with `ssh-keygen`; returns

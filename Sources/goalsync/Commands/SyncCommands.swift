@@ -60,7 +60,9 @@ struct Pull: ParsableCommand {
             --continue; --abort returns exactly to before the pull, and always can. After criss-cross \
             merges (several merge bases), the bases are first merged into a virtual base, as git \
             does, where a field that conflicts between them keeps the value of their own merge \
-            base. A failed fetch changes nothing local. \
+            base. A failed fetch changes nothing local; a remote that makes no progress for \
+            goalsync.timeout seconds (git config, default 60) ends it (exit 2). ssh remotes go through \
+            OpenSSH's ssh as with git (GIT_SSH_COMMAND, core.sshCommand, GIT_SSH, ~/.ssh/config). \
             The fetched tree is checked before anything is written: a path such as .., .git (in any \
             case or disguise), a symbolic link or a submodule is refused, naming the entry, and nothing \
             changes. A fast-forward that brings goal files breaking the rules completes, lists every \
@@ -116,7 +118,9 @@ struct Push: ParsableCommand {
             random wait between them. A remote that refuses the push while its branch did not move (its \
             hooks declined it) stops the push with the remote's reason (exit 2). "Pushed" is said only \
             when the remote's branch holds the commit. A remote by path or file:// is pushed to through \
-            git's own git-receive-pack, as git push does, so its hooks run. The first push to an empty \
+            git's own git-receive-pack, as git push does, so its hooks run. A remote that makes no \
+            progress for goalsync.timeout seconds (git config, default 60) ends the push (exit 2). The \
+            first push to an empty \
             remote sets the branch's upstream. Every local commit stays as it was.
 
             What the remote's hooks write is shown on stderr, each line after "remote: " as git shows \
@@ -295,13 +299,16 @@ struct Clone: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Clone a goal repository and set up its hook and merge driver.",
         discussion: """
-            URL: a local path, file://, git://, ssh:// (ssh-agent or ~/.ssh keys) or https:// \
+            URL: a local path, file://, git://, ssh (ssh://[user@]host[:port]/path or [user@]host:path, \
+            reached as git reaches it: OpenSSH's ssh, or GIT_SSH_COMMAND, git config core.sshCommand, \
+            GIT_SSH; ~/.ssh/config, ssh-agent, keys and known_hosts are OpenSSH's) or https:// \
             (the URL's password, GOALSYNC_TOKEN, git's credential helpers, then GIT_ASKPASS or \
             core.askPass; GOALSYNC_TOKEN goes over plain http:// only with git config \
             goalsync.allowTokenOverHTTP true). http(s) follows git's settings: http.sslCAInfo, \
             http.sslCAPath, GIT_SSL_CAINFO, http.sslVerify, http.proxy, remote.NAME.proxy, \
-            http_proxy/https_proxy/no_proxy, http.extraHeader, http.lowSpeedLimit/lowSpeedTime; a \
-            server that sends nothing for goalsync.timeout seconds (default 60) ends it with exit 2. The tree is checked before anything is \
+            http_proxy/https_proxy/no_proxy, http.extraHeader, http.lowSpeedLimit/lowSpeedTime. A \
+            server that makes no progress for goalsync.timeout seconds (git config, default 60) ends \
+            the clone (exit 2), leaving nothing. The tree is checked before anything is \
             written: a path such as .., .git (in any case or disguise), a symbolic link or a \
             submodule is refused, naming the entry, and nothing is left of the clone. The URL is \
             shown without its password or token (git config keeps it as given, as git clone does).

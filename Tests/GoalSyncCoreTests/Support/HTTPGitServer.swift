@@ -215,29 +215,3 @@ final class HTTPForwardProxy {
         ((try? String(contentsOfFile: dir + "/access.log", encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
     }
 }
-
-/// A TCP port on 127.0.0.1 that accepts connections (the kernel completes them into the backlog) and
-/// never answers: a server that stalls. Closed when the value goes.
-final class SilentListener {
-    let port: Int
-    private let fd: Int32
-
-    init() throws {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        addr.sin_port = 0
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
-        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
-        guard bound == 0, listen(fd, 16) == 0 else {
-            close(fd)
-            throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "cannot listen on 127.0.0.1"])
-        }
-        port = Int(UInt16(bigEndian: addr.sin_port))
-        self.fd = fd
-    }
-
-    deinit { close(fd) }
-}

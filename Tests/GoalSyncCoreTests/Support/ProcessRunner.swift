@@ -16,8 +16,8 @@ struct ProcessResult: CustomStringConvertible, Sendable {
         "\(killedBySignal ? "killed by signal" : "exit") \(status)\n--- stdout:\n\(stdout)--- stderr:\n\(stderr)"
     }
 
-    /// stderr's non-empty lines.
-    var stderrLines: [String] { stderr.split(separator: "\n").map(String.init) }
+    /// stderr's non-empty lines; any line break counts (`"\r\n"` is one Character, not a `"\n"`).
+    var stderrLines: [String] { stderr.split(whereSeparator: \.isNewline).map(String.init) }
 }
 
 /// Runs programs with an environment the test builds (nothing inherited), capturing output through
