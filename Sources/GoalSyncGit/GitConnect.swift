@@ -300,6 +300,14 @@ extension ServiceCommand {
         guard !target.hostAndPort.contains("\n"), !target.path.contains("\n") else {
             throw TransportError(kind: .unsupportedURL, remote: remote, message: "newline is forbidden in git:// hosts and repo paths")
         }
+        // git daemon has no login: a user (or password) would be sent to the server in the request's
+        // host= field, and git itself cannot connect to such a URL; say so instead.
+        guard !target.hostAndPort.contains("@") else {
+            throw TransportError(
+                kind: .unsupportedURL, remote: remote,
+                message: "a git:// URL carries no user or password (git daemon has no login); remove the 'user@' part, "
+                    + "or use an https:// or ssh:// URL to sign in")
+        }
         let (host, port) = target.hostAndPortSplit
         return ServiceCommand(
             kind: .daemon(host: host, port: port ?? "9418", virtualHost: target.hostAndPort, path: target.path),
