@@ -174,6 +174,9 @@ git -C "$WORK/seed" add -A
 git -C "$WORK/seed" commit -q --no-verify -m "bench: $GOALS goals" || die "committing failed"
 git init -q --bare "$SRV/repos/remote.git"
 git -C "$WORK/seed" push -q "$SRV/repos/remote.git" HEAD:main >/dev/null 2>&1 || die "pushing the goals failed"
+# The remote's HEAD must name the pushed branch, or `git clone` skips the checkout and the comparison is void.
+git -C "$SRV/repos/remote.git" symbolic-ref HEAD refs/heads/main
+git -C "$SRV/repos/remote.git" rev-parse -q --verify HEAD >/dev/null || die "the remote's HEAD names no commit"
 rm -rf "$WORK/seed"
 start_server
 URL="https://localhost:$PORT/remote.git"
@@ -199,20 +202,29 @@ git -C "$WORK/pull/B-git" config --remove-section merge.goalsync
 # ---------------------------------------------------------------------------- clone
 log "clone: $RUNS runs each of goalsync clone and git clone of $URL, interleaved"
 python3 - "$RUNS" "$BIN" "$URL" "$WORK/clones" >"$WORK/clone.json" <<'PY' || die "timing the clones failed"
-import json, os, shutil, statistics, subprocess, sys, time
+import json, os, statistics, subprocess, sys, time
 runs, binary, url, work = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
 os.makedirs(work, exist_ok=True)
 cases = {"goalsync": [binary, "clone", url], "git": ["git", "clone", "-q", url]}
 times = {name: [] for name in cases}
+files = {}
 for r in range(runs):
     for name in (list(cases) if r % 2 == 0 else list(cases)[::-1]):
-        target = os.path.join(work, name)
-        shutil.rmtree(target, ignore_errors=True)
+        # A new folder each run, none removed until the end: removing 10,000 files just before
+        # creating 10,000 more makes ext4 search past the freed inodes, whoever clones next.
+        target = os.path.join(work, f"{name}-{r}")
         t0 = time.perf_counter()
         p = subprocess.run(cases[name] + [target], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         times[name].append(time.perf_counter() - t0)
         if p.returncode != 0:
             sys.exit(f"{name} clone failed: {p.stderr[-500:]}")
+        goals_dir = os.path.join(target, "goals")
+        count = len(os.listdir(goals_dir)) if os.path.isdir(goals_dir) else 0
+        if count == 0:
+            sys.exit(f"{name} clone checked out no goals in {target}: the comparison would be void")
+        files.setdefault(name, count)
+if len(set(files.values())) != 1:
+    sys.exit(f"the clones checked out different numbers of goal files: {files}")
 print(json.dumps({n: {"median_s": statistics.median(t), "runs_s": t} for n, t in times.items()}))
 PY
 

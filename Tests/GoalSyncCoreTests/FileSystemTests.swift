@@ -74,4 +74,26 @@ struct FileSystemTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: tmp) == [mine])
         #expect(try FileManager.default.contentsOfDirectory(atPath: tree) == ["g.md"])
     }
+
+    @Test("A clone's work-tree file is created in place, with its mode and stat; one already there (a file, a link) is refused, untouched")
+    func freshFilesAreCreatedInPlaceAndNeverReplace() throws {
+        let dir = try scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let st = try FileSystem.createWorkTreeFile(Array("goal".utf8), at: dir + "/g.md", mode: 0o755)
+        var onDisk = stat()
+        #expect(lstat(dir + "/g.md", &onDisk) == 0)
+        #expect(st.st_ino == onDisk.st_ino && st.st_size == 4 && st.st_mtim.tv_nsec == onDisk.st_mtim.tv_nsec)
+        #expect(st.st_mode & 0o777 == 0o755)
+        #expect(try FileSystem.readRegularFile(dir + "/g.md") == Array("goal".utf8))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["g.md"])
+        // Already there: refused, the file unchanged.
+        let again = message { _ = try FileSystem.createWorkTreeFile(Array("other".utf8), at: dir + "/g.md", mode: 0o644) }
+        #expect(again.contains("cannot write \(dir)/g.md (create: \(String(cString: strerror(EEXIST))))"), "\(again)")
+        #expect(try FileSystem.readRegularFile(dir + "/g.md") == Array("goal".utf8))
+        // A link there (even a dangling one) is not followed.
+        try FileManager.default.createSymbolicLink(atPath: dir + "/link.md", withDestinationPath: dir + "/outside.md")
+        let link = message { _ = try FileSystem.createWorkTreeFile(Array("x".utf8), at: dir + "/link.md", mode: 0o644) }
+        #expect(link.contains("(create: "), "\(link)")
+        #expect(!FileSystem.exists(dir + "/outside.md"))
+    }
 }

@@ -106,6 +106,42 @@ package enum FileSystem {
         return st
     }
 
+    /// Creates a work-tree file that must not exist yet (a clone's checkout into its new, empty
+    /// folder), as git's checkout of a new file does: written in place, `O_EXCL | O_NOFOLLOW`, so
+    /// nothing already there (a file, a link) is followed or replaced, and without the temporary
+    /// name and the rename of ``writeWorkTreeFile(_:to:mode:temporaryDirectory:)``. A rename from
+    /// the temporary folder into another folder locks both folders (and, on ext4, the file
+    /// system's rename lock), which threads writing thousands of files at once wait on. Nobody
+    /// reads the clone before it is complete, and a failed clone is removed. The folder must exist.
+    /// Returns the new file's `fstat`, for the index.
+    package static func createWorkTreeFile(_ bytes: [UInt8], at path: String, mode: mode_t) throws -> stat {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode)
+        guard fd >= 0 else { throw writeError(path, "create", errno) }
+        var failure: (step: String, code: Int32)?
+        var written = 0
+        bytes.withUnsafeBytes { buf in
+            guard let base = buf.baseAddress else { return }
+            while written < buf.count {
+                let n = write(fd, base + written, buf.count - written)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = ("write", errno)
+                    break
+                }
+                written += n
+            }
+        }
+        if failure == nil, mode != 0o644, fchmod(fd, mode) != 0 { failure = ("chmod", errno) }
+        var st = stat()
+        if failure == nil, fstat(fd, &st) != 0 { failure = ("fstat", errno) }
+        if close(fd) != 0, failure == nil, errno != EINTR { failure = ("close", errno) }
+        if let failure {
+            unlink(path)
+            throw writeError(path, failure.step, failure.code)
+        }
+        return st
+    }
+
     /// The prefix of the temporary files this process makes in a temporary directory: `PID-`.
     private static func ownPrefix() -> String { "\(getpid())-" }
 

@@ -179,7 +179,7 @@ extension GoalRepository {
         } catch let refusal as TreePathCheck.Refusal {
             throw GoalSyncError.repository("\(url) was not cloned because of \(refusal.path) in its commit \(id.short): \(refusal.reason). Nothing is left of the clone. Ask whoever can push there to remove that entry in a new commit, then clone again.")
         }
-        try applyToWorkTree(plan)
+        try applyToWorkTree(plan, fresh: true)
     }
 
     /// The error for a refused tree or plan: what was refused, the entry, why, that nothing was
@@ -204,10 +204,13 @@ extension GoalRepository {
     /// has its blobs read here (libgit2 stays on this thread), is written on the machine's cores,
     /// then staged in order; a deletion is done in its place between runs. The index is written once.
     /// Temporary files go to ``temporaryDirectory``; those a killed goalsync left there are removed first.
-    func applyToWorkTree(_ plan: WorkTreePlan) throws {
+    /// - Parameter fresh: the work tree is a new clone's, empty: each file is created in place
+    ///   (``FileSystem/createWorkTreeFile(_:at:mode:)``, which refuses anything already there), no
+    ///   temporary name, no rename.
+    func applyToWorkTree(_ plan: WorkTreePlan, fresh: Bool = false) throws {
         let updates = plan.updates
         let index = try git.index()
-        let temporary: String? = (try? FileManager.default.createDirectory(atPath: temporaryDirectory, withIntermediateDirectories: true)) != nil ? temporaryDirectory : nil
+        let temporary: String? = !fresh && (try? FileManager.default.createDirectory(atPath: temporaryDirectory, withIntermediateDirectories: true)) != nil ? temporaryDirectory : nil
         if let temporary { FileSystem.removeStaleTemporaries(in: temporary) }
         var next = 0
         while next < updates.count {
@@ -227,7 +230,7 @@ extension GoalRepository {
                 try FileManager.default.createDirectory(atPath: absolute(folder), withIntermediateDirectories: true)
             }
             let files = try run.map { (absolute($0.path), try git.blobData($0.blob), $0.executable ? mode_t(0o755) : mode_t(0o644)) }
-            let written = Self.writeConcurrently(files, temporaryDirectory: temporary)
+            let written = fresh ? Self.createConcurrently(files) : Self.writeConcurrently(files, temporaryDirectory: temporary)
             for (u, result) in zip(run, written) {
                 try index.add(path: u.path, blob: u.blob, mode: u.executable ? 0o100755 : 0o100644, workdirStat: try result.get())
             }
@@ -240,6 +243,12 @@ extension GoalRepository {
     /// a few system calls); returns each file's stat, or its error, in order.
     private static func writeConcurrently(_ files: [(path: String, bytes: [UInt8], mode: mode_t)], temporaryDirectory: String?) -> [Result<stat, any Error>] {
         ParallelMap.map(files) { f in Result { try FileSystem.writeWorkTreeFile(f.bytes, to: f.path, mode: f.mode, temporaryDirectory: temporaryDirectory) } }
+    }
+
+    /// Creates a new clone's work-tree files with `FileSystem.createWorkTreeFile` on the machine's
+    /// cores; returns each file's stat, or its error, in order.
+    private static func createConcurrently(_ files: [(path: String, bytes: [UInt8], mode: mode_t)]) -> [Result<stat, any Error>] {
+        ParallelMap.map(files) { f in Result { try FileSystem.createWorkTreeFile(f.bytes, at: f.path, mode: f.mode) } }
     }
 
     private func removeEmptyParents(of path: String) {
