@@ -324,6 +324,7 @@ struct Clone: ParsableCommand {
             let result = try Cloner.clone(url: url, into: target, environment: ProcessInfo.processInfo.environment, executablePath: executablePath(), progress: progressReporter(), warn: Output.transportWarning)
             print("Cloned \(result.displayURL) into \(result.root)")
             if let hook = result.hook { print(describe(hook)) }
+            if let problem = result.configProblem { Output.warnInvalidConfig(problem) }
             if result.empty { print("The remote is empty: run goalsync init \(result.root), then goalsync push.") }
             else if !result.isGoalRepository { Output.err("note: this is not a goal repository yet (no .goalsync/config.yaml); run goalsync init in it") }
         }
