@@ -48,13 +48,17 @@ struct ConcurrentSoakTests {
             return false
         }
 
-        /// `goalsync sync` until it succeeds (settling a stopped pull), at most 10 times or until
-        /// `deadline`; returns the full id of the commit the remote holds, as "Pushed … (id)" said.
+        /// `goalsync sync --json` until it succeeds (settling a stopped pull), at most 10 times or
+        /// until `deadline`; returns the commit the remote holds, as the push reported it. The
+        /// pulls a push made because another push landed first are counted as retries.
         func sync(until deadline: Date, log: SoakRecord) -> String? {
             for _ in 0..<10 {
-                let r = goalsync(["sync"])
-                if r.status == 0, let short = r.stdout.firstMatch(of: /Pushed main to origin \(([0-9a-f]{8})\)/)?.1 {
-                    return git(["rev-parse", String(short)])
+                let r = goalsync(["sync", "--json"])
+                let json = (try? JSONSerialization.jsonObject(with: Data(r.stdout.utf8))) as? [String: Any]
+                if r.status == 0, let push = json?["push"] as? [String: Any], push["result"] as? String == "pushed",
+                    let commit = push["commit"] as? String {
+                    if let pulls = push["pulls"] as? Int, pulls > 0 { log.count("push retries (pulls after a rejected push)", by: pulls) }
+                    return commit
                 }
                 log.count(r.status == 1 ? "stopped pulls" : "failed syncs", detail: "\(name): \(r)")
                 if FileManager.default.fileExists(atPath: dir + "/.git/goalsync/merge.json") {
@@ -213,9 +217,9 @@ final class SoakRecord: @unchecked Sendable {
         }
     }
 
-    func count(_ what: String, detail: String? = nil) {
+    func count(_ what: String, by n: Int = 1, detail: String? = nil) {
         lock.withLock {
-            tally[what, default: 0] += 1
+            tally[what, default: 0] += n
             if let detail, notes.count < 20 { notes.append(detail) }
         }
     }
