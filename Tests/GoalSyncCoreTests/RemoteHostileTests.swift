@@ -164,6 +164,7 @@ struct RemoteHostileTests {
             let error = "\(deep.location): error: the YAML \(bound)"
             let ff = try scene.run(cy, "pull")
             #expect(ff.status == 1 && ff.stdout.contains("Fast-forwarded") && ff.stderr.contains(error), "\(ff)")
+            #expect(try scene.run(cy, "sync").status == 0, "nothing of Cy's to push, nothing to refuse")
             let validate = try scene.run(cy, "validate")
             #expect(validate.status == 1 && validate.stdout.contains(error), "\(validate)")
             for args in [["status"], ["list"], ["report"], ["report", "--json"]] {
@@ -174,7 +175,7 @@ struct RemoteHostileTests {
             #expect(log.status == 0 && log.stdout.contains("file did not parse: line \(deep.location.split(separator: ":")[1]): the YAML \(bound)"), "\(log)")
             expectCleanFailure(try scene.run(cy, "blame", "deep"), exit: 1, mentioning: bound)
             expectCleanFailure(try scene.run(cy, "show", "deep"), exit: 1, mentioning: error)
-            let merge = try scene.run(ben, "pull")
+            let merge = try scene.run(ben, "sync")
             #expect(merge.status == 1 && merge.stderr.contains("The pull stopped before committing") && merge.stderr.contains(error), "\(merge)")
             #expect(try scene.run(ben, "pull", "--abort").status == 0)
             let clone = try scene.clone("fresh")
@@ -490,8 +491,8 @@ struct RemoteHostileTests {
         let hostile = try scene.publish(try layout.tree(scene))
         let (path, reason) = layout.refusal
         let states = (try cy.state(), try ben.state())
-        for m in [cy, ben] {
-            let r = try scene.run(m, "pull")
+        for (m, command) in [(cy, "pull"), (ben, "pull"), (cy, "sync"), (ben, "sync")] {
+            let r = try scene.run(m, command)
             expectCleanFailure(r, exit: 2, mentioning: "origin/main (commit \(hostile.prefix(8))) was not applied because of \(path): \(reason)")
             #expect(r.stderr.contains("Nothing was written: your files, index and branch are as they were."), "\(r)")
         }
