@@ -24,10 +24,7 @@ struct GlobalOptions: ParsableArguments {
     /// be what fetches the fix, and for the commands that only read.
     /// Like ``open()``, it first rolls back a killed write.
     func openDespiteConfig() throws -> GoalRepository {
-        let repo = try GoalRepository.open(at: path, onInvalidConfig: { error in
-            guard case .invalidConfig(let line, let message) = error else { return }
-            Output.err("goalsync: warning: \(RepoConfig.path)\(line.map { ":\($0)" } ?? ""): \(oneLine(message)); going on with the default settings until it is fixed")
-        })
+        let repo = try GoalRepository.open(at: path, onInvalidConfig: { Output.warnInvalidConfig($0) })
         repo.transportWarning = Output.transportWarning
         if let note = try repo.recoverInterruptedWrite() { Output.err(note) }
         return repo
@@ -43,6 +40,12 @@ struct CommitOptions: ParsableArguments {
 enum Output {
     static func err(_ text: String) {
         FileHandle.standardError.write(Data(Terminal.safe(Terminal.masked(text + "\n")).utf8))
+    }
+
+    /// The one warning line for a `.goalsync/config.yaml` that cannot be used, read with the defaults.
+    static func warnInvalidConfig(_ error: GoalSyncError) {
+        guard case .invalidConfig(let line, let message) = error else { return }
+        err("goalsync: warning: \(RepoConfig.path)\(line.map { ":\($0)" } ?? ""): \(oneLine(message)); going on with the default settings until it is fixed")
     }
 
     /// What the server wrote for people (its hooks' output), on stderr as git shows it: each line

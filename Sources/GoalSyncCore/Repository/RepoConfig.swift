@@ -72,11 +72,42 @@ package struct RepoConfig: Sendable, Equatable {
                 config.lint[code] = s
             }
         }
-        if let sync = fm["sync"]?.map {
-            config.syncRemote = sync["remote"]?.scalarText
-            config.syncBranch = sync["branch"]?.scalarText
+        if let v = fm["sync"] {
+            guard let sync = v.map else { throw GoalSyncError.invalidConfig(line: line("sync"), message: "sync must be a mapping with remote and branch") }
+            // The file comes with every pull: a URL or a path here would send a teammate's pushes
+            // (and the credentials they carry) wherever its author chose. Only names are read.
+            if let remote = sync["remote"] {
+                guard let name = remote.scalarText, Self.isRemoteName(name) else {
+                    throw GoalSyncError.invalidConfig(
+                        line: line("sync.remote") ?? line("sync"),
+                        message: "sync.remote must name a git remote, such as origin, not a URL or a path (a URL in this shared file would send everyone's pushes where its author chose); add the URL with git remote add NAME URL and name it here")
+                }
+                config.syncRemote = name
+            }
+            if let branch = sync["branch"] {
+                guard let name = branch.scalarText, Self.isBranchName(name) else {
+                    throw GoalSyncError.invalidConfig(line: line("sync.branch") ?? line("sync"), message: "sync.branch must be a branch name, such as main")
+                }
+                config.syncBranch = name
+            }
         }
         return config
+    }
+
+    /// A remote's name as `sync.remote` may give it: letters, digits, `-`, `_` and `.`, not starting
+    /// with `-` or `.` (nothing goalsync would take for a URL or a path, or a program for an option).
+    package static func isRemoteName(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, first != "-", first != ".", name.unicodeScalars.count <= 100 else { return false }
+        return name.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || $0.properties.numericType == .decimal || "-_.".unicodeScalars.contains($0)) }
+    }
+
+    /// Whether `refs/heads/NAME` is a reference name git accepts (`git check-ref-format --branch`),
+    /// so `sync.branch` cannot make a refspec of its own (`*`, `:`) or leave `refs/heads/`.
+    package static func isBranchName(_ name: String) -> Bool {
+        guard !name.isEmpty, name.utf8.count <= 255, !name.hasPrefix("-"), !name.hasSuffix("/"), !name.hasSuffix("."), name != "@",
+            !name.contains(".."), !name.contains("@{"), !name.contains("//") else { return false }
+        for c in name.unicodeScalars where c.value < 0x20 || c.value == 0x7F || " ~^:?*[\\".unicodeScalars.contains(c) { return false }
+        return name.split(separator: "/").allSatisfy { !$0.hasPrefix(".") && !$0.hasSuffix(".lock") }
     }
 
     /// The config goalsync init writes.

@@ -408,8 +408,9 @@ package enum EmbeddedFiles {
       "properties": {
         "remote": {
           "title": "Remote",
-          "description": "Name of the git remote, e.g. origin.",
-          "type": "string"
+          "description": "Name of the git remote, e.g. origin; never a URL or a path (this file comes with every pull, so a URL here would send everyone's pushes where its author chose).",
+          "type": "string",
+          "pattern": "^[A-Za-z0-9_][A-Za-z0-9._-]*$"
         },
         "branch": {
           "title": "Branch",

@@ -10,6 +10,9 @@ package enum Cloner {
         package var empty: Bool
         /// The URL as it may be shown (``Redaction/url(_:)``).
         package var displayURL: String
+        /// Why the clone's `.goalsync/config.yaml` cannot be used (``GoalSyncError/invalidConfig(line:message:)``);
+        /// the hook and merge driver are set up all the same, and `pull` can fetch the fix.
+        package var configProblem: GoalSyncError? = nil
     }
 
     /// Clones a goal repository and sets up its pre-commit hook and merge driver.
@@ -55,11 +58,14 @@ package enum Cloner {
             }
         }
         let empty = try git.headID() == nil
-        guard let repo = try? GoalRepository.open(at: root, environment: environment) else {
+        // A config that is there but cannot be used (a teammate's broken push) is named, not taken
+        // for a missing one: the clone is still a goal repository, with its hook and merge driver.
+        var configProblem: GoalSyncError?
+        guard let repo = try? GoalRepository.open(at: root, environment: environment, onInvalidConfig: { configProblem = $0 }) else {
             return Result(root: root, isGoalRepository: false, hook: nil, empty: empty, displayURL: Redaction.url(url))
         }
         let hook = try Initializer.installHook(repo, executablePath: executablePath)
-        return Result(root: root, isGoalRepository: true, hook: hook, empty: empty, displayURL: Redaction.url(url))
+        return Result(root: root, isGoalRepository: true, hook: hook, empty: empty, displayURL: Redaction.url(url), configProblem: configProblem)
     }
 
     /// `team.git` → `team`, `ssh://host/x/goals` → `goals`.

@@ -5,10 +5,16 @@
 /// that is not UTF-8. Protection for NTFS and HFS+ is always on: a teammate on Windows or macOS
 /// checks out what this clone pushes.
 package enum GitPathName {
+    /// The longest name, in bytes, a file system holds (Linux's and macOS's NAME_MAX).
+    package static let maximumNameBytes = 255
+
     /// Why `name` must not be written (a clause for an error message), or nil when it
     /// is fine. `isSymlink`: the entry is a symbolic link, which must not be named like `.gitmodules`,
     /// `.gitattributes`, `.gitignore` or `.mailmap` in any disguise either (git 2.32's rules).
     package static func refusal<Name: Collection<UInt8>>(_ name: Name, isSymlink: Bool = false) -> String? {
+        // No file system goalsync writes to holds a longer name (NAME_MAX): refused before the
+        // first write, not met halfway through one.
+        if name.count > maximumNameBytes { return "the name is \(name.count) bytes long; file systems hold names of at most \(maximumNameBytes) bytes" }
         // Most names (a goal's file name) are plain ASCII that cannot spell `.git` in any form:
         // one pass settles them.
         var plain = !name.isEmpty

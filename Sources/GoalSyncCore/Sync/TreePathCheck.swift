@@ -60,6 +60,7 @@ package enum TreePathCheck {
             }
             let e = top.entries[top.next]
             stack[stack.count - 1].next += 1
+            if stack.count <= 2, let refusal = layoutRefusal(folder: stack.count == 1 ? [] : top.name, name: e.name, mode: e.mode) { throw refusal }
             switch e.mode {
             case 0o040000:
                 if let known = specialByTree[e.id] {
@@ -94,6 +95,37 @@ package enum TreePathCheck {
         }
     }
 
+    /// The entries goalsync reads must be what it reads there: `goals` and `.goalsync` folders,
+    /// `VISION.md` and `.goalsync/config.yaml` files, and no folder named like a goal file
+    /// (`goals/x.md`). Otherwise a pull would take goal files for local changes in the way, or
+    /// stop on a folder it cannot merge with a file; a clone would not be a goal repository.
+    /// `folder`: the path of the folder holding the entry (empty for the root). Symbolic links and
+    /// submodules are left to the other checks.
+    private enum Layout {
+        static let goals = Array(GoalPaths.goalsDirectory.utf8), settings = Array(".goalsync".utf8)
+        static let vision = Array(GoalPaths.vision.utf8), config = Array("config.yaml".utf8)
+    }
+
+    static func layoutRefusal(folder: [UInt8], name: [UInt8], mode: UInt32) -> Refusal? {
+        let isFolder = mode == 0o040000, isFile = mode == 0o100644 || mode == 0o100755
+        guard isFolder || isFile else { return nil }
+        let goals = Layout.goals, settings = Layout.settings
+        func refusal(_ reason: String) -> Refusal {
+            Refusal(path: GitPathName.display(folder.isEmpty ? name : folder + [UInt8(ascii: "/")] + name), reason: reason)
+        }
+        if folder.isEmpty {
+            if isFile, name == goals || name == settings {
+                return refusal("a file where goalsync keeps its folder \(String(decoding: name, as: UTF8.self))/")
+            }
+            if isFolder, name == Layout.vision { return refusal("a folder where goalsync reads a file") }
+        } else if isFolder, folder == goals, name.count > 3, name.suffix(3).elementsEqual(".md".utf8) {
+            return refusal("a folder named like a goal file; goals/ holds one Markdown file per goal")
+        } else if isFolder, folder == settings, name == Layout.config {
+            return refusal("a folder where goalsync reads its settings file")
+        }
+        return nil
+    }
+
     /// Checks what tree `root` holds that tree `old` does not, by the rules ``checkTree(_:_:current:)``
     /// applies to a whole tree: each folder that differs from the folder at the same path in `old`
     /// has every entry's name and mode checked (with git's order and no name twice), and each
@@ -115,6 +147,7 @@ package enum TreePathCheck {
             }
             let changed = try changedEntries(repo, (pair.new, pair.old), path: path)
             for (e, was) in changed {
+                if depth <= 1, let refusal = layoutRefusal(folder: path, name: e.name, mode: e.mode) { throw refusal }
                 let entryPath = path.isEmpty ? e.name : path + [UInt8(ascii: "/")] + e.name
                 switch e.mode {
                 case 0o040000:

@@ -29,14 +29,18 @@ package struct Diagnostic: Sendable, Equatable, Codable {
         self.message = message
     }
 
-    /// `goals/x.md:12: error: metrics.activation.target: message` (lint codes in brackets).
+    /// `goals/x.md:12: error: metrics.activation.target: message` (lint codes in brackets), always
+    /// one line: a line break in a file name (git allows them) or a value is shown as `\n`, so a
+    /// name cannot forge a second diagnostic.
     package var formatted: String {
         var s = file
         if let line { s += ":\(line)" }
         s += ": \(severity.rawValue): "
         if let field { s += "\(field): " }
         if code != "error" { s += "[\(code)] " }
-        return s + message
+        s += message
+        guard s.contains(where: \.isNewline) else { return s }
+        return s.replacingOccurrences(of: "\r", with: "\\r").replacingOccurrences(of: "\n", with: "\\n")
     }
 }
 

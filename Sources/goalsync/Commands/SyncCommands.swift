@@ -64,8 +64,10 @@ struct Pull: ParsableCommand {
             goalsync.timeout seconds (git config, default 60) ends it (exit 2). ssh remotes go through \
             OpenSSH's ssh as with git (GIT_SSH_COMMAND, core.sshCommand, GIT_SSH, ~/.ssh/config). \
             The fetched tree is checked before anything is written: a path such as .., .git (in any \
-            case or disguise), a symbolic link or a submodule is refused, naming the entry, and nothing \
-            changes. A fast-forward that brings goal files breaking the rules completes, lists every \
+            case or disguise), a name over 255 bytes, a symbolic link or a submodule, goals/ or \
+            .goalsync/ that is not a folder, a folder named like a goal file (goals/x.md) or \
+            .goalsync/config.yaml or VISION.md that is not a file is refused, naming the entry, and \
+            nothing changes. A fast-forward that brings goal files breaking the rules completes, lists every \
             offending file and exits 1. A .goalsync/config.yaml that cannot be read does not stop a \
             pull (so a teammate's fix can be fetched): one warning names the problem and the default \
             settings are used. Over http(s), credentials and git's http.* settings are read as for \
@@ -309,8 +311,11 @@ struct Clone: ParsableCommand {
             http_proxy/https_proxy/no_proxy, http.extraHeader, http.lowSpeedLimit/lowSpeedTime. A \
             server that makes no progress for goalsync.timeout seconds (git config, default 60) ends \
             the clone (exit 2), leaving nothing. The tree is checked before anything is \
-            written: a path such as .., .git (in any case or disguise), a symbolic link or a \
-            submodule is refused, naming the entry, and nothing is left of the clone. The URL is \
+            written: a path such as .., .git (in any case or disguise), a name over 255 bytes, a \
+            symbolic link or a submodule, or what goalsync reads (goals/, .goalsync/, its config, \
+            VISION.md, goals/x.md) of the wrong kind is refused, naming the entry, and nothing is left \
+            of the clone. A .goalsync/config.yaml that cannot be read is named in one warning; the \
+            hook and merge driver are set up all the same. The URL is \
             shown without its password or token (git config keeps it as given, as git clone does).
             """)
 
@@ -324,6 +329,7 @@ struct Clone: ParsableCommand {
             let result = try Cloner.clone(url: url, into: target, environment: ProcessInfo.processInfo.environment, executablePath: executablePath(), progress: progressReporter(), warn: Output.transportWarning)
             print("Cloned \(result.displayURL) into \(result.root)")
             if let hook = result.hook { print(describe(hook)) }
+            if let problem = result.configProblem { Output.warnInvalidConfig(problem) }
             if result.empty { print("The remote is empty: run goalsync init \(result.root), then goalsync push.") }
             else if !result.isGoalRepository { Output.err("note: this is not a goal repository yet (no .goalsync/config.yaml); run goalsync init in it") }
         }
