@@ -37,6 +37,8 @@ extension GoalRepository {
             return (author, committer)
         } catch let missing as Identity.Missing {
             throw GoalSyncError.missingIdentity(role: missing.role.rawValue, field: missing.field)
+        } catch let bad as Identity.InvalidDate {
+            throw GoalSyncError.invalidDate(variable: bad.variable, value: bad.value, reason: bad.reason)
         }
     }
 
