@@ -73,6 +73,12 @@ package enum FileSystem {
         return lstat(path, &st) == 0
     }
 
+    /// Whether `path` is a symbolic link (`lstat`).
+    package static func isSymlink(_ path: String) -> Bool {
+        var st = stat()
+        return lstat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFLNK
+    }
+
     package static func isDirectory(_ path: String) -> Bool {
         var st = stat()
         return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
