@@ -44,6 +44,12 @@ func check(_ result: Int32, _ operation: @autoclosure () -> String) throws(GitEr
 enum Libgit2 {
     static let initialized: Bool = {
         git_libgit2_init()
+        // Objects are read as git reads them, without re-hashing each one
+        // (`GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION` off): what arrives from a remote is hashed by
+        // the fetch's indexer as it is stored, and what goalsync writes by libgit2 as it writes
+        // it. Set here, once, before any object is read: the option is process-wide, and flipping
+        // it while other threads read objects is a data race.
+        _ = goalsync_set_strict_hash_verification(0)
         return true
     }()
 
