@@ -50,13 +50,15 @@ package enum Subprocess {
         let null = open("/dev/null", O_RDONLY | O_CLOEXEC)
         guard null >= 0 else { return .failure(SpawnError(code: errno)) }
         defer { close(null) }
-        let spawned = spawnInDirectory(program, arguments, environment: environment, directory: directory, stdin: null, stdout: output, stderr: output)
-        guard case .success(let pid) = spawned else {
-            if case .failure(let error) = spawned { return .failure(error) }
-            return .failure(SpawnError(code: EINVAL))
+        let pid: pid_t
+        switch spawnInDirectory(program, arguments, environment: environment, directory: directory, stdin: null, stdout: output, stderr: output) {
+        case .success(let p): pid = p
+        case .failure(let error): return .failure(error)
         }
         let status = waitForExit(pid)
-        var bytes = [UInt8](repeating: 0, count: max(0, limit) + 1)
+        // What the file holds now (a process the program left behind may still write to it).
+        let size = max(0, Int(lseek(output, 0, SEEK_END)))
+        var bytes = [UInt8](repeating: 0, count: min(size, max(0, limit)))
         var total = 0
         while total < bytes.count {
             let n = bytes.withUnsafeMutableBytes { buffer in
@@ -66,8 +68,8 @@ package enum Subprocess {
             guard n > 0 else { break }
             total += n
         }
-        let truncated = total > limit
-        bytes.removeSubrange(min(total, max(0, limit))...)
+        bytes.removeSubrange(total...)
+        let truncated = size > bytes.count
         return .success(Outcome(status: status, output: bytes, truncated: truncated))
     }
 

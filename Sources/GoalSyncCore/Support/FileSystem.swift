@@ -57,7 +57,7 @@ package enum FileSystem {
         var total = 0
         while true {
             if total == out.count { out.append(contentsOf: [UInt8](repeating: 0, count: 4096)) }
-            let n = out.withUnsafeMutableBytes { read(fd, $0.baseAddress! + total, $0.count - total) }
+            let n = out.withUnsafeMutableBytes { read(fd, $0.baseAddress.map { $0 + total }, $0.count - total) }
             if n < 0 { if errno == EINTR { continue }; throw .io(String(cString: strerror(errno))) }
             if n == 0 { break }
             total += n
@@ -175,7 +175,7 @@ package enum FileSystem {
         var written = 0
         bytes.withUnsafeBytes { buf in
             while written < buf.count {
-                let n = write(fd, buf.baseAddress! + written, buf.count - written)
+                let n = write(fd, buf.baseAddress.map { $0 + written }, buf.count - written)
                 if n < 0 {
                     if errno == EINTR { continue }
                     failure = ("write", errno)
