@@ -24,9 +24,14 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
+        // libgit2's start without loading the CA certificates it never uses (see libgit2_start.c).
+        .target(
+            name: "CLibgit2Start",
+            dependencies: ["CLibgit2"]
+        ),
         .target(
             name: "GoalSyncGit",
-            dependencies: ["CLibgit2", "CCurl"]
+            dependencies: ["CLibgit2", "CCurl", "CLibgit2Start"]
         ),
         .target(
             name: "GoalSyncCore",

@@ -1,4 +1,5 @@
 import CLibgit2
+import CLibgit2Start
 import Dispatch
 
 /// An error reported by libgit2, copied out of `git_error_last()` on the thread that made the call.
@@ -43,7 +44,15 @@ func check(_ result: Int32, _ operation: @autoclosure () -> String) throws(GitEr
 /// `git_libgit2_init` runs once per process, the first time any handle is made; it is never shut down.
 enum Libgit2 {
     static let initialized: Bool = {
-        git_libgit2_init()
+        // Without parsing the system's CA certificates, which only libgit2's own TLS would use
+        // and goalsync does not use: a fifth of a short command's time (see libgit2_start.c).
+        goalsync_libgit2_init_without_certificates()
+        // Objects are read as git reads them, without re-hashing each one
+        // (`GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION` off): what arrives from a remote is hashed by
+        // the fetch's indexer as it is stored, and what goalsync writes by libgit2 as it writes
+        // it. Set here, once, before any object is read: the option is process-wide, and flipping
+        // it while other threads read objects is a data race.
+        _ = goalsync_set_strict_hash_verification(0)
         return true
     }()
 
@@ -52,10 +61,18 @@ enum Libgit2 {
 
 /// libgit2 itself, before any repository is opened.
 public enum GitLibrary {
-    /// Starts `git_libgit2_init` on another thread (it loads the system's TLS certificates, which
-    /// takes milliseconds): a short-lived command does its own reading meanwhile, and its first
-    /// libgit2 call waits for the initialization to finish.
+    /// Starts `git_libgit2_init` on another thread (it sets up mbedTLS and its random generator,
+    /// and libssh2, about a millisecond): a short-lived command does its own reading meanwhile,
+    /// and its first libgit2 call waits for the initialization to finish.
     public static func initializeInBackground() {
         DispatchQueue.global(qos: .userInitiated).async { Libgit2.ensure() }
+    }
+
+    /// How many CA certificate files libgit2 asked to load when it started, and were not loaded
+    /// (1 with Debian's libgit2, built with mbedTLS and a default location; 0 where libgit2 loads
+    /// none at start). Starts libgit2.
+    package static var skippedCertificateLoads: Int {
+        Libgit2.ensure()
+        return Int(goalsync_skipped_certificate_loads())
     }
 }

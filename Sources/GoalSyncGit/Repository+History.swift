@@ -1,17 +1,9 @@
 import CLibgit2
 import Foundation
 
-/// Process-wide libgit2 settings.
+/// Process-wide libgit2 settings. (libgit2's re-hashing of every object read is off from the
+/// start, set once where libgit2 starts: see `Libgit2.initialized`.)
 public enum GitOptions {
-    /// Whether libgit2 re-hashes every object it reads from disk to check it
-    /// (`GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION`, on by default). git itself does not when it
-    /// reads (objects are checked when they arrive, by fetch's indexer); turning it off makes a walk
-    /// over every tree of a long history several times faster. It applies to the whole process.
-    public static func setStrictHashVerification(_ enabled: Bool) {
-        Libgit2.ensure()
-        _ = goalsync_set_strict_hash_verification(enabled ? 1 : 0)
-    }
-
     /// Whether libgit2 keeps the objects it reads in its per-repository cache
     /// (`GIT_OPT_ENABLE_CACHING`, on by default). A walk that reads each object of a long history
     /// once gains nothing from it and pays for filling and freeing it. It applies to the whole

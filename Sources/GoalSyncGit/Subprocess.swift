@@ -4,8 +4,11 @@ import Glibc
 import Darwin
 #endif
 
-/// Starts programs with `posix_spawn`: `git credential` run to completion (``run(_:environment:input:)``),
-/// and the services the exec transport talks to (``ServiceConnection``).
+/// goalsync's one process runner: every program goalsync starts is started here, with `posix_spawn`:
+/// `git credential` and askpass helpers run to completion (``run(_:environment:input:)``), the
+/// services the exec transport talks to (``ServiceConnection``), the team's pre-commit hooks
+/// (``runCollectingOutput(_:arguments:environment:directory:limit:)``) and the person's editor
+/// (``runInTerminal(_:arguments:environment:directory:)``).
 ///
 /// Not Foundation's `Process`: on Linux it learns that a child ended when a socket the child inherited
 /// closes, so it waits for any background process the child leaves behind, e.g. the
@@ -13,11 +16,91 @@ import Darwin
 /// Here the child is reaped with `waitpid` and inherits no descriptor but the three it is given (so no
 /// helper daemon keeps one of libgit2's sockets open), with no signal blocked and every signal's default
 /// action.
-enum Subprocess {
+package enum Subprocess {
     struct Result {
         let status: Int32
         let output: [UInt8]
         let errors: [UInt8]
+    }
+
+    /// What a program run by ``runCollectingOutput(_:arguments:environment:directory:limit:)`` did.
+    package struct Outcome: Sendable {
+        /// Its exit status, or 128 + the signal that ended it.
+        package let status: Int32
+        /// What it wrote to its standard output and error, interleaved as written; at most the
+        /// limit asked for.
+        package let output: [UInt8]
+        /// Whether it wrote more than that.
+        package let truncated: Bool
+    }
+
+    /// Runs `program` (a path) with `arguments` (after argv[0], which is the program) and exactly
+    /// `environment`, in `directory`, its standard input `/dev/null`, and waits for it to end. Its
+    /// standard output and error go to one anonymous temporary file (`tmpfile`), read after it
+    /// ended: neither a program that writes more than a pipe holds nor a background process it
+    /// leaves behind holding the output open can make goalsync wait (the hang of Foundation's
+    /// `Process` with a pipe and `readDataToEndOfFile` on Linux). A script without a `#!` line is
+    /// run by `/bin/sh`, as git runs hooks.
+    package static func runCollectingOutput(
+        _ program: String, arguments: [String], environment: [String: String], directory: String?, limit: Int = 1 << 20
+    ) -> Swift.Result<Outcome, SpawnError> {
+        guard let file = tmpfile() else { return .failure(SpawnError(code: errno)) }
+        defer { fclose(file) }
+        let output = fileno(file)
+        let null = open("/dev/null", O_RDONLY | O_CLOEXEC)
+        guard null >= 0 else { return .failure(SpawnError(code: errno)) }
+        defer { close(null) }
+        let pid: pid_t
+        switch spawnInDirectory(program, arguments, environment: environment, directory: directory, stdin: null, stdout: output, stderr: output) {
+        case .success(let p): pid = p
+        case .failure(let error): return .failure(error)
+        }
+        let status = waitForExit(pid)
+        // What the file holds now (a process the program left behind may still write to it).
+        let size = max(0, Int(lseek(output, 0, SEEK_END)))
+        var bytes = [UInt8](repeating: 0, count: min(size, max(0, limit)))
+        var total = 0
+        while total < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { buffer in
+                pread(output, buffer.baseAddress.map { $0 + total }, buffer.count - total, off_t(total))
+            }
+            if n < 0, errno == EINTR { continue }
+            guard n > 0 else { break }
+            total += n
+        }
+        bytes.removeSubrange(total...)
+        let truncated = size > bytes.count
+        return .success(Outcome(status: status, output: bytes, truncated: truncated))
+    }
+
+    /// Runs `program` (a path) with `arguments` and exactly `environment` in `directory`, on
+    /// goalsync's own standard input, output and error (an editor the person works in), and
+    /// waits for it to end. Its exit status, or 128 + the signal that ended it.
+    package static func runInTerminal(
+        _ program: String, arguments: [String], environment: [String: String], directory: String?
+    ) -> Swift.Result<Int32, SpawnError> {
+        spawnInDirectory(program, arguments, environment: environment, directory: directory, stdin: 0, stdout: 1, stderr: 2).map(waitForExit)
+    }
+
+    /// ``spawn(_:_:environment:stdin:stdout:stderr:newProcessGroup:)`` with argv[0] the program,
+    /// in `directory` (`posix_spawn_file_actions_addchdir_np`, or through `/bin/sh` where the C
+    /// library has none), and a script without `#!` run by `/bin/sh` (`ENOEXEC`).
+    private static func spawnInDirectory(
+        _ program: String, _ arguments: [String], environment: [String: String], directory: String?,
+        stdin: Int32, stdout: Int32, stderr: Int32
+    ) -> Swift.Result<pid_t, SpawnError> {
+        var program = program, argv = [program] + arguments
+        var directory = directory
+        if let folder = directory, !canChangeDirectory {
+            argv = ["sh", "-c", "cd -- \"$0\" && exec \"$@\"", folder] + argv
+            program = "/bin/sh"
+            directory = nil
+        }
+        let first = spawn(program, argv, environment: environment, stdin: stdin, stdout: stdout, stderr: stderr, directory: directory)
+        if case .failure(let error) = first, error.code == ENOEXEC {
+            return spawn("/bin/sh", ["sh"] + argv, environment: environment, stdin: stdin, stdout: stdout, stderr: stderr, directory: directory)
+        }
+        return first
     }
 
     /// Runs `arguments[0]` found through `PATH` in `environment`; nil when it cannot be started. Its
@@ -68,11 +151,15 @@ enum Subprocess {
     /// Returns the child's pid, or `errno` when it could not be started.
     static func spawn(
         _ program: String, _ arguments: [String], environment: [String: String],
-        stdin: Int32, stdout: Int32, stderr: Int32, newProcessGroup: Bool = false
+        stdin: Int32, stdout: Int32, stderr: Int32, newProcessGroup: Bool = false, directory: String? = nil
     ) -> Swift.Result<pid_t, SpawnError> {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
+        if let directory, let changeDirectory {
+            let rc = directory.withCString { changeDirectory(&actions, $0) }
+            if rc != 0 { return .failure(SpawnError(code: rc)) }
+        }
         posix_spawn_file_actions_adddup2(&actions, stdin, 0)
         posix_spawn_file_actions_adddup2(&actions, stdout, 1)
         posix_spawn_file_actions_adddup2(&actions, stderr, 2)
@@ -107,10 +194,25 @@ enum Subprocess {
     }
 
     /// Why `posix_spawn` failed: its `errno`.
-    struct SpawnError: Error {
-        let code: Int32
-        var description: String { String(cString: strerror(code)) }
+    package struct SpawnError: Error, Sendable {
+        package let code: Int32
+        package var description: String { String(cString: strerror(code)) }
     }
+
+    typealias ChangeDirectory = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
+
+    /// glibc's (2.29+) and macOS's `posix_spawn_file_actions_addchdir_np`, looked up at run time
+    /// because Swift's Glibc module does not declare it.
+    private static var changeDirectory: ChangeDirectory? {
+        #if canImport(Darwin)
+        let everywhere = UnsafeMutableRawPointer(bitPattern: -2)  // RTLD_DEFAULT
+        #else
+        let everywhere: UnsafeMutableRawPointer? = nil  // RTLD_DEFAULT
+        #endif
+        return dlsym(everywhere, "posix_spawn_file_actions_addchdir_np").map { unsafeBitCast($0, to: ChangeDirectory.self) }
+    }
+
+    private static var canChangeDirectory: Bool { changeDirectory != nil }
 
     /// Waits for `pid` to end and reaps it; its exit status, or 128 + the signal that ended it (as a
     /// shell reports it).

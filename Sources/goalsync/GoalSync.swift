@@ -20,7 +20,9 @@ struct GoalSync: ParsableCommand {
 
             A write waits up to 10 s for another goalsync writing to the same repository \
             (GOALSYNC_LOCK_TIMEOUT=SECONDS sets how long). A write killed before its commit is \
-            rolled back by the next goalsync command, which says so.
+            rolled back by the next goalsync command, which says so. Commits are dated as git dates \
+            them: GIT_AUTHOR_DATE and GIT_COMMITTER_DATE in git's own form (@1767603600 +0100), ISO \
+            8601 or RFC 2822; a value that is not a date stops the command (exit 2).
 
             Exit codes: 0 success; 1 validation failed or conflicts remain; 2 the repository or a \
             remote could not be used; 64 usage error.

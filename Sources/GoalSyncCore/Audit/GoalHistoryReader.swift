@@ -39,10 +39,9 @@ package final class GoalHistoryReader {
     private var commits: [HistoryCommit?]
 
     /// Turns off, for as long as the reader lives, what only costs when each object of a long
-    /// history is read once: libgit2's re-hashing of every object read (git does not either) and
-    /// its object cache. Both are process-wide settings; `deinit` turns them back on.
+    /// history is read once: libgit2's object cache (a process-wide setting, for repositories
+    /// opened after it is set); `deinit` turns it back on.
     package init(git: Repository, history: History) {
-        GitOptions.setStrictHashVerification(false)
         GitOptions.setCaching(false)
         self.git = git
         self.history = history
@@ -53,7 +52,6 @@ package final class GoalHistoryReader {
 
     deinit {
         GitOptions.setCaching(true)
-        GitOptions.setStrictHashVerification(true)
     }
 
     /// The commit at position `i`, with its author and summary.

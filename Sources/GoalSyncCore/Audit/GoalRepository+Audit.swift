@@ -6,13 +6,11 @@ extension GoalRepository {
     /// will show most commits, so the walk keeps their authors.
     package func historyReader(allGoals: Bool = false) throws -> GoalHistoryReader {
         // The walk reads every commit before the reader (which keeps these off while it lives) exists.
-        GitOptions.setStrictHashVerification(false)
         GitOptions.setCaching(false)
         do {
             return GoalHistoryReader(git: git, history: try History.load(git, details: allGoals))
         } catch {
             // No reader to turn them back on when it goes away.
-            GitOptions.setStrictHashVerification(true)
             GitOptions.setCaching(true)
             throw error
         }

@@ -175,12 +175,21 @@ struct MaxHeap<Element> {
 extension Signature {
     /// The calendar date of this signature's time in its own time zone.
     package var date: SimpleDate {
-        SimpleDate(dayNumber: Int((time + Int64(offsetMinutes) * 60).floorDiv(86_400)))
+        SimpleDate(dayNumber: Int(localTime.floorDiv(86_400)))
+    }
+
+    /// Seconds since the epoch in the signature's own time zone. A commit can carry any number as
+    /// its time: one beyond a million years either way (which would overflow the arithmetic) is
+    /// read as 0, the epoch, as git shows a date it cannot represent.
+    package var localTime: Int64 { Self.localTime(time, offsetMinutes: offsetMinutes) }
+
+    package static func localTime(_ time: Int64, offsetMinutes: Int32) -> Int64 {
+        ((-(1 << 45))...(1 << 45) ~= time ? time : 0) + Int64(offsetMinutes) * 60
     }
 
     /// ISO 8601 time with the signature's offset: `2026-01-19T10:04:05+01:00`.
     package var isoTime: String {
-        let local = time + Int64(offsetMinutes) * 60
+        let local = localTime
         let secs = Int(local - local.floorDiv(86_400) * 86_400)
         let sign = offsetMinutes < 0 ? "-" : "+"
         let off = abs(Int(offsetMinutes))

@@ -1,4 +1,5 @@
 import Foundation
+import GoalSyncGit
 
 /// `goalsync edit ID`: the goal in the person's editor, then validated and committed. Their text
 /// is never lost: until it commits, it stays in `.git/goalsync/edit-ID.md`.
@@ -21,19 +22,13 @@ package struct EditSession {
         }
         let env = repository.environment
         let editor = [env["VISUAL"], env["EDITOR"]].compactMap { $0 }.first { !$0.isEmpty } ?? "vi"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "\(editor) \"$1\"", "goalsync-edit", draft]
-        process.environment = env
-        process.currentDirectoryURL = URL(fileURLWithPath: repository.root)
-        do {
-            try process.run()
-        } catch {
-            throw GoalSyncError.usage("cannot start the editor '\(editor)': \(error.localizedDescription); set EDITOR")
+        let status: Int32
+        switch Subprocess.runInTerminal("/bin/sh", arguments: ["-c", "\(editor) \"$1\"", "goalsync-edit", draft], environment: env, directory: repository.root) {
+        case .success(let s): status = s
+        case .failure(let error): throw GoalSyncError.usage("cannot start the editor '\(editor)': \(error.description); set EDITOR")
         }
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw GoalSyncError.editRejected(draft: draft, underlying: .usage("the editor '\(editor)' exited with status \(process.terminationStatus)"))
+        guard status == 0 else {
+            throw GoalSyncError.editRejected(draft: draft, underlying: .usage("the editor '\(editor)' exited with status \(status)"))
         }
         let edited: [UInt8]
         do {

@@ -27,6 +27,8 @@ package enum Initializer {
             _ = try Identity.resolve(.committer, config: identityConfig, environment: environment)
         } catch let missing as Identity.Missing {
             throw GoalSyncError.missingIdentity(role: missing.role.rawValue, field: missing.field)
+        } catch let bad as Identity.InvalidDate {
+            throw GoalSyncError.invalidDate(variable: bad.variable, value: bad.value, reason: bad.reason)
         }
         let git: Repository
         var created = false

@@ -37,6 +37,8 @@ extension GoalRepository {
             return (author, committer)
         } catch let missing as Identity.Missing {
             throw GoalSyncError.missingIdentity(role: missing.role.rawValue, field: missing.field)
+        } catch let bad as Identity.InvalidDate {
+            throw GoalSyncError.invalidDate(variable: bad.variable, value: bad.value, reason: bad.reason)
         }
     }
 
@@ -155,32 +157,24 @@ extension GoalRepository {
     func runPreCommitHooks() throws {
         let hook = try hooksDirectory() + "/pre-commit"
         guard FileManager.default.isExecutableFile(atPath: hook) else { return }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: hook)
-        process.currentDirectoryURL = URL(fileURLWithPath: root)
         var env = environment
         env["GOALSYNC_IN_PROCESS"] = "1"
         env["GIT_INDEX_FILE"] = git.gitDir + "index"
-        process.environment = env
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = FileHandle.nullDevice
-        do {
-            try process.run()
-        } catch {
-            throw GoalSyncError.hookFailed(hook: hook, status: -1, output: "cannot run: \(error.localizedDescription)")
+        let outcome: Subprocess.Outcome
+        switch Subprocess.runCollectingOutput(hook, arguments: [], environment: env, directory: root) {
+        case .success(let o): outcome = o
+        case .failure(let error): throw GoalSyncError.hookFailed(hook: hook, status: -1, output: "cannot run: \(error.description)")
         }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
         // The hook's output goes to stderr as git passes it on, but without the secrets this process
         // knows of (SecretMask), as everything else goalsync writes.
+        let data = outcome.output
         let mask = data.isEmpty ? SecretMask(secrets: []) : SecretMask.known(arguments: CommandLine.arguments, environment: environment, directory: root)
-        let text = mask.apply(String(decoding: data, as: UTF8.self))
-        let shown = mask.secrets.isEmpty ? data : Data(text.utf8)
-        guard process.terminationStatus == 0 else {
+        var text = mask.apply(String(decoding: data, as: UTF8.self))
+        if outcome.truncated { text += "\n[goalsync: the hook wrote more than \(data.count) bytes; the rest is not shown]\n" }
+        let shown = mask.secrets.isEmpty && !outcome.truncated ? Data(data) : Data(text.utf8)
+        guard outcome.status == 0 else {
             FileHandle.standardError.write(shown)
-            throw GoalSyncError.hookFailed(hook: "pre-commit", status: process.terminationStatus, output: text)
+            throw GoalSyncError.hookFailed(hook: "pre-commit", status: outcome.status, output: text)
         }
         if !text.isEmpty { FileHandle.standardError.write(shown) }
     }

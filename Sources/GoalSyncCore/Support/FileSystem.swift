@@ -57,7 +57,7 @@ package enum FileSystem {
         var total = 0
         while true {
             if total == out.count { out.append(contentsOf: [UInt8](repeating: 0, count: 4096)) }
-            let n = out.withUnsafeMutableBytes { read(fd, $0.baseAddress! + total, $0.count - total) }
+            let n = out.withUnsafeMutableBytes { read(fd, $0.baseAddress.map { $0 + total }, $0.count - total) }
             if n < 0 { if errno == EINTR { continue }; throw .io(String(cString: strerror(errno))) }
             if n == 0 { break }
             total += n
@@ -71,6 +71,12 @@ package enum FileSystem {
     package static func exists(_ path: String) -> Bool {
         var st = stat()
         return lstat(path, &st) == 0
+    }
+
+    /// Whether `path` is a symbolic link (`lstat`).
+    package static func isSymlink(_ path: String) -> Bool {
+        var st = stat()
+        return lstat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFLNK
     }
 
     package static func isDirectory(_ path: String) -> Bool {
@@ -169,7 +175,7 @@ package enum FileSystem {
         var written = 0
         bytes.withUnsafeBytes { buf in
             while written < buf.count {
-                let n = write(fd, buf.baseAddress! + written, buf.count - written)
+                let n = write(fd, buf.baseAddress.map { $0 + written }, buf.count - written)
                 if n < 0 {
                     if errno == EINTR { continue }
                     failure = ("write", errno)

@@ -17,6 +17,8 @@ package enum GoalSyncError: Error, LocalizedError, Equatable {
     case notAGoalRepository(String)
     case repository(String)
     case missingIdentity(role: String, field: String)
+    /// `GIT_AUTHOR_DATE`/`GIT_COMMITTER_DATE` set to something that is not a date (exit 2).
+    case invalidDate(variable: String, value: String, reason: String)
     case invalidConfig(line: Int?, message: String)
     case unreadableGoal(path: String, line: Int?, message: String)
     case locked(pid: String, waited: Double)
@@ -73,6 +75,8 @@ package enum GoalSyncError: Error, LocalizedError, Equatable {
         case .repository(let m): return m
         case .missingIdentity(let role, let field):
             return "git does not know your \(field) for the \(role) of this commit; set it with: git config --global user.\(field) \(field == "name" ? "\"Your Name\"" : "you@example.com")"
+        case .invalidDate(let variable, let value, let reason):
+            return "\(variable)='\(value)' \(reason); set it to a date such as 2026-01-05T10:00:00+01:00, 'Mon, 5 Jan 2026 10:00:00 +0100' or '@1767603600 +0100', or unset it"
         case .invalidConfig(let line, let m):
             return "\(RepoConfig.path)\(line.map { ":\($0)" } ?? ""): \(m); fix the file (goalsync pull still fetches a teammate's fix, with the default settings)"
         case .unreadableGoal(let path, let line, let m): return "\(path)\(line.map { ":\($0)" } ?? ""): error: \(m)"

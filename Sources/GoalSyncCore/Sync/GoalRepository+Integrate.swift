@@ -389,8 +389,9 @@ extension GoalRepository {
 extension SimpleDate {
     /// The calendar date of a git time in its own offset.
     package static func fromUnix(_ time: Int64, offsetMinutes: Int32) -> SimpleDate {
-        var days = Int((time + Int64(offsetMinutes) * 60) / 86_400)
-        if (time + Int64(offsetMinutes) * 60) < 0 && (time + Int64(offsetMinutes) * 60) % 86_400 != 0 { days -= 1 }
+        let local = Signature.localTime(time, offsetMinutes: offsetMinutes)
+        var days = Int(local / 86_400)
+        if local < 0 && local % 86_400 != 0 { days -= 1 }
         // Civil from days (Howard Hinnant's algorithm).
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097

@@ -83,11 +83,6 @@ extension GoalRepository {
 
     /// `goalsync pull [REMOTE]`: fetch, then fast-forward or merge per goal and per field.
     package func pull(remote requested: String?, progress: ((TransferProgress) -> Void)?) throws -> IntegrateOutcome {
-        // A pull reads thousands of objects (the fetch's pack building, the merge, the validation of
-        // the result): read them as git does, without re-hashing each one. What arrives is still
-        // hashed by the fetch's indexer as it is stored, and what the pull writes by libgit2.
-        GitOptions.setStrictHashVerification(false)
-        defer { GitOptions.setStrictHashVerification(true) }
         try recoverInterruptedPull()
         try refuseWhileMerging()
         let target = try syncTarget(remote: requested)

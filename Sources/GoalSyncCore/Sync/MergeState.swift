@@ -1,4 +1,5 @@
 import Foundation
+import GoalSyncGit
 
 /// A pull stopped by conflicts, kept in `.git/goalsync/merge.json` until `pull --continue` or
 /// `pull --abort` (never committed). Together with `.git/MERGE_HEAD` it makes the repository
@@ -53,14 +54,34 @@ package struct MergeState: Codable, Sendable {
 
     static func path(gitDir: String) -> String { gitDir + "goalsync/merge.json" }
 
+    /// The largest `merge.json` goalsync reads (a stopped pull of 10,000 conflicting goals
+    /// writes a few MiB).
+    static let maximumSize = 64 << 20
+
+    /// The stopped pull, or nil when there is none. A file that cannot be read as one (cut short,
+    /// empty, binary, of the wrong shape, too large, not a regular file, naming commits by
+    /// something that is not an id) is an error that names the file and the way out:
+    /// `goalsync pull --abort` works without it.
     package static func load(gitDir: String) throws -> MergeState? {
         let path = path(gitDir: gitDir)
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        let state: MergeState
         do {
-            return try JSONDecoder().decode(MergeState.self, from: data)
+            state = try JSONDecoder().decode(MergeState.self, from: Data(try FileSystem.readRegularFile(path, limit: maximumSize)))
+        } catch FileSystem.ReadError.missing {
+            return nil
+        } catch let error as FileSystem.ReadError {
+            throw damaged(path, error.message)
         } catch {
-            throw GoalSyncError.repository("\(path) is damaged (\(error.localizedDescription)); run goalsync pull --abort")
+            throw damaged(path, "not the JSON goalsync writes")
         }
+        for (name, hex) in [("ours", state.ours), ("theirs", state.theirs), ("base", state.base ?? state.ours)] where ObjectID(hex: hex) == nil {
+            throw damaged(path, "its \(name) commit is not a commit id")
+        }
+        return state
+    }
+
+    static func damaged(_ path: String, _ reason: String) -> GoalSyncError {
+        .repository("\(path) (the stopped pull's state) is damaged: \(reason); run goalsync pull --abort to return to before the pull (it works without this file), then pull again")
     }
 
     package func save(gitDir: String) throws {
@@ -70,7 +91,10 @@ package struct MergeState: Codable, Sendable {
     }
 
     package static func remove(gitDir: String) {
-        FileSystem.remove(path(gitDir: gitDir))
+        let path = path(gitDir: gitDir)
+        // A folder made there by hand would otherwise keep every command refusing.
+        if FileSystem.isDirectory(path) && !FileSystem.isSymlink(path) { try? FileManager.default.removeItem(atPath: path) }
+        FileSystem.remove(path)
     }
 }
 
@@ -86,8 +110,8 @@ package struct PullJournal: Codable, Sendable {
     static func path(gitDir: String) -> String { gitDir + "goalsync/pull.json" }
 
     package static func load(gitDir: String) -> PullJournal? {
-        guard let data = FileManager.default.contents(atPath: path(gitDir: gitDir)) else { return nil }
-        return try? JSONDecoder().decode(PullJournal.self, from: data)
+        guard let bytes = try? FileSystem.readRegularFile(path(gitDir: gitDir), limit: MergeState.maximumSize) else { return nil }
+        return try? JSONDecoder().decode(PullJournal.self, from: Data(bytes))
     }
 
     package func save(gitDir: String) throws {

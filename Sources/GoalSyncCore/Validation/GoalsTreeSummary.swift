@@ -44,8 +44,8 @@ struct GoalsTreeSummary: Equatable {
     /// The summaries kept in the repository (HEAD's, and the one the last hook run expects the
     /// commit it checked to make); none when there are none or the file is damaged.
     static func load(gitDir: String) -> [GoalsTreeSummary] {
-        guard let data = FileManager.default.contents(atPath: path(gitDir: gitDir)),
-            let text = String(data: data, encoding: .utf8) else { return [] }
+        guard let bytes = try? FileSystem.readRegularFile(path(gitDir: gitDir), limit: StatusCache.maximumSize),
+            let text = String(validating: bytes, as: UTF8.self) else { return [] }
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false)[...]
         // header, then per summary "tree ID", entries..., "end COUNT"; then "" (a final newline)
         guard lines.first == header[...], lines.last == "" else { return [] }

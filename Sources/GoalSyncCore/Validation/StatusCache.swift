@@ -13,6 +13,8 @@ package struct BlobSummary: Sendable, Equatable {
 
 package final class StatusCache {
     private static let header = "goalsync-status-cache 2"
+    /// The largest cache file read; a larger one is ignored (and rebuilt).
+    static let maximumSize = 256 << 20
     private let path: String?
     private var entries: [String: BlobSummary] = [:]
     private var dirty = false
@@ -22,14 +24,16 @@ package final class StatusCache {
 
     /// Loads the cache of the repository whose git folder is `gitDir` (missing or damaged: empty).
     package init(gitDir: String) {
-        path = gitDir + "goalsync/status-cache"
-        guard let data = FileManager.default.contents(atPath: path!) else { return }
+        let path = gitDir + "goalsync/status-cache"
+        self.path = path
+        // Missing, damaged or too large (a cache of a million goals is about 70 MiB): empty.
+        guard let bytes = try? FileSystem.readRegularFile(path, limit: Self.maximumSize) else { return }
         // The pre-commit hook loads this file on every commit: read the bytes, not Characters.
-        if let parsed = data.withUnsafeBytes({ Self.parseBytes($0) }) {
+        if let parsed = bytes.withUnsafeBytes({ Self.parseBytes($0) }) {
             entries = parsed
             return
         }
-        guard let text = String(data: data, encoding: .utf8) else { return }
+        guard let text = String(validating: bytes, as: UTF8.self) else { return }
         var lines = text.split(separator: "\n", omittingEmptySubsequences: true)[...]
         guard lines.first.map(String.init) == Self.header else { return }
         lines = lines.dropFirst()

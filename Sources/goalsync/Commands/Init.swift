@@ -110,8 +110,6 @@ struct Hooks: ParsableCommand {
                 // input is read.
                 GitLibrary.initializeInBackground()
                 let input = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
-                // A read-only check of objects git has just verified while receiving them.
-                GitOptions.setStrictHashVerification(false)
                 // A commit's goals/ tree and its parent's are read several times: keep them parsed.
                 GitOptions.setTreeCacheLimit(bytes: 16 << 20)
                 let repo = try GoalRepository.openForCommitChecks(at: directory, environment: ProcessInfo.processInfo.environment)

@@ -271,9 +271,6 @@ struct Validate: ParsableCommand {
             var fileCount: Int
             if staged {
                 if !paths.isEmpty { throw GoalSyncError.usage("--staged checks the whole index; give no PATH with it") }
-                // A read-only check of objects git wrote itself: no re-hashing of each one read,
-                // as git reads them.
-                GitOptions.setStrictHashVerification(false)
                 (diagnostics, fileCount) = try repo.validateStaged(preloadedIndex: preload.index)
             } else {
                 let cwd = URL(fileURLWithPath: directory).standardizedFileURL.path

@@ -1,0 +1,33 @@
+import Foundation
+import GoalSyncGit
+import Testing
+
+/// What every goalsync process pays before its work: libgit2 starts without parsing the system's
+/// CA certificates (only libgit2's own TLS would use them, and goalsync's https goes through
+/// libcurl), which was a fifth of the pre-commit hook's time.
+@Suite("Start-up")
+struct StartupTests {
+    /// With Debian's libgit2 (mbedTLS, a default certificate location), `git_libgit2_init` asks
+    /// mbedTLS to load one certificate file, and goalsync's start skips it; with a libgit2 that
+    /// loads none at start there is nothing to skip.
+    @Test func libgit2StartsWithoutParsingTheCertificates() throws {
+        let skipped = GitLibrary.skippedCertificateLoads
+        // /proc files report no size: read to the end.
+        let maps = FileHandle(forReadingAtPath: "/proc/self/maps").map { String(decoding: $0.readDataToEndOfFile(), as: UTF8.self) } ?? ""
+        #expect(skipped == (maps.contains("libmbedx509") ? 1 : 0), "skipped \(skipped)")
+    }
+
+    /// The pre-commit hook's command never opens the certificate bundle (seen from outside: the
+    /// file's access time is not a reliable witness, so the binary is run under strace when the
+    /// machine has it).
+    @Test func theHooksCommandDoesNotOpenTheCertificateBundle() throws {
+        let strace = ["/usr/bin/strace", "/bin/strace"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        try #require(strace != nil, "strace is not installed (scripts/install-deps.sh installs it)")
+        let repo = try TestRepo()
+        _ = try repo.newGoal(id: "g")
+        let r = try ProcessRunner.run(strace!, ["-f", "-e", "trace=open,openat", repo.binary, "validate", "--staged", "--quiet"], in: repo.root, environment: repo.environment)
+        #expect(r.status == 0, "\(r.stderr.suffix(500))")
+        #expect(r.stderr.contains("openat("), "strace saw no openat: \(r.stderr.suffix(300))")
+        #expect(!r.stderr.contains("ca-certificates") && !r.stderr.contains("/etc/ssl/certs"), "\(r.stderr.split(separator: "\n").filter { $0.contains("ssl") })")
+    }
+}
