@@ -2,6 +2,7 @@ import Foundation
 @testable import GoalSyncCore
 import PropertyBased
 import Testing
+import Yams
 
 /// The one front-matter reader's two tiers agree: whatever the fast tier reads, it reads as Yams
 /// does (the same ordered mapping, the same line of every field), and what Yams refuses the fast
@@ -171,6 +172,7 @@ struct FrontMatterReaderTests {
         "id: g\ntitle: 'single over\n\n  lines'\n",
         "id: g\ntitle: 'closing quote at col 0\n'\n",
         "id: g\ntitle: 'not indented\nenough'\n",
+        "id: g\nl:\n  - \"a key over\n\n    lines\": value\n", "id: g\nk: 'a key over\n  lines': value\n",
         "id: g\ntitle: value\n  key: not allowed\n",
         "id: g\ntitle: value\n  # comment, then\n  more\n",
         "id: g\ntitle: value # comment\n  more\n",
@@ -267,6 +269,34 @@ struct FrontMatterReaderTests {
         #expect(read >= 3)
         // A second `status` the fields' reading stops before is found by its check of the rest.
         #expect(FrontMatter.fields(keys, of: Array("---\nid: g\nstatus: draft\nx: 1\nstatus: active\n---\n".utf8)) == nil)
+    }
+
+    /// ``PlainScalar`` (the one resolver of plain scalars, both tiers use it) against Yams' YAML 1.1
+    /// resolver: the same type for every scalar.
+    @Test("PlainScalar resolves plain scalars as Yams' YAML 1.1 resolver does")
+    func plainScalarAgreesWithYamsResolver() async {
+        func agree(_ s: String) {
+            let expected = Resolver.default.resolveTag(of: Node(s))
+            let actual: Yams.Tag.Name
+            switch PlainScalar.classify(s) {
+            case nil: actual = .str
+            case .null?: actual = s == "<<" ? .merge : s == "=" ? .value : .null
+            case .bool?: actual = .bool
+            case .int?: actual = .int
+            case .float?: actual = .float
+            case .date?: actual = .timestamp
+            }
+            #expect(actual == expected, "\(s.debugDescription): PlainScalar \(actual), Yams \(expected)")
+        }
+        // Strings a plain scalar can be: one line, no spaces around it.
+        let plainable = (Self.scalars + RandomYAML.plainPool + FormatPropertyTests.hostile).filter { s in
+            s.unicodeScalars.allSatisfy { !CharacterSet.newlines.contains($0) } && s == s.trimmingCharacters(in: .whitespaces)
+        }
+        for s in plainable { agree(s) }
+        let digits = Array("0123456789+-._:eExXoObB aAfF~TtZz")
+        await propertyCheck(count: 2000, input: Generator<String, Shrink.None<String>>(run: { rng in
+            String((0..<(1 + RandomYAML.int(12, &rng))).map { _ in RandomYAML.pick(digits, &rng) })
+        })) { s in agree(s) }
     }
 
     @Test("Random goals, rewritten in foreign styles and damaged: the fast tier reads them as Yams does, or declines")

@@ -339,9 +339,8 @@ enum FrontMatterFastPath {
                     value = .string(s)
                     p = q
                 } else {
-                    guard let s = multilineQuoted(&li, p, blockIndent: blockIndent) else { return nil }
+                    guard let s = multilineQuoted(&li, &p, blockIndent: blockIndent) else { return nil }
                     value = .string(s)
-                    p = ends[li]
                 }
             default:
                 guard let s = plain(&li, p, blockIndent: blockIndent) else { return nil }
@@ -413,9 +412,10 @@ enum FrontMatterFastPath {
         /// A quoted scalar in block context whose opening quote is at `p` on line `li` and whose
         /// closing quote is on a line below, read as libyaml reads it (spaces around a line break
         /// dropped; the break a space, each blank line a line break; in double quotes, `\` at a
-        /// line's end joins the lines). Leaves `li` at the line of the closing quote. nil when the
-        /// continuation lines are not indented more than `blockIndent`, and for escapes Yams judges.
-        func multilineQuoted(_ li: inout Int, _ p: Int, blockIndent: Int) -> String? {
+        /// line's end joins the lines). Leaves `li` at the line of the closing quote and `p` after
+        /// it. nil when the continuation lines are not indented more than `blockIndent`, and for
+        /// escapes Yams judges.
+        func multilineQuoted(_ li: inout Int, _ p: inout Int, blockIndent: Int) -> String? {
             let quote = b[p]
             let double = quote == UInt8(ascii: "\"")
             var out = [UInt8]()
@@ -440,6 +440,7 @@ enum FrontMatterFastPath {
                             continue
                         }
                         li = line
+                        p = q + 1
                         return String(decoding: out, as: UTF8.self)
                     }
                     if double && c == UInt8(ascii: "\\") {
