@@ -344,7 +344,7 @@ enum FrontMatterFastPath {
                 }
             default:
                 guard let s = plain(&li, p, blockIndent: blockIndent) else { return nil }
-                value = MarkdownDocument.scalarValue(s, plain: true)
+                value = FrontMatter.scalarValue(s, plain: true)
                 p = ends[li]
             }
             guard isLineEnd(p, ends[li]) else { return nil }
@@ -710,7 +710,7 @@ enum FrontMatterFastPath {
                 }
                 var end = p
                 while end > start, b[end - 1] == UInt8(ascii: " ") { end -= 1 }
-                return MarkdownDocument.scalarValue(text(start, end), plain: true)
+                return FrontMatter.scalarValue(text(start, end), plain: true)
             }
         }
     }
