@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # goalsync sync benchmark: `goalsync pull` against plain `git pull`, measured in the same run.
 #
-#   scripts/bench-sync.sh [--quick]
+#   scripts/bench-sync.sh [--quick] [--style goalsync|pyyaml] [--pull-only]
 #
 # Builds goalsync in release mode under .build-bench (unless GOALSYNC_BIN names a binary), then, in
 # temp folders under ${TMPDIR:-/tmp} (removed on exit):
@@ -32,6 +32,9 @@
 #      three of title, order, owner, persona, problem, why, timeframe.end, a metric's target and
 #      name, a body paragraph; (b) each side adds a different item to one list (proof, assumptions,
 #      tags, checkins). Conflict rates, and whether goalsync kept every edit and wrote valid files.
+# --style pyyaml: the goals' front matter written, and edited, as a Python tool does (PyYAML's
+# safe_dump: lists at their key's column, quoted keys such as 'on', long values folded over lines;
+# needs PyYAML). --pull-only: only part 1 (pull vs git pull).
 # --quick: 2,000 goals (200 edits per side), scale 1,000/2,000/5,000, 200 pairs, 3 runs.
 # Ends with `bench ...` lines (stable, greppable): `bench pull: transport=local ...` and
 # `bench pull: transport=git ...` (the two figures above), then the conflicted files, goalsync's
@@ -44,9 +47,14 @@
 set -euo pipefail
 
 QUICK=0
+STYLE=goalsync
+PULL_ONLY=0
 while [[ $# -gt 0 ]]; do
     case $1 in
         --quick) QUICK=1; shift ;;
+        --style) [[ $# -ge 2 && ( $2 == goalsync || $2 == pyyaml ) ]] || { echo "bench-sync: --style takes goalsync or pyyaml" >&2; exit 64; }
+                 STYLE=$2; shift 2 ;;
+        --pull-only) PULL_ONLY=1; shift ;;
         -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
         *) echo "bench-sync: unknown argument $1 (see --help)" >&2; exit 64 ;;
     esac
@@ -150,7 +158,7 @@ make_remote() {
     local n=$1 dir=$2
     mkdir -p "$dir"
     "$BIN" init "$dir/seed" --product "Bench Product" >/dev/null || die "goalsync init failed"
-    python3 "$GEN" gen "$dir/seed" --goals "$n" >&2 || die "generating $n goals failed"
+    python3 "$GEN" gen "$dir/seed" --goals "$n" --style "$STYLE" >&2 || die "generating $n goals failed"
     git -C "$dir/seed" add -A
     git -C "$dir/seed" commit -q --no-verify -m "bench: $n goals" || die "committing $n goals failed"
     git init -q --bare "$dir/remote.git"
@@ -169,7 +177,7 @@ clone() {
 # edit_commit DIR SIDE EDITS BOTH SEED: edits as teammate SIDE, checks the files, commits with plain git.
 edit_commit() {
     local dir=$1 side=$2
-    python3 "$HELPER" edit "$dir" --side "$side" --edits "$3" --both "$4" --seed "$5" >&2 || die "editing as $side failed"
+    python3 "$HELPER" edit "$dir" --side "$side" --edits "$3" --both "$4" --seed "$5" --style "$STYLE" >&2 || die "editing as $side failed"
     # The edits must leave valid goals, or the comparison means nothing.
     (cd "$dir" && "$BIN" validate --quiet >"$WORK/validate.out" 2>&1) \
         || { grep -v warning "$WORK/validate.out" | head -20 >&2; die "side $side's edits are not valid goals"; }
@@ -259,6 +267,22 @@ GS_PARENTS=$(git -C "$KG" rev-list --parents -n 1 HEAD | wc -w); GS_PARENTS=$((G
 log "  goalsync pull result: valid=$GS_VALID, merge commit parents=$GS_PARENTS"
 rm -rf "$WORK/pull"
 
+if [[ $PULL_ONLY == 1 ]]; then
+    python3 - "$WORK/pull.json" "$PULL_GOALS" "$RUNS" "$BUILD" "$STYLE" "$GS_VALID" <<'EOF'
+import json, sys
+pull_f, goals, runs, build, style, valid = sys.argv[1:]
+p = json.load(open(pull_f))
+ok = lambda b: "PASS" if b else "FAIL"
+print()
+print(f"bench: goalsync {build}; medians of {runs} runs; goal style: {style}; pull only")
+for t, gs, git in (("local", p["goalsync"], p["git"]), ("git", p["goalsync-daemon"], p["git-daemon"])):
+    r = gs["median_s"] / git["median_s"]
+    print(f"bench pull: transport={t} goals={goals} style={style} goalsync_median_s={gs['median_s']:.3f} git_median_s={git['median_s']:.3f} ratio={r:.2f} target<=1.0 {ok(r <= 1.0)}")
+print(f"bench pull: goalsync_conflicts={max(p['goalsync']['conflicted'])} goalsync_result_valid={valid}")
+EOF
+    exit 0
+fi
+
 # ---------------------------------------------------------------------------- 3. scale
 : >"$WORK/scale.txt"
 for n in "${SCALE_SIZES[@]}"; do
@@ -287,9 +311,9 @@ log "  $(cat "$WORK/quality.json")"
 rm -rf "$WORK/quality"
 
 # ---------------------------------------------------------------------------- 5. report
-python3 - "$WORK/pull.json" "$WORK/scale.txt" "$WORK/quality.json" "$PULL_GOALS" "$IDENTICAL" "$GS_VALID" "$RUNS" "$BUILD" "$RSS_TOOL" <<'EOF'
+python3 - "$WORK/pull.json" "$WORK/scale.txt" "$WORK/quality.json" "$PULL_GOALS" "$IDENTICAL" "$GS_VALID" "$RUNS" "$BUILD" "$RSS_TOOL" "$STYLE" <<'EOF'
 import json, sys
-pull_f, scale_f, quality_f, goals, identical, valid, runs, build, rss_tool = sys.argv[1:]
+pull_f, scale_f, quality_f, goals, identical, valid, runs, build, rss_tool, style = sys.argv[1:]
 p = json.load(open(pull_f))
 q = json.load(open(quality_f))
 ok = lambda b: "PASS" if b else "FAIL"
@@ -302,7 +326,7 @@ rss_mb = gs["peak_rss_kb"] / 1024 if gs["peak_rss_kb"] else float("nan")
 label = lambda n: f"{n // 1000}k" if n % 1000 == 0 else str(n)
 scale = [(int(n), json.load(open(f))["goalsync"]) for n, f in (l.split() for l in open(scale_f) if l.strip())]
 print()
-print(f"bench: goalsync {build}; medians of {runs} runs; peak RSS by {rss_tool}")
+print(f"bench: goalsync {build}; medians of {runs} runs; peak RSS by {rss_tool}; goal style: {style}")
 print(f"bench pull: transport=local goals={goals} goalsync_median_s={gs['median_s']:.3f} git_median_s={git['median_s']:.3f} ratio={ratio:.2f} target<=1.0 {ok(ratio <= 1.0)}")
 print(f"bench pull: transport=git goals={goals} goalsync_median_s={gsd['median_s']:.3f} git_median_s={gitd['median_s']:.3f} ratio={ratio_d:.2f} target<=1.0 {ok(ratio_d <= 1.0)}")
 print(f"bench pull: git_conflicted_files={git_conf} goalsync_conflicts={gs_conf} "

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # goalsync performance benchmark: validate vs the Python baseline, and the pre-commit hook's cost.
 #
-#   scripts/bench.sh [--goals N] [--quick] [--pack]
+#   scripts/bench.sh [--goals N] [--quick] [--pack] [--style goalsync|pyyaml]
 #
 # Builds goalsync in release mode under .build-bench (unless GOALSYNC_BIN names a binary), makes a
 # goal repository of N valid goals (default 10,000; --quick: 1,000 and fewer repetitions) in a temp
@@ -12,6 +12,8 @@
 #      each run changes a different goal; the hook's summary of HEAD's goals is built by one commit
 #      first, as it is once in a real repository),
 #      target: ratio <= 1.5.
+# --style pyyaml writes the goals' front matter as a Python tool does (PyYAML's safe_dump: lists at
+# their key's column, quoted keys such as 'on', long values folded over lines; needs PyYAML).
 # --pack packs the repository after its first commit (as git's auto gc would have done to a real one
 # of that size): a commit of a packed repository is faster, so the hook's share of it is larger.
 # Ends with `bench ...` lines (stable, greppable). Exit 0 whatever the figures say (it reports, it does
@@ -23,6 +25,7 @@ set -euo pipefail
 
 GOALS=10000
 QUICK=0
+STYLE=goalsync
 while [[ $# -gt 0 ]]; do
     case $1 in
         --goals) [[ $# -ge 2 && $2 =~ ^[0-9]+$ && $2 -gt 0 ]] || { echo "bench: --goals takes a positive number" >&2; exit 64; }
@@ -31,6 +34,8 @@ while [[ $# -gt 0 ]]; do
                  [[ $GOALS =~ ^[0-9]+$ && $GOALS -gt 0 ]] || { echo "bench: --goals takes a positive number" >&2; exit 64; } ;;
         --quick) QUICK=1; shift ;;
         --pack) PACK=1; shift ;;
+        --style) [[ $# -ge 2 && ( $2 == goalsync || $2 == pyyaml ) ]] || { echo "bench: --style takes goalsync or pyyaml" >&2; exit 64; }
+                 STYLE=$2; shift 2 ;;
         -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
         *) echo "bench: unknown argument $1 (see --help)" >&2; exit 64 ;;
     esac
@@ -100,7 +105,7 @@ log "goalsync: $BIN ($BUILD); repository: $REPO"
 "$BIN" init "$REPO" --product "Bench Product" >/dev/null || die "goalsync init failed"
 git -C "$REPO" config commit.gpgsign false
 git -C "$REPO" config gc.auto 0
-python3 "$HELPER" gen "$REPO" --goals "$GOALS" >&2 || die "generating goals failed"
+python3 "$HELPER" gen "$REPO" --goals "$GOALS" --style "$STYLE" >&2 || die "generating goals failed"
 (cd "$REPO" && git add -A && git commit -q --no-verify -m "bench: $GOALS goals") || die "committing the goals failed"
 if [[ -n ${PACK:-} ]]; then
     git -C "$REPO" repack -adq && git -C "$REPO" prune-packed -q || die "packing the repository failed"
@@ -148,16 +153,16 @@ V=$(python3 "$HELPER" measure --runs "$COMMIT_RUNS" --warmup 1 -- "$BIN" --versi
 START_MED=$(json median_s <<<"$V")
 
 # ---------------------------------------------------------------------------- 5. report
-python3 - "$GOALS" "$G_MED" "$P_MED" "$G_RSS_KB" "$RSS_TOOL" "$STAGED_MED" "$COLD" "$C" "$BUILD" "$START_MED" "$OBJECTS" <<'EOF'
+python3 - "$GOALS" "$G_MED" "$P_MED" "$G_RSS_KB" "$RSS_TOOL" "$STAGED_MED" "$COLD" "$C" "$BUILD" "$START_MED" "$OBJECTS" "$STYLE" <<'EOF'
 import json, statistics, sys
-goals, g, p, rss_kb, rss_tool, staged, cold, c, build, start, objects = sys.argv[1:]
+goals, g, p, rss_kb, rss_tool, staged, cold, c, build, start, objects, style = sys.argv[1:]
 g, p, staged, start = float(g), float(p), float(staged), float(start)
 cold = json.loads(cold)["hook_s"][0]
 c = json.loads(c)
 hook, nohook = statistics.median(c["hook_s"]), statistics.median(c["nohook_s"])
 ok = lambda b: "PASS" if b else "FAIL"
 ratio = g / p
-print(f"bench build: {build}; repository objects: {objects}")
+print(f"bench build: {build}; repository objects: {objects}; goal style: {style}")
 print(f"bench validate: goals={goals} goalsync_median_s={g:.3f} python_median_s={p:.3f} ratio={ratio:.3f} target<=0.10 {ok(ratio <= 0.10)}")
 if rss_kb:
     mb = int(rss_kb) / 1024

@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
 """Helper of scripts/bench.sh: generates a goal repository's files and measures commands.
 
-    bench_gen.py gen DIR --goals N [--seed S]          write DIR/goals/<id>.md (N valid goals)
+    bench_gen.py gen DIR --goals N [--seed S] [--style goalsync|pyyaml]
+                                                      write DIR/goals/<id>.md (N valid goals); --style pyyaml
+                                                      writes each front matter as PyYAML's safe_dump does
+                                                      (block lists of mappings at the key's column, quoted
+                                                      keys such as 'on', long scalars folded over lines)
     bench_gen.py measure --runs R [--warmup W] [--rss] [--ok-codes 0,1] -- CMD...
                                                       run CMD R times; print JSON {median_s, runs_s, peak_rss_kb}
     bench_gen.py commits DIR --runs R --goalsync-dir D [--offset K]
@@ -10,7 +14,8 @@
                                                       hook; print JSON {hook_s: [...], nohook_s: [...]}
     bench_gen.py median X...                          the median of numbers
 
-Only the standard library: it must run before pyyaml is installed.
+Only the standard library (it must run before pyyaml is installed), except --style pyyaml, which
+needs PyYAML.
 """
 
 from __future__ import annotations
@@ -264,6 +269,31 @@ def goal_text(i: int, gid: str, status: str, rng: random.Random) -> str:
     return text
 
 
+def pyyaml_style(text: str) -> str:
+    """A goal file with its front matter rewritten as a Python tool writes it:
+    `yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False)` of what
+    PyYAML's safe loader read (keys kept as their text, dates as dates); the body is kept."""
+    import yaml  # only this style needs PyYAML
+
+    class Loader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):
+        pass
+
+    def text_keys(loader, node, deep=False):
+        loader.flatten_mapping(node)
+        return {(k.value if isinstance(k, yaml.ScalarNode) else loader.construct_object(k, deep)):
+                loader.construct_object(v, deep) for k, v in node.value}
+
+    Loader.add_constructor("tag:yaml.org,2002:map", text_keys)
+    if not text.startswith("---\n"):
+        raise ValueError("no front matter")
+    end = text.index("\n---\n", 3)
+    data = yaml.load(text[4:end + 1], Loader=Loader)
+    return "---\n" + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False) + text[end + 1:]
+
+
+STYLES = {"goalsync": lambda text: text, "pyyaml": pyyaml_style}
+
+
 def gen(args: argparse.Namespace) -> int:
     rng = random.Random(args.seed)
     goals = os.path.join(args.dir, "goals")
@@ -278,7 +308,7 @@ def gen(args: argparse.Namespace) -> int:
     sizes = []
     for i in range(n):
         gid = f"{rng.choice(['raise', 'cut', 'keep', 'grow', 'halve'])}-{rng.choice(words)}-{i:05d}"
-        text = goal_text(i, gid, statuses[i], rng)
+        text = STYLES[args.style](goal_text(i, gid, statuses[i], rng))
         data = text.encode()
         sizes.append(len(data))
         with open(os.path.join(goals, gid + ".md"), "wb") as f:
@@ -391,6 +421,7 @@ def main() -> int:
     g.add_argument("dir")
     g.add_argument("--goals", type=int, default=10000)
     g.add_argument("--seed", type=int, default=20260105)
+    g.add_argument("--style", choices=sorted(STYLES), default="goalsync")
     m = sub.add_parser("measure")
     m.add_argument("--runs", type=int, default=3)
     m.add_argument("--warmup", type=int, default=1)

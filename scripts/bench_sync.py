@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Helper of scripts/bench-sync.sh: concurrent edits of goal files, timed pulls, merge quality.
 
-    bench_sync.py edit DIR --side A|B --edits N --both K [--seed S]
+    bench_sync.py edit DIR --side A|B --edits N --both K [--seed S] [--style goalsync|pyyaml]
         Edits goal files of the clone DIR as teammate A or B would: N goals per side, K of them
         edited by both sides (the same seed picks the same goals for both sides). A changes
         title, persona and a metric's target and adds a proof item; B changes owner and why, adds
         a check-in and a tag, and on every other shared goal also adds a proof item (so plain
         git's line merge meets two additions at the end of one list). Every edit keeps the file valid.
+        --style pyyaml: the files are in PyYAML's style (bench_gen.py gen --style pyyaml), and each
+        edited file is written back in that style, as a Python tool that edits goals would.
     bench_sync.py time-pull --runs R --work DIR --case NAME=TEMPLATE=MODE ... [--keep NAME ...]
         For each run and each case (order rotated from run to run), copies TEMPLATE (cp -a, not
         timed) and times the pull of MODE in the copy: goalsync (`goalsync pull`), git
@@ -21,7 +23,7 @@
         files. Prints JSON per category.
     bench_sync.py median X...
 
-Standard library only; reuses scripts/bench_gen.py's generator of valid goals.
+Standard library only (but PyYAML for --style pyyaml); reuses scripts/bench_gen.py's generator of valid goals.
 """
 
 from __future__ import annotations
@@ -138,6 +140,49 @@ class GoalText:
         while hi < len(b[1]) and not b[1][hi].startswith("  - "):
             hi += 1
         return b, lo, hi
+
+
+def goalsync_style(text: str) -> str:
+    """A goal file in PyYAML's style rewritten in the style the edits above read (goalsync's:
+    lists indented under their key, one-line scalars); the body is kept."""
+    import datetime
+    import yaml
+
+    class Loader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):
+        pass
+
+    def text_keys(loader, node, deep=False):
+        loader.flatten_mapping(node)
+        return {k.value: loader.construct_object(v, deep) for k, v in node.value}
+
+    Loader.add_constructor("tag:yaml.org,2002:map", text_keys)
+
+    def one(v, flow: bool) -> str:
+        if isinstance(v, bool):
+            return "true" if v else "false"
+        if isinstance(v, (int, float)):
+            return repr(v)
+        if isinstance(v, datetime.date):
+            return v.isoformat()
+        if isinstance(v, str):
+            return scalar(v, flow)
+        raise ValueError(f"unexpected value {v!r}")
+
+    end = text.index("\n---\n", 3)
+    data = yaml.load(text[4:end + 1], Loader=Loader)
+    out = "---\n"
+    for key, v in data.items():
+        if isinstance(v, dict):
+            out += f"{key}:\n" + "".join(f"  {k}: {one(x, False)}\n" for k, x in v.items())
+        elif isinstance(v, list) and not v:
+            out += f"{key}: []\n"
+        elif isinstance(v, list) and all(isinstance(x, dict) for x in v):
+            out += f"{key}:\n" + "".join(bench_gen.mapping_item([(k, one(x, False)) for k, x in item.items()], flow=False) for item in v)
+        elif isinstance(v, list):
+            out += f"{key}:\n" + "".join(f"  - {one(x, False)}\n" for x in v)
+        else:
+            out += f"{key}: {one(v, False)}\n"
+    return out + text[end + 1:]
 
 
 def split_flow(s: str) -> list[str]:
@@ -343,7 +388,8 @@ def cmd_edit(args: argparse.Namespace) -> int:
     for k, name in enumerate(sorted(mine)):
         path = os.path.join(gdir, name)
         with open(path, encoding="utf-8") as f:
-            g = GoalText(f.read())
+            text = f.read()
+        g = GoalText(goalsync_style(text) if args.style == "pyyaml" else text)
         tag = f"{args.side.lower()}{args.seed % 1000}-{k}"
         for op in ops:
             op(g, rng, tag)
@@ -351,7 +397,7 @@ def cmd_edit(args: argparse.Namespace) -> int:
         if args.side == "B" and name in shared and (k % 2 == 0):
             add_proof(g, rng, tag + "x")
         with open(path, "w", encoding="utf-8") as f:
-            f.write(g.text())
+            f.write(bench_gen.pyyaml_style(g.text()) if args.style == "pyyaml" else g.text())
     print(f"edited {len(mine)} goals as {args.side} ({len(both)} also edited by the other side)")
     return 0
 
@@ -545,6 +591,7 @@ def main() -> int:
     e.add_argument("--edits", type=int, required=True)
     e.add_argument("--both", type=int, required=True)
     e.add_argument("--seed", type=int, default=4242)
+    e.add_argument("--style", choices=["goalsync", "pyyaml"], default="goalsync")
     t = sub.add_parser("time-pull")
     t.add_argument("--runs", type=int, default=5)
     t.add_argument("--warmup", type=int, default=0)

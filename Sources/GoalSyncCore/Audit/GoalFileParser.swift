@@ -6,12 +6,10 @@ import Foundation
 ///
 /// Consecutive versions of a goal differ in a line or two, so the front matter is split into its
 /// top-level fields, and the fields that are block lists into their items; each piece is parsed
-/// once (cached by its text) and the pieces reassembled. goalsync's canonical forms (one-line
-/// scalars, flow mappings and lists, simple block lists and mappings) are read by a small exact
-/// reader; anything else in a piece goes to the YAML parser, and anything unusual in the file as a
-/// whole (a BOM, CR line endings, conflict markers, a top-level line that is not `key:`, a
-/// duplicate key, a piece that does not parse) sends the whole file to ``MarkdownDocument/parse``,
-/// so errors are the same too.
+/// once (cached by its text) by ``FrontMatter``'s reader and the pieces reassembled. Anything
+/// unusual in the file as a whole (a BOM, CR line endings, conflict markers, a top-level line that
+/// is not `key:`, a duplicate key, a piece that does not parse) sends the whole file to
+/// ``FrontMatter/parse(_:)-([UInt8])``, so errors are the same too.
 package final class GoalFileParser {
     package init() {}
 
@@ -20,9 +18,9 @@ package final class GoalFileParser {
     private var items = [String: YAMLValue]()
 
     package func parse(_ bytes: [UInt8]) throws(MarkdownDocument.ParseError) -> MarkdownDocument {
-        guard let (frontMatter, lines, body) = split(bytes) else { return try MarkdownDocument.parse(bytes) }
+        guard let (frontMatter, lines, body) = split(bytes) else { return try FrontMatter.parse(bytes) }
         if let map = frontMatters[frontMatter] { return MarkdownDocument(frontMatter: map, body: body) }
-        guard let map = parseFrontMatter(bytes, lines) else { return try MarkdownDocument.parse(bytes) }
+        guard let map = parseFrontMatter(bytes, lines) else { return try FrontMatter.parse(bytes) }
         if frontMatters.count > 4096 { frontMatters.removeAll(keepingCapacity: true) }
         frontMatters[frontMatter] = map
         return MarkdownDocument(frontMatter: map, body: body)
@@ -78,7 +76,7 @@ package final class GoalFileParser {
                 }
                 fields[fields.count - 1].lines.append(line)
             } else {
-                guard let keyEnd = FastYAML.keyEnd(b, line) else { return nil }
+                guard let keyEnd = Self.keyEnd(b, line) else { return nil }
                 fields.append((String(decoding: b[line.lowerBound..<keyEnd], as: UTF8.self), [line]))
             }
         }
@@ -93,23 +91,23 @@ package final class GoalFileParser {
         return YAMLMap(entries)
     }
 
-    /// One top-level field's value, from the cache, the fast reader or the YAML parser.
+    /// One top-level field's value, from the cache or the reader.
     private func fieldValue(_ key: String, _ lines: [Range<Int>], _ b: [UInt8]) -> YAMLValue? {
         // A block list with items at indent 2 and nothing else: item by item.
-        if lines.count > 1, FastYAML.restIsEmpty(b, lines[0], after: key.utf8.count + 1),
-            lines.dropFirst().allSatisfy({ FastYAML.hasPrefix(b, $0, "  - ") || (FastYAML.hasPrefix(b, $0, "    ") && b.count > $0.lowerBound + 4 && b[$0.lowerBound + 4] != 32) }),
-            FastYAML.hasPrefix(b, lines[1], "  - ")
+        if lines.count > 1, Self.restIsEmpty(b, lines[0], after: key.utf8.count + 1),
+            lines.dropFirst().allSatisfy({ Self.hasPrefix(b, $0, "  - ") || (Self.hasPrefix(b, $0, "    ") && b.count > $0.lowerBound + 4 && b[$0.lowerBound + 4] != 32) }),
+            Self.hasPrefix(b, lines[1], "  - ")
         {
             var values = [YAMLValue]()
             var start = 1
             while start < lines.count {
                 var end = start + 1
-                while end < lines.count, !FastYAML.hasPrefix(b, lines[end], "  - ") { end += 1 }
-                let text = FastYAML.text(b, lines[start..<end])
+                while end < lines.count, !Self.hasPrefix(b, lines[end], "  - ") { end += 1 }
+                let text = Self.text(b, lines[start..<end])
                 if let v = items[text] {
                     values.append(v)
                 } else {
-                    guard let v = FastYAML.item(b, lines[start..<end]) ?? parsedItem(text) else { return nil }
+                    guard let v = parsedItem(text) else { return nil }
                     if items.count > 65_536 { items.removeAll(keepingCapacity: true) }
                     items[text] = v
                     values.append(v)
@@ -118,30 +116,27 @@ package final class GoalFileParser {
             }
             return .list(values)
         }
-        let text = FastYAML.text(b, lines[...])
+        let text = Self.text(b, lines[...])
         if let v = blocks[text] { return v }
-        guard let v = FastYAML.field(b, lines, keyLength: key.utf8.count) ?? parsedField(key, text) else { return nil }
+        guard let v = parsedField(key, text) else { return nil }
         if blocks.count > 65_536 { blocks.removeAll(keepingCapacity: true) }
         blocks[text] = v
         return v
     }
 
     private func parsedField(_ key: String, _ text: String) -> YAMLValue? {
-        guard let doc = try? MarkdownDocument.parse("---\n" + text + "---\n"), doc.frontMatter.entries.count == 1 else { return nil }
-        return doc.frontMatter[key]
+        guard let (map, _) = try? FrontMatter.read(text, firstLine: 2), map.entries.count == 1 else { return nil }
+        return map[key]
     }
 
     private func parsedItem(_ text: String) -> YAMLValue? {
-        guard let doc = try? MarkdownDocument.parse("---\nitems:\n" + text + "---\n"), let list = doc.frontMatter["items"]?.list, list.count == 1 else { return nil }
+        guard let (map, _) = try? FrontMatter.read("items:\n" + text, firstLine: 2), let list = map["items"]?.list, list.count == 1 else { return nil }
         return list[0]
     }
-}
 
-/// An exact reader of the few YAML forms goalsync writes, on bytes: it returns nil for anything
-/// else (then the YAML parser reads it). What it reads it reads as `MarkdownDocument.parse` does:
-/// quoted scalars are strings; plain scalars are classified by ``PlainScalar/classify(_:)``.
-enum FastYAML {
-    static func hasPrefix(_ b: [UInt8], _ line: Range<Int>, _ prefix: StaticString) -> Bool {
+    // MARK: Lines of bytes
+
+    private static func hasPrefix(_ b: [UInt8], _ line: Range<Int>, _ prefix: StaticString) -> Bool {
         let n = prefix.utf8CodeUnitCount
         guard line.count >= n else { return false }
         let p = prefix.utf8Start
@@ -149,227 +144,28 @@ enum FastYAML {
         return true
     }
 
-    static func text(_ b: [UInt8], _ lines: ArraySlice<Range<Int>>) -> String {
-        String(decoding: b[lines.first!.lowerBound..<min(b.count, lines.last!.upperBound + 1)], as: UTF8.self)
+    /// The text of `lines` with their line ends.
+    private static func text(_ b: [UInt8], _ lines: ArraySlice<Range<Int>>) -> String {
+        guard let first = lines.first, let last = lines.last else { return "" }
+        return String(decoding: b[first.lowerBound..<min(b.count, last.upperBound + 1)], as: UTF8.self)
     }
 
     /// True when the line holds only spaces after `offset` bytes.
-    static func restIsEmpty(_ b: [UInt8], _ line: Range<Int>, after offset: Int) -> Bool {
+    private static func restIsEmpty(_ b: [UInt8], _ line: Range<Int>, after offset: Int) -> Bool {
         b[(line.lowerBound + offset)..<line.upperBound].allSatisfy { $0 == 32 }
     }
 
-    static func isKeyByte(_ c: UInt8) -> Bool {
+    private static func isKeyByte(_ c: UInt8) -> Bool {
         (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c == 95 || c == 45
     }
 
     /// The end of a simple key (`[A-Za-z0-9_][A-Za-z0-9_-]*`) followed by `:` and a space or the
-    /// line's end, or nil.
-    static func keyEnd(_ b: [UInt8], _ line: Range<Int>) -> Int? {
+    /// line's end, or nil: where a top-level field starts.
+    private static func keyEnd(_ b: [UInt8], _ line: Range<Int>) -> Int? {
         var i = line.lowerBound
         guard i < line.upperBound, isKeyByte(b[i]), b[i] != 45 else { return nil }
         while i < line.upperBound, isKeyByte(b[i]) { i += 1 }
         guard i < line.upperBound, b[i] == 58, i + 1 == line.upperBound || b[i + 1] == 32 else { return nil }
         return i
-    }
-
-    /// A top-level field: `key: VALUE` on one line, or `key:` and a block mapping at indent 2.
-    static func field(_ b: [UInt8], _ lines: [Range<Int>], keyLength: Int) -> YAMLValue? {
-        let first = lines[0]
-        let rest = (first.lowerBound + keyLength + 1)..<first.upperBound
-        if lines.count == 1 { return value(b, rest) }
-        guard restIsEmpty(b, first, after: keyLength + 1) else { return nil }
-        return blockMap(b, lines.dropFirst(), indent: 2)
-    }
-
-    /// An item of a block list at indent 2: `  - VALUE`, or `  - key: value` and more `key: value`
-    /// lines at indent 4.
-    static func item(_ b: [UInt8], _ lines: ArraySlice<Range<Int>>) -> YAMLValue? {
-        let first = lines.first!
-        let content = (first.lowerBound + 4)..<first.upperBound
-        if keyEnd(b, content) != nil {
-            var all = [content]
-            for line in lines.dropFirst() {
-                guard hasPrefix(b, line, "    "), line.count > 4, b[line.lowerBound + 4] != 32 else { return nil }
-                all.append((line.lowerBound + 4)..<line.upperBound)
-            }
-            return blockMap(b, all[...], indent: 0)
-        }
-        guard lines.count == 1 else { return nil }
-        return value(b, content)
-    }
-
-    /// Lines `key: value` at exactly `indent` spaces.
-    static func blockMap(_ b: [UInt8], _ lines: ArraySlice<Range<Int>>, indent: Int) -> YAMLValue? {
-        var entries = [(key: String, value: YAMLValue)]()
-        var seen = Set<String>()
-        for line in lines {
-            guard line.count > indent, b[line.lowerBound..<(line.lowerBound + indent)].allSatisfy({ $0 == 32 }) else { return nil }
-            let content = (line.lowerBound + indent)..<line.upperBound
-            guard let keyEnd = keyEnd(b, content) else { return nil }
-            let key = String(decoding: b[content.lowerBound..<keyEnd], as: UTF8.self)
-            guard seen.insert(key).inserted, let v = value(b, (keyEnd + 1)..<content.upperBound) else { return nil }
-            entries.append((key, v))
-        }
-        return entries.isEmpty ? nil : .map(YAMLMap(entries))
-    }
-
-    /// The value after `key:` on a line (block context): a scalar, or a one-line flow collection.
-    static func value(_ b: [UInt8], _ range: Range<Int>) -> YAMLValue? {
-        var s = range.lowerBound, e = range.upperBound
-        while s < e, b[s] == 32 { s += 1 }
-        while e > s, b[e - 1] == 32 { e -= 1 }
-        guard s < e else { return .null }
-        switch b[s] {
-        case 123, 91:  // { [
-            var i = s
-            guard let v = flow(b, &i, e), i == e else { return nil }
-            return v
-        case 34, 39:  // " '
-            var i = s
-            guard let v = quoted(b, &i, e), i == e else { return nil }
-            return .string(v)
-        default:
-            return plain(b, s..<e, flow: false)
-        }
-    }
-
-    /// A flow mapping or list on one line, holding scalars only.
-    static func flow(_ b: [UInt8], _ i: inout Int, _ end: Int) -> YAMLValue? {
-        let isMap = b[i] == 123
-        let close: UInt8 = isMap ? 125 : 93
-        i += 1
-        var entries = [(key: String, value: YAMLValue)]()
-        var list = [YAMLValue]()
-        var seen = Set<String>()
-        func skipSpaces() { while i < end, b[i] == 32 { i += 1 } }
-        skipSpaces()
-        if i < end, b[i] == close {
-            i += 1
-            return isMap ? .map(YAMLMap()) : .list([])
-        }
-        while true {
-            skipSpaces()
-            guard i < end else { return nil }
-            var key: String?
-            if isMap {
-                let start = i
-                guard isKeyByte(b[i]), b[i] != 45 else { return nil }
-                while i < end, isKeyByte(b[i]) { i += 1 }
-                guard i + 1 < end, b[i] == 58, b[i + 1] == 32 else { return nil }
-                key = String(decoding: b[start..<i], as: UTF8.self)
-                i += 2
-                skipSpaces()
-                guard i < end else { return nil }
-            }
-            let v: YAMLValue
-            if b[i] == 34 || b[i] == 39 {
-                guard let s = quoted(b, &i, end) else { return nil }
-                v = .string(s)
-            } else {
-                let start = i
-                while i < end, b[i] != 44, b[i] != close { i += 1 }
-                var e = i
-                while e > start, b[e - 1] == 32 { e -= 1 }
-                guard e > start, let p = plain(b, start..<e, flow: true) else { return nil }
-                v = p
-            }
-            if let key {
-                guard seen.insert(key).inserted else { return nil }
-                entries.append((key, v))
-            } else {
-                list.append(v)
-            }
-            skipSpaces()
-            guard i < end else { return nil }
-            if b[i] == close {
-                i += 1
-                return isMap ? .map(YAMLMap(entries)) : .list(list)
-            }
-            guard b[i] == 44, i + 1 < end, b[i + 1] == 32 else { return nil }
-            i += 1
-        }
-    }
-
-    /// A one-line quoted scalar: `"..."` with only `\"` and `\\` escapes, or `'...'`.
-    static func quoted(_ b: [UInt8], _ i: inout Int, _ end: Int) -> String? {
-        let q = b[i]
-        var out = [UInt8]()
-        var j = i + 1
-        while j < end {
-            let c = b[j]
-            if q == 34 {
-                if c == 92 {
-                    guard j + 1 < end, b[j + 1] == 34 || b[j + 1] == 92 else { return nil }
-                    out.append(b[j + 1])
-                    j += 2
-                    continue
-                }
-                if c == 34 {
-                    i = j + 1
-                    return String(decoding: out, as: UTF8.self)
-                }
-            } else if c == 39 {
-                if j + 1 < end, b[j + 1] == 39 {
-                    out.append(39)
-                    j += 2
-                    continue
-                }
-                i = j + 1
-                return String(decoding: out, as: UTF8.self)
-            }
-            if c == 9 { return nil }
-            out.append(c)
-            j += 1
-        }
-        return nil
-    }
-
-    /// A plain scalar, when it is simple: no indicator first, no `#`, `: `, tab, or (in a flow
-    /// collection) `:` and brackets; classified as `MarkdownDocument.parse` does.
-    static func plain(_ b: [UInt8], _ r: Range<Int>, flow: Bool) -> YAMLValue? {
-        switch b[r.lowerBound] {
-        case 45, 63, 58, 44, 91, 93, 123, 125, 35, 38, 42, 33, 124, 62, 39, 34, 37, 64, 96: return nil
-        default: break
-        }
-        for i in r {
-            let c = b[i]
-            if c == 35 || c == 9 { return nil }
-            if c == 58 && (flow || i + 1 == r.upperBound || b[i + 1] == 32) { return nil }
-            if flow && (c == 91 || c == 93 || c == 123 || c == 125 || c == 44) { return nil }
-        }
-        let text = String(decoding: b[r], as: UTF8.self)
-        if isDate(b, r) || isDecimal(b, r) { return .plain(text) }
-        switch PlainScalar.classify(text) {
-        case nil: return .string(text)
-        case .null?: return text == "<<" || text == "=" ? .string(text) : .null
-        default: return .plain(text)
-        }
-    }
-
-    /// `YYYY-MM-DD`: YAML 1.1 reads it as a timestamp (and as nothing else).
-    static func isDate(_ b: [UInt8], _ r: Range<Int>) -> Bool {
-        guard r.count == 10 else { return false }
-        for (k, i) in r.enumerated() {
-            let c = b[i]
-            if k == 4 || k == 7 { if c != 45 { return false } } else if c < 48 || c > 57 { return false }
-        }
-        return true
-    }
-
-    /// `123.45`: YAML 1.1 reads it as a float (and as nothing else).
-    static func isDecimal(_ b: [UInt8], _ r: Range<Int>) -> Bool {
-        var dot = false, digits = 0
-        for i in r {
-            let c = b[i]
-            if c == 46 {
-                if dot || digits == 0 { return false }
-                dot = true
-            } else if c >= 48 && c <= 57 {
-                digits += 1
-            } else {
-                return false
-            }
-        }
-        return dot && b[r.upperBound - 1] != 46
     }
 }

@@ -1,75 +1,69 @@
 import Foundation
 import Yams
 
-/// A goal or vision file split into its front matter and its body.
-package struct MarkdownDocument: Sendable {
-    /// The front matter as an ordered mapping.
-    package var frontMatter: YAMLMap
-    /// Everything after the closing `---` line, kept byte for byte.
-    package var body: String
-    /// The file line of each front-matter field, by path: `status`, `metrics.0`, `metrics.0.target`.
-    package var lines: [String: Int]
+/// goalsync's one reader of front matter (goal files, VISION.md, `.goalsync/config.yaml`), in two
+/// tiers that give the same result: ``FrontMatterFastPath`` reads the styles goalsync, people and
+/// tools write (goalsync's own, PyYAML's `safe_dump`, editors'), and declines anything else, which
+/// Yams (libyaml) reads, within ``YAMLLimits``. Either way the front matter is an ordered
+/// ``YAMLMap`` whose plain scalars ``PlainScalar`` resolves, with the file line of every field.
+package enum FrontMatter {
+    package typealias ParseError = MarkdownDocument.ParseError
 
-    package init(frontMatter: YAMLMap, body: String, lines: [String: Int] = [:]) {
-        self.frontMatter = frontMatter
-        self.body = body
-        self.lines = lines
-    }
-
-    /// The largest goal file goalsync reads.
-    package static let maximumSize = 1 << 20
-
-    /// Why a file could not be read as front matter plus body. Each case knows its line.
-    package enum ParseError: Error, Equatable, Sendable {
-        case tooLarge(bytes: Int)
-        case binary
-        case invalidUTF8
-        case conflictMarkers(line: Int)
-        case missingFrontMatter
-        case unterminatedFrontMatter
-        case yaml(line: Int?, message: String)
-        case notAMapping(line: Int)
-        case duplicateKey(key: String, line: Int)
-        /// The front matter goes over one of ``YAMLLimits``' bounds (first at `line`).
-        case overLimit(YAMLLimits.Excess, line: Int)
-
-        package var line: Int? {
-            switch self {
-            case .conflictMarkers(let l), .notAMapping(let l), .duplicateKey(_, let l), .overLimit(_, let l): return l
-            case .yaml(let l, _): return l
-            case .missingFrontMatter, .unterminatedFrontMatter: return 1
-            default: return nil
-            }
-        }
-
-        package var message: String {
-            switch self {
-            case .tooLarge(let n):
-                return "file is \(n) bytes, over goalsync's limit of 1 MiB for a goal; move long material to a linked document"
-            case .binary: return "file holds binary data (a NUL byte); a goal file is UTF-8 text"
-            case .invalidUTF8: return "file is not valid UTF-8; save it as UTF-8"
-            case .conflictMarkers:
-                return "file holds git conflict markers; settle the conflict (goalsync resolve, or edit the file) and remove the markers"
-            case .missingFrontMatter: return "file does not start with a front matter line '---'; add the goal's front matter between two '---' lines"
-            case .unterminatedFrontMatter: return "front matter is not closed; add a line '---' after it"
-            case .yaml(_, let m): return "front matter is not valid YAML: \(m)"
-            case .notAMapping: return "front matter must be a YAML mapping of fields (key: value)"
-            case .duplicateKey(let k, _): return "field '\(k)' appears twice; keep one"
-            case .overLimit(let excess, _): return excess.message
-            }
-        }
-    }
-
-    /// Splits and parses a file's bytes.
+    /// Splits and parses a file's bytes: the entry point for files read from disk or from git.
     package static func parse(_ bytes: [UInt8]) throws(ParseError) -> MarkdownDocument {
-        guard bytes.count <= maximumSize else { throw .tooLarge(bytes: bytes.count) }
-        if bytes.contains(0) { throw .binary }
-        guard let text = String(validating: bytes, as: UTF8.self) else { throw .invalidUTF8 }
-        return try parse(text)
+        try parse(text(of: bytes))
     }
 
     /// Splits and parses a file's text.
     package static func parse(_ text: String) throws(ParseError) -> MarkdownDocument {
+        let (yamlText, body) = try split(text)
+        let (map, lines) = try read(yamlText, firstLine: 2)
+        return MarkdownDocument(frontMatter: map, body: body, lines: lines)
+    }
+
+    /// The top-level fields `keys` of a file's front matter (and their lines), read by the fast
+    /// tier alone and only as far as needed: for callers that need a few fields of many files
+    /// (the status of HEAD's goals). nil when the file cannot be read so (an error, a style the
+    /// fast tier leaves to Yams, or a later line that might write one of `keys` again): the
+    /// caller then parses the file. A field that is absent is absent from the map.
+    package static func fields(_ keys: Set<String>, of bytes: [UInt8]) -> (map: YAMLMap, lines: [String: Int])? {
+        guard let text = try? text(of: bytes), let (yamlText, _) = try? split(text) else { return nil }
+        return FrontMatterFastPath.read(yamlText, firstLine: 2, only: keys)
+    }
+
+    /// A front matter text (without its `---` lines) as a mapping, by the fast tier when it reads
+    /// it, else by Yams. `firstLine` is the file line of the text's first line.
+    static func read(_ yamlText: String, firstLine: Int) throws(ParseError) -> (map: YAMLMap, lines: [String: Int]) {
+        if let fast = FrontMatterFastPath.read(yamlText, firstLine: firstLine) { return fast }
+        return try readWithYams(yamlText, firstLine: firstLine)
+    }
+
+    /// A scalar's value: a plain one as ``PlainScalar`` resolves it (a number, boolean or date
+    /// kept as its text), a quoted one as text. Both tiers resolve scalars here.
+    static func scalarValue(_ string: String, plain: Bool) -> YAMLValue {
+        guard plain else { return .string(string) }
+        switch PlainScalar.classify(string) {
+        case nil: return .string(string)
+        case .null?: return string == "<<" || string == "=" ? .string(string) : .null
+        default: return .plain(string)
+        }
+    }
+
+    /// The fast tier alone (nil: it declines), for the differential test against ``readWithYams(_:firstLine:)``.
+    package static func readFast(_ yamlText: String, firstLine: Int = 2) -> (map: YAMLMap, lines: [String: Int])? {
+        FrontMatterFastPath.read(yamlText, firstLine: firstLine)
+    }
+
+    /// The file's text: within the size limit, no NUL, valid UTF-8.
+    private static func text(of bytes: [UInt8]) throws(ParseError) -> String {
+        guard bytes.count <= MarkdownDocument.maximumSize else { throw .tooLarge(bytes: bytes.count) }
+        if bytes.contains(0) { throw .binary }
+        guard let text = String(validating: bytes, as: UTF8.self) else { throw .invalidUTF8 }
+        return text
+    }
+
+    /// The front matter's text (between the `---` lines) and the body, or why there are none.
+    private static func split(_ text: String) throws(ParseError) -> (yaml: String, body: String) {
         let utf8 = text.utf8
         // Locate line starts without copying the text.
         var lineStarts: [String.Index] = [utf8.startIndex]
@@ -94,25 +88,23 @@ package struct MarkdownDocument: Sendable {
                 throw .conflictMarkers(line: n + 1)
             }
         }
-        var start = 0
-        if lineCount > 0, lineText(0).hasPrefix("\u{FEFF}") { start = 0 }
         guard lineCount > 0, lineText(0) == "---" || lineText(0) == "\u{FEFF}---" else { throw .missingFrontMatter }
         var close: Int?
-        for n in (start + 1)..<max(start + 1, lineCount) where lineText(n) == "---" || lineText(n) == "..." {
+        for n in 1..<max(1, lineCount) where lineText(n) == "---" || lineText(n) == "..." {
             close = n
             break
         }
         guard let close else { throw .unterminatedFrontMatter }
-        let yamlText = String(text[lineStarts[1]..<lineStarts[close]])
         let bodyStart = close + 1 < lineStarts.count ? lineStarts[close + 1] : text.endIndex
-        let body = String(text[bodyStart...])
-        if let simple = SimpleYAML.read(yamlText, firstLine: 2) {
-            return MarkdownDocument(frontMatter: simple.map, body: body, lines: simple.lines)
-        }
+        return (String(text[lineStarts[1]..<lineStarts[close]]), String(text[bodyStart...]))
+    }
+
+    /// The Yams tier: composes the text's nodes (once ``YAMLLimits`` has checked the text) and
+    /// converts them.
+    package static func readWithYams(_ yamlText: String, firstLine: Int = 2) throws(ParseError) -> (map: YAMLMap, lines: [String: Int]) {
         // Nothing is composed from a text over the bounds (an alias bomb, deep nesting).
-        try YAMLLimits.check(yamlText, firstLine: 2)
+        try YAMLLimits.check(yamlText, firstLine: firstLine)
         var lines: [String: Int] = [:]
-        lines.reserveCapacity(2 * close)
         let root: Node?
         do {
             // An explicit encoding: Yams' default reads the whole process environment on every parse.
@@ -120,20 +112,20 @@ package struct MarkdownDocument: Sendable {
         } catch let error as YamlError {
             // Yams finds a key written twice before goalsync's own check does; name it and its line.
             if case .duplicatedKeysInMapping(let keys, let context) = error {
-                throw .duplicateKey(key: keys.first ?? "?", line: context.mark.line + 1)
+                throw .duplicateKey(key: keys.first ?? "?", line: context.mark.line + firstLine - 1)
             }
-            throw .yaml(line: Self.line(of: error).map { $0 + 1 }, message: Self.describe(error))
+            throw .yaml(line: Self.line(of: error).map { $0 + firstLine - 1 }, message: Self.describe(error))
         } catch {
             throw .yaml(line: nil, message: "\(error)")
         }
-        guard let root else { return MarkdownDocument(frontMatter: YAMLMap(), body: body, lines: [:]) }
-        guard case .mapping = root else { throw .notAMapping(line: (root.mark?.line ?? 1) + 1) }
-        let value = try convert(root, path: "", lines: &lines)
-        return MarkdownDocument(frontMatter: value.map ?? YAMLMap(), body: body, lines: lines)
+        guard let root else { return (YAMLMap(), [:]) }
+        guard case .mapping = root else { throw .notAMapping(line: (root.mark?.line ?? 1) + firstLine - 1) }
+        let value = try convert(root, path: "", firstLine: firstLine, lines: &lines)
+        return (value.map ?? YAMLMap(), lines)
     }
 
-    private static func convert(_ node: Node, path: String, lines: inout [String: Int]) throws(ParseError) -> YAMLValue {
-        if let mark = node.mark, !path.isEmpty { lines[path] = mark.line + 1 }
+    private static func convert(_ node: Node, path: String, firstLine: Int, lines: inout [String: Int]) throws(ParseError) -> YAMLValue {
+        if let mark = node.mark, !path.isEmpty { lines[path] = mark.line + firstLine - 1 }
         switch node {
         case .scalar(let scalar):
             if scalar.tag.description == Tag.Name.str.rawValue { return .string(scalar.string) }
@@ -142,7 +134,7 @@ package struct MarkdownDocument: Sendable {
             var items = [YAMLValue]()
             items.reserveCapacity(seq.count)
             for (i, item) in seq.enumerated() {
-                items.append(try convert(item, path: path.isEmpty ? String(i) : path + "." + String(i), lines: &lines))
+                items.append(try convert(item, path: path.isEmpty ? String(i) : path + "." + String(i), firstLine: firstLine, lines: &lines))
             }
             return .list(items)
         case .mapping(let mapping):
@@ -152,30 +144,19 @@ package struct MarkdownDocument: Sendable {
             for (k, v) in mapping {
                 let key = k.scalar?.string ?? "\(k)"
                 if entries.count < 16 {
-                    guard !entries.contains(where: { $0.key == key }) else { throw .duplicateKey(key: key, line: (k.mark?.line ?? 0) + 1) }
+                    guard !entries.contains(where: { $0.key == key }) else { throw .duplicateKey(key: key, line: (k.mark?.line ?? 0) + firstLine - 1) }
                 } else {
                     if seen.isEmpty { seen = Set(entries.map(\.key)) }
-                    guard seen.insert(key).inserted else { throw .duplicateKey(key: key, line: (k.mark?.line ?? 0) + 1) }
+                    guard seen.insert(key).inserted else { throw .duplicateKey(key: key, line: (k.mark?.line ?? 0) + firstLine - 1) }
                 }
                 let childPath = path.isEmpty ? key : path + "." + key
-                let value = try convert(v, path: childPath, lines: &lines)
-                if let mark = k.mark { lines[childPath] = mark.line + 1 }
+                let value = try convert(v, path: childPath, firstLine: firstLine, lines: &lines)
+                if let mark = k.mark { lines[childPath] = mark.line + firstLine - 1 }
                 entries.append((key, value))
             }
             return .map(YAMLMap(entries))
         case .alias:
             return .null
-        }
-    }
-
-    /// A scalar's value: a plain one as YAML resolves it (a number, boolean or date kept as its
-    /// text), a quoted one as text.
-    static func scalarValue(_ string: String, plain: Bool) -> YAMLValue {
-        guard plain else { return .string(string) }
-        switch PlainScalar.classify(string) {
-        case nil: return .string(string)
-        case .null?: return string == "<<" || string == "=" ? .string(string) : .null
-        default: return .plain(string)
         }
     }
 

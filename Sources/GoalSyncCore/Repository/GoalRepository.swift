@@ -240,90 +240,20 @@ package final class GoalRepository {
         }
     }
 
-    /// The summary of a goal file that is not active, read from its `id:` and `status:` lines without
-    /// the YAML parser; nil unless that reading is certain to be the parser's: the front matter
-    /// opens the file and closes with a `---` or `...` line, its top-level keys start lines as plain
-    /// `key:` (no quoted or complex key, alias, anchor, tag, merge key, flow mapping, CR, BOM, tab),
-    /// `id` and `status` appear once each as plain or quoted words, the id is the file's name and
-    /// the status is draft, proposed, achieved or abandoned. (A top-level key is the only thing that
-    /// can start a line of the front matter, so a second `status:` line, e.g. inside a multi-line
-    /// quoted value, makes this nil.) Files that may be active are always parsed.
+    /// The summary of a goal file that is not active, from its `id` and `status` fields as
+    /// ``FrontMatter/fields(_:of:)`` reads them (the fast tier of the one front-matter reader,
+    /// stopping once both are read); nil unless that reading is certain to be the full parser's
+    /// (the fast tier declines anything else), the id is the file's name and the status is draft,
+    /// proposed, achieved or abandoned. Files that may be active are always parsed.
     static func skim(_ bytes: [UInt8], path: String) -> BlobSummary? {
-        guard let stem = GoalPaths.id(fromPath: path), bytes.count <= MarkdownDocument.maximumSize else { return nil }
-        return bytes.withUnsafeBufferPointer { b -> BlobSummary? in
-            let n = b.count
-            guard n >= 4, b[0] == 45, b[1] == 45, b[2] == 45, b[3] == 10 else { return nil }
-            // The whole file: no NUL, CR or tab, and no line that starts like a conflict marker
-            // (the parser refuses a file with conflict markers: leave those to it).
-            for i in 0..<n {
-                let c = b[i]
-                if c == 0 || c == 13 || c == 9 { return nil }
-                if c == 10, i + 7 < n, b[i + 1] == 60 || b[i + 1] == 61 || b[i + 1] == 62,
-                    b[i + 2] == b[i + 1], b[i + 3] == b[i + 1], b[i + 4] == b[i + 1], b[i + 5] == b[i + 1],
-                    b[i + 6] == b[i + 1], b[i + 7] == b[i + 1] { return nil }
-            }
-            var id: String?, status: String?, statusLine: Int?
-            var line = 1, next = 4, closed = false
-            while next < n {
-                let start = next
-                var end = start
-                while end < n, b[end] != 10 { end += 1 }
-                next = end + 1
-                line += 1
-                let count = end - start
-                if count == 3, b[start] == b[start + 1], b[start] == b[start + 2], b[start] == 45 || b[start] == 46 {
-                    closed = true  // `---` or `...`
-                    break
-                }
-                guard count > 0 else { continue }
-                let first = b[start]
-                // An indented line or a sequence item belongs to the key above.
-                if first == 32 || (first == 45 && (count == 1 || b[start + 1] == 32)) { continue }
-                // Else a top-level key line: `key:` then a space or the end of the line.
-                guard (first >= 97 && first <= 122) || first == 95 else { return nil }
-                var colon = start
-                while colon < end, b[colon] != 58 {
-                    let c = b[colon]
-                    guard (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c == 95 || c == 45 else { return nil }
-                    colon += 1
-                }
-                guard colon < end, colon + 1 == end || b[colon + 1] == 32 else { return nil }
-                let key = UnsafeBufferPointer(rebasing: b[start..<colon])
-                let isID = key.elementsEqual("id".utf8), isStatus = key.elementsEqual("status".utf8)
-                guard isID || isStatus else { continue }
-                guard let word = simpleWord(UnsafeBufferPointer(rebasing: b[(colon + 1)..<end])) else { return nil }
-                if isID {
-                    guard id == nil else { return nil }
-                    id = word
-                } else {
-                    guard status == nil else { return nil }
-                    status = word
-                    statusLine = line
-                }
-            }
-            guard closed, let id, let status, id == stem,
-                status == "draft" || status == "proposed" || status == "achieved" || status == "abandoned" else { return nil }
-            return BlobSummary(id: id, status: status, errorCount: 0, statusLine: statusLine)
-        }
+        guard let stem = GoalPaths.id(fromPath: path), let fields = FrontMatter.fields(skimmedKeys, of: bytes),
+            case .string(let id)? = fields.map["id"], case .string(let status)? = fields.map["status"], id == stem,
+            status == "draft" || status == "proposed" || status == "achieved" || status == "abandoned"
+        else { return nil }
+        return BlobSummary(id: id, status: status, errorCount: 0, statusLine: fields.lines["status"])
     }
 
-    /// The word a key's value spells: `word`, `"word"` or `'word'`, with lowercase letters, digits
-    /// and `-` only, starting with a letter, and nothing else on the line.
-    private static func simpleWord(_ value: UnsafeBufferPointer<UInt8>) -> String? {
-        var lo = 0, hi = value.count
-        while lo < hi, value[lo] == 32 { lo += 1 }
-        while hi > lo, value[hi - 1] == 32 { hi -= 1 }
-        if hi - lo >= 2, value[lo] == 34 || value[lo] == 39, value[hi - 1] == value[lo] {
-            lo += 1
-            hi -= 1
-        }
-        guard lo < hi, value[lo] >= 97 && value[lo] <= 122 else { return nil }
-        for i in lo..<hi {
-            let c = value[i]
-            guard (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c == 45 else { return nil }
-        }
-        return String(decoding: UnsafeBufferPointer(rebasing: value[lo..<hi]), as: UTF8.self)
-    }
+    private static let skimmedKeys: Set<String> = ["id", "status"]
 
     /// While a pull is stopped on conflicts, every unsettled one is an error: a commit made now
     /// (by goalsync or by plain git through the hook) would record a half-settled merge.

@@ -1,17 +1,26 @@
-/// A fast reader for the plain shape goal front matter is nearly always written in: block mappings
-/// with simple keys, block sequences, one-line flow collections, and one-line plain or quoted
-/// scalars. It gives exactly what ``MarkdownDocument`` makes of Yams' nodes (the same values and the
-/// same field lines), and declines (nil) anything else — comments, tabs, escapes, anchors, tags,
-/// block scalars, multi-line scalars, complex keys, duplicate keys, any error — which Yams then
-/// reads. Validating a large repository spends most of its time reading YAML; this is most of that.
-enum SimpleYAML {
+/// The fast tier of ``FrontMatter``: a reader of the styles front matter is written in by
+/// goalsync, by people and by other tools (PyYAML's `safe_dump`, editors): block mappings whose
+/// keys are plain (`key:`, `my key:`, `a:b:`) or quoted on one line (`'on':`), block sequences
+/// (indented or at their key's column, of scalars or of mappings), one-line flow collections,
+/// plain scalars over one or more lines, single- and double-quoted scalars over one or more
+/// lines, literal and folded block scalars, comments, blank lines and CRLF line ends.
+///
+/// It gives exactly what ``FrontMatter`` makes of Yams' nodes (the same values and the same field
+/// lines), and declines (nil) anything else — tabs, anchors, aliases, tags, merge keys, complex
+/// keys, multi-line flow collections, an indentation indicator, a lone CR, a byte-order mark,
+/// duplicate keys, any error — which Yams then reads (and reports). Validating a large repository
+/// spends most of its time reading YAML; this is most of that.
+enum FrontMatterFastPath {
     /// The front matter's root mapping and the file line of each field path, or nil for Yams.
-    /// `firstLine` is the file line of the text's first line.
-    static func read(_ text: String, firstLine: Int) -> (map: YAMLMap, lines: [String: Int])? {
+    /// `firstLine` is the file line of the text's first line. With `only`, the top-level fields
+    /// are read until each of those keys is (the rest of the text is only checked not to hold
+    /// one of them again, nor anything but plain keys, items and comments at its first column):
+    /// for callers that need a few fields of many files.
+    static func read(_ text: String, firstLine: Int, only: Set<String>? = nil) -> (map: YAMLMap, lines: [String: Int])? {
         var text = text
         return text.withUTF8 { bytes in
             var reader = Reader(bytes, firstLine: firstLine)
-            return reader.document()
+            return reader.document(only: only)
         }
     }
 
@@ -29,11 +38,23 @@ enum SimpleYAML {
             self.firstLine = firstLine
         }
 
-        mutating func document() -> (map: YAMLMap, lines: [String: Int])? {
+        mutating func document(only: Set<String>? = nil) -> (map: YAMLMap, lines: [String: Int])? {
             guard splitLines() else { return nil }
+            // A line that starts with `---` or `...` and a space is a document marker: Yams' error.
+            for li in starts.indices where indents[li] == 0 && ends[li] - starts[li] >= 3 {
+                let s = starts[li], c = b[s]
+                if (c == UInt8(ascii: "-") || c == UInt8(ascii: ".")) && b[s + 1] == c && b[s + 2] == c
+                    && (ends[li] - s == 3 || b[s + 3] == UInt8(ascii: " ")) { return nil }
+            }
             lines.reserveCapacity(2 * starts.count)
             guard var li = nextContent(0), indent(li) == 0 else { return nil }
-            guard case .map(let map)? = mapping(col: 0, li: &li, path: ""), li == starts.count else { return nil }
+            guard case .map(let map)? = mapping(col: 0, li: &li, path: "", only: only) else { return nil }
+            if only != nil, li < starts.count {
+                // Stopped early: the rest holds none of the keys read, and nothing that may hide one.
+                guard let only, restIsPlain(from: li, without: only) else { return nil }
+            } else if li != starts.count {
+                return nil
+            }
             // Each key or item has its line, and makes at most two values (a key and its value):
             // a text that may hold more than goalsync reads goes to Yams, which counts exactly.
             guard 2 * lines.count + 1 <= YAMLLimits.maximumValues else { return nil }
@@ -42,9 +63,9 @@ enum SimpleYAML {
 
         // MARK: Lines
 
-        /// Splits the text into lines; false when it holds a byte this reader leaves to Yams: a
-        /// control character (tab, CR and other line breaks included), a byte-order mark or a
-        /// non-character.
+        /// Splits the text into lines (ended by LF or CR LF); false when it holds a byte this reader
+        /// leaves to Yams: a control character (tab, a lone CR and other line breaks included), a
+        /// byte-order mark or a non-character.
         mutating func splitLines() -> Bool {
             var start = 0
             var i = 0
@@ -54,10 +75,12 @@ enum SimpleYAML {
                 let c = b[i]
                 if c != UInt8(ascii: " "), indent < 0 { indent = i - start }
                 if c < 0x20 || c == 0x7F {
-                    guard c == 0x0A else { return false }
+                    let crlf = c == 0x0D && i + 1 < n && b[i + 1] == 0x0A
+                    guard c == 0x0A || crlf else { return false }
                     starts.append(start)
                     ends.append(i)
-                    indents.append(indent)  // a blank line: its length, set by its `\n`
+                    indents.append(indent)  // a blank line: its length, set by its line end
+                    if crlf { i += 1 }
                     start = i + 1
                     indent = -1
                 } else if c >= 0x80 {
@@ -80,14 +103,51 @@ enum SimpleYAML {
         /// The number of spaces line `li` starts with (its length when it holds only spaces).
         func indent(_ li: Int) -> Int { indents[li] }
 
-        /// The first line at or after `li` that holds more than spaces.
+        /// Whether line `li` holds only spaces.
+        func isBlank(_ li: Int) -> Bool { indents[li] == ends[li] - starts[li] }
+
+        /// Whether line `li` holds only a comment (after spaces).
+        func isComment(_ li: Int) -> Bool { !isBlank(li) && b[starts[li] + indents[li]] == UInt8(ascii: "#") }
+
+        /// The first line at or after `li` that holds more than spaces and a comment.
         func nextContent(_ li: Int) -> Int? {
             var li = li
             while li < starts.count {
-                if indent(li) < ends[li] - starts[li] { return li }
+                if !isBlank(li) && !isComment(li) { return li }
                 li += 1
             }
             return nil
+        }
+
+        /// After `p` on a line ending at `e`: only spaces, or spaces and a comment.
+        func isLineEnd(_ p: Int, _ e: Int) -> Bool {
+            var p = p
+            let spaced = p < e && b[p] == UInt8(ascii: " ")
+            while p < e, b[p] == UInt8(ascii: " ") { p += 1 }
+            return p == e || (spaced && b[p] == UInt8(ascii: "#"))
+        }
+
+        /// Whether the lines from `li` on hold none of `keys` as a top-level key, and at their first
+        /// column only plain keys (`key:`, made of lowercase letters, digits, `_` and `-`), sequence
+        /// items and comments: a top-level key is the only thing that may start such a line, so
+        /// the keys read before are not written again (a multi-line quoted value that holds such a
+        /// line makes this false).
+        func restIsPlain(from li: Int, without keys: Set<String>) -> Bool {
+            for l in li..<starts.count where !isBlank(l) && indents[l] == 0 {
+                let s = starts[l], e = ends[l]
+                let first = b[s]
+                if first == UInt8(ascii: "#") || (first == UInt8(ascii: "-") && (s + 1 == e || b[s + 1] == UInt8(ascii: " "))) { continue }
+                guard (first >= 0x61 && first <= 0x7A) || first == UInt8(ascii: "_") else { return false }
+                var q = s
+                while q < e, b[q] != UInt8(ascii: ":") {
+                    let c = b[q]
+                    guard (c >= 0x61 && c <= 0x7A) || (c >= 0x30 && c <= 0x39) || c == UInt8(ascii: "_") || c == UInt8(ascii: "-") else { return false }
+                    q += 1
+                }
+                guard q < e, q + 1 == e || b[q + 1] == UInt8(ascii: " ") else { return false }
+                if keys.contains(text(s, q)) { return false }
+            }
+            return true
         }
 
         /// Whether line `li` holds `-` at column `col` followed by a space or the line's end.
@@ -117,6 +177,34 @@ enum SimpleYAML {
 
         static func isKeyByte(_ c: UInt8) -> Bool { isKeyStart(c) || c == UInt8(ascii: "-") }
 
+        /// The key of a block mapping entry that starts at `p` on a line ending at `e`, and the
+        /// position of its `:` (which a space or the line's end follows): a plain key (any plain
+        /// text, up to the first `: `; not a merge key `<<`) or a key quoted on one line. nil when
+        /// the line holds no such key, or one this reader leaves to Yams.
+        func blockKey(_ p: Int, _ e: Int) -> (key: String, colon: Int)? {
+            let c = b[p]
+            if c == UInt8(ascii: "'") || c == UInt8(ascii: "\"") {
+                var q = p
+                guard let key = quoted(&q, e) else { return nil }
+                while q < e, b[q] == UInt8(ascii: " ") { q += 1 }
+                guard q < e, b[q] == UInt8(ascii: ":"), q + 1 == e || b[q + 1] == UInt8(ascii: " "), q - p <= Self.maxKeyLength else { return nil }
+                return (key, q)
+            }
+            guard startsPlain(p, e, flow: false) else { return nil }
+            var q = p + 1
+            while q < e {
+                if b[q] == UInt8(ascii: ":") && (q + 1 == e || b[q + 1] == UInt8(ascii: " ")) { break }
+                if b[q] == UInt8(ascii: "#") && b[q - 1] == UInt8(ascii: " ") { return nil }  // a comment first
+                q += 1
+            }
+            guard q < e, q - p <= Self.maxKeyLength else { return nil }
+            var end = q
+            while b[end - 1] == UInt8(ascii: " ") { end -= 1 }
+            let key = text(p, end)
+            guard key != "<<" else { return nil }
+            return (key, q)
+        }
+
         /// The end of a simple key (`[A-Za-z0-9_][A-Za-z0-9_-]*`) at `p` that `:` and a space (or,
         /// when `eolAllowed`, the end `e`) follow; nil when there is none.
         func keyEnd(_ p: Int, _ e: Int, eolAllowed: Bool) -> Int? {
@@ -134,15 +222,17 @@ enum SimpleYAML {
 
         /// A block mapping whose keys sit at column `col`, the first on line `li`. Leaves `li` at the
         /// first line after it.
-        mutating func mapping(col: Int, li: inout Int, path: String) -> YAMLValue? {
+        mutating func mapping(col: Int, li: inout Int, path: String, only: Set<String>? = nil) -> YAMLValue? {
             depth += 1
             defer { depth -= 1 }
             guard depth <= Self.maxDepth else { return nil }
             var entries = [(key: String, value: YAMLValue)]()
             var seen = Set<String>()
             var first = true
+            var wanted = only?.count ?? 0
             while true {
                 if !first {
+                    if only != nil && wanted == 0 { break }  // every key asked for is read
                     guard let next = nextContent(li) else {
                         li = starts.count
                         break
@@ -154,13 +244,14 @@ enum SimpleYAML {
                 }
                 first = false
                 let s = starts[li] + col, e = ends[li]
-                guard let colon = keyEnd(s, e, eolAllowed: true) else { return nil }
-                let key = text(s, colon)
+                guard let (key, colon) = blockKey(s, e) else { return nil }
                 guard !Self.isDuplicate(key, in: entries, seen: &seen) else { return nil }  // Yams' error
+                if let only, only.contains(key) { wanted -= 1 }
                 let keyLine = li
                 let childPath = Self.child(path, key)
                 var p = colon + 1
                 while p < e, b[p] == UInt8(ascii: " ") { p += 1 }
+                if p < e, b[p] == UInt8(ascii: "#") { p = e }  // `key:  # a comment`
                 let value: YAMLValue
                 if p < e {
                     guard let v = inline(&li, p, path: childPath, blockIndent: col) else { return nil }
@@ -216,7 +307,7 @@ enum SimpleYAML {
                 guard p < e, !isDash(li, p - starts[li]) else { return nil }
                 let itemPath = path + "." + String(items.count)
                 lines[itemPath] = li + firstLine
-                if keyEnd(p, e, eolAllowed: true) != nil {
+                if blockKey(p, e) != nil {
                     guard let v = mapping(col: p - starts[li], li: &li, path: itemPath) else { return nil }
                     items.append(v)
                 } else {
@@ -243,25 +334,141 @@ enum SimpleYAML {
                 guard let v = flow(li, &p, path: path) else { return nil }
                 value = v
             case UInt8(ascii: "\""), UInt8(ascii: "'"):
-                guard let s = quoted(&p, e) else { return nil }
-                value = .string(s)
-            default:
-                guard startsPlain(p, e, flow: false) else { return nil }
-                var end = e
-                while b[end - 1] == UInt8(ascii: " ") { end -= 1 }
-                for q in p..<end {
-                    // `: ` makes a key, ` #` a comment: Yams reads both.
-                    if b[q] == UInt8(ascii: ":") && (q + 1 == end || b[q + 1] == UInt8(ascii: " ")) { return nil }
-                    if b[q] == UInt8(ascii: "#") && b[q - 1] == UInt8(ascii: " ") { return nil }
+                var q = p
+                if let s = quoted(&q, e) {
+                    value = .string(s)
+                    p = q
+                } else {
+                    guard let s = multilineQuoted(&li, &p, blockIndent: blockIndent) else { return nil }
+                    value = .string(s)
                 }
-                value = MarkdownDocument.scalarValue(text(p, end), plain: true)
-                p = e
+            default:
+                guard let s = plain(&li, p, blockIndent: blockIndent) else { return nil }
+                value = FrontMatter.scalarValue(s, plain: true)
+                p = ends[li]
             }
-            while p < e, b[p] == UInt8(ascii: " ") { p += 1 }
-            guard p == e else { return nil }
+            guard isLineEnd(p, ends[li]) else { return nil }
             if let next = nextContent(li + 1), indent(next) > blockIndent { return nil }
             li += 1
             return value
+        }
+
+        /// A plain scalar in block context that starts at `p` on line `li` and goes on over the
+        /// lines below indented more than `blockIndent`, folded as libyaml folds it (a line break
+        /// is a space, each blank line a line break; spaces around breaks dropped). Leaves `li` at
+        /// its last line. nil for what Yams should judge: `: ` or ` #` in a continuation line, a
+        /// `: ` on the first line.
+        mutating func plain(_ li: inout Int, _ p: Int, blockIndent: Int) -> String? {
+            guard startsPlain(p, ends[li], flow: false) else { return nil }
+            /// The end of the scalar's text on line `l` from `s` (before a comment and spaces); nil
+            /// when the line holds `: ` (a key, or an error).
+            func lineEnd(_ s: Int, _ l: Int) -> (end: Int, comment: Bool)? {
+                let e = ends[l]
+                var q = s
+                var comment = false
+                while q < e {
+                    if b[q] == UInt8(ascii: ":") && (q + 1 == e || b[q + 1] == UInt8(ascii: " ")) { return nil }
+                    if b[q] == UInt8(ascii: "#") && b[q - 1] == UInt8(ascii: " ") {
+                        comment = true
+                        break
+                    }
+                    q += 1
+                }
+                while q > s, b[q - 1] == UInt8(ascii: " ") { q -= 1 }
+                return (q, comment)
+            }
+            guard let (end, comment) = lineEnd(p, li) else { return nil }
+            // One line (nearly every value): its text, unless a continuation follows.
+            var next = li + 1
+            while next < starts.count, isBlank(next) { next += 1 }
+            if comment || next == starts.count || indent(next) <= blockIndent || isComment(next) {
+                return text(p, end)
+            }
+            var out = Array(UnsafeBufferPointer(rebasing: b[p..<end]))
+            var line = li + 1
+            var breaks = 0
+            while line < starts.count {
+                if isBlank(line) {
+                    breaks += 1
+                    line += 1
+                    continue
+                }
+                guard indent(line) > blockIndent, !isComment(line) else { break }
+                let s = starts[line] + indents[line]
+                guard let (end, comment) = lineEnd(s, line), !comment else { return nil }
+                if breaks == 0 {
+                    out.append(UInt8(ascii: " "))
+                } else {
+                    out.append(contentsOf: repeatElement(UInt8(ascii: "\n"), count: breaks))
+                }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: b[s..<end]))
+                breaks = 0
+                li = line
+                line += 1
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
+
+        /// A quoted scalar in block context whose opening quote is at `p` on line `li` and whose
+        /// closing quote is on a line below, read as libyaml reads it (spaces around a line break
+        /// dropped; the break a space, each blank line a line break; in double quotes, `\` at a
+        /// line's end joins the lines). Leaves `li` at the line of the closing quote and `p` after
+        /// it. nil when the continuation lines are not indented more than `blockIndent`, and for
+        /// escapes Yams judges.
+        func multilineQuoted(_ li: inout Int, _ p: inout Int, blockIndent: Int) -> String? {
+            let quote = b[p]
+            let double = quote == UInt8(ascii: "\"")
+            var out = [UInt8]()
+            var line = li
+            var q = p + 1
+            var spaces = 0  // spaces read and not yet written: dropped before a line break
+            while true {
+                let e = ends[line]
+                while q < e {
+                    let c = b[q]
+                    if c == UInt8(ascii: " ") {
+                        spaces += 1
+                        q += 1
+                        continue
+                    }
+                    out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: spaces))
+                    spaces = 0
+                    if c == quote {
+                        if !double, q + 1 < e, b[q + 1] == quote {
+                            out.append(quote)
+                            q += 2
+                            continue
+                        }
+                        li = line
+                        p = q + 1
+                        return String(decoding: out, as: UTF8.self)
+                    }
+                    if double && c == UInt8(ascii: "\\") {
+                        if q + 1 == e { break }  // an escaped line break
+                        guard let scalar = escape(&q, e) else { return nil }
+                        out.append(contentsOf: Array(String(Character(scalar)).utf8))
+                        continue
+                    }
+                    out.append(c)
+                    q += 1
+                }
+                let escapedBreak = q < e  // stopped at a `\` that ends the line
+                spaces = 0
+                // The line break, and the blank lines after it.
+                var breaks = 0
+                line += 1
+                while line < starts.count, isBlank(line) {
+                    breaks += 1
+                    line += 1
+                }
+                guard line < starts.count, indent(line) > blockIndent else { return nil }
+                if escapedBreak || breaks > 0 {
+                    out.append(contentsOf: repeatElement(UInt8(ascii: "\n"), count: breaks))
+                } else {
+                    out.append(UInt8(ascii: " "))
+                }
+                q = starts[line] + indents[line]
+            }
         }
 
         /// A literal (`|`) or folded (`>`) block scalar whose header is at `p` on line `li`, read as
@@ -281,8 +488,7 @@ enum SimpleYAML {
                 chomping = 1
                 q += 1
             }
-            while q < e, b[q] == space { q += 1 }
-            guard q == e else { return nil }
+            guard isLineEnd(q, e) else { return nil }
             var line = li + 1, column = 0
             var indent = 0, maxIndent = 0
             var trailingBreaks = 0
@@ -504,7 +710,7 @@ enum SimpleYAML {
                 }
                 var end = p
                 while end > start, b[end - 1] == UInt8(ascii: " ") { end -= 1 }
-                return MarkdownDocument.scalarValue(text(start, end), plain: true)
+                return FrontMatter.scalarValue(text(start, end), plain: true)
             }
         }
     }
