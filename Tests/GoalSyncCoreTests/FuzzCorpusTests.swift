@@ -1,4 +1,5 @@
 import Foundation
+import GoalSyncCore
 import GoalSyncFuzzChecks
 import Testing
 
@@ -49,5 +50,19 @@ struct FuzzCorpusTests {
         #expect(FuzzChecks.split(ArraySlice(Array("a".utf8) + sep + Array("b".utf8) + sep + Array("c".utf8) + sep + Array("d".utf8)))
                 == [Array("a".utf8), Array("b".utf8), Array("c".utf8) + sep + Array("d".utf8)])
         #expect(FuzzChecks.split(ArraySlice(Array("only".utf8))) == [Array("only".utf8), [], []])
+    }
+
+    // Found by fuzz-frontmatter: a mapping written as a key (`- {sprint: "13"}: done`) became a key
+    // made of Swift's description of the Yams node (with a process address in it, so not even the
+    // same from one run to the next), which the writer then wrote as a key over YAML's 1024
+    // characters: the goal no longer read back.
+    @Test("A list or mapping used as a key is an error naming its line, not a field named by Swift's description",
+          arguments: [("mapping-as-key-minimal.md", 6), ("list-as-explicit-key.md", 5), ("mapping-as-key-in-flow-list.md", 48)])
+    func complexKey(name: String, line: Int) throws {
+        let bytes = Array(try Data(contentsOf: Self.reproducers.appendingPathComponent("frontmatter/\(name)")))
+        #expect(throws: MarkdownDocument.ParseError.yaml(line: line, message: "a key is a list or mapping; write each field's name as plain text")) {
+            try MarkdownDocument.parse(bytes)
+        }
+        #expect(FuzzChecks.frontMatter(bytes) == nil)
     }
 }
