@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Builds goalsync's libFuzzer targets and runs each for a bounded time (Fuzz/README.md).
 #
-#   scripts/fuzz.sh [--time SECONDS] [--jobs N] [--out DIR] [--build-only] [target...]
+#   scripts/fuzz.sh [--time SECONDS] [--jobs N] [--out DIR] [--resume DIR] [--build-only] [target...]
 #
 # Targets: frontmatter merge index config remoteurl (all when none is named). Each runs for
 # --time seconds (default 600) on a copy of its seed corpus (Fuzz/corpus/<target>), so new corpus
 # entries stay out of the repository, at most --jobs targets at a time (default 1), under nice.
+# --resume DIR also starts from the corpus a previous run grew (its --out folder).
 # Everything goes to --out (default: a new folder under /tmp, printed): the corpus copies,
 # <target>.log, and crashes/<target>-crash-… (or -timeout-, -oom-) reproducers. To replay one:
 #   SWIFT_BACKTRACE=enable=no .build-fuzz/x86_64-unknown-linux-gnu/debug/fuzz-<target> FILE
@@ -17,6 +18,7 @@ all=(frontmatter merge index config remoteurl)
 time=600
 jobs=1
 out=""
+resume=""
 build_only=0
 targets=()
 while [ $# -gt 0 ]; do
@@ -24,8 +26,9 @@ while [ $# -gt 0 ]; do
         --time) time="$2"; shift 2 ;;
         --jobs) jobs="$2"; shift 2 ;;
         --out) out="$2"; shift 2 ;;
+        --resume) resume="$2"; shift 2 ;;
         --build-only) build_only=1; shift ;;
-        -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         -*) echo "fuzz.sh: unknown option $1; see --help" >&2; exit 64 ;;
         *) targets+=("$1"); shift ;;
     esac
@@ -70,6 +73,7 @@ run() {
     local t=$1
     rm -rf "$out/corpus-$t"
     cp -R "Fuzz/corpus/$t" "$out/corpus-$t"
+    if [ -n "$resume" ] && [ -d "$resume/corpus-$t" ]; then cp "$resume/corpus-$t"/* "$out/corpus-$t"/ 2>/dev/null || true; fi
     # SWIFT_BACKTRACE: Swift's own crash handler would hide AddressSanitizer's report.
     # A leak report from one input is noise here: libFuzzer's own leak check stays off.
     SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0:abort_on_error=0 \
