@@ -7,7 +7,11 @@
 # Each sanitizer builds in its own scratch path (.build-address, .build-thread; or
 # GOALSYNC_SANITIZE_SCRATCH), so the instrumented build never mixes with the normal one. The tests
 # that run the `goalsync` binary run the instrumented one (it is built beside the test bundle).
-# Runs under nice: a whole instrumented suite takes several times the ordinary one.
+# Runs under nice: a whole instrumented suite takes several times the ordinary one, so on a busy
+# machine the tests with a time limit or a timing bound can fail for time alone; run those suites
+# again on their own. Known: the git:// case of "No stall on a silent server" fails under either
+# sanitizer, whose runtime refuses a dlopen of libc with RTLD_DEEPBIND made on that path
+# (github.com/google/sanitizers/issues/611); it is not a goalsync defect.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
