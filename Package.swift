@@ -44,10 +44,16 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // What each fuzz target checks on one input; the test suite replays the corpus through it.
+        .target(
+            name: "GoalSyncFuzzChecks",
+            dependencies: ["GoalSyncCore", "GoalSyncGit"],
+            path: "Fuzz/Sources/GoalSyncFuzzChecks"
+        ),
         .testTarget(
             name: "GoalSyncCoreTests",
             dependencies: [
-                "GoalSyncCore", "GoalSyncGit", "goalsync",
+                "GoalSyncCore", "GoalSyncGit", "goalsync", "GoalSyncFuzzChecks",
                 .product(name: "PropertyBased", package: "swift-property-based"),
                 .product(name: "Yams", package: "Yams"),
             ],
@@ -56,3 +62,15 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// Fuzz targets (Fuzz/README.md, scripts/fuzz.sh): declared only when GOALSYNC_FUZZ is set, since
+// each one is a libFuzzer entry point that links only with `--sanitize=fuzzer`. One per parser.
+if Context.environment["GOALSYNC_FUZZ"] != nil {
+    for name in ["frontmatter", "merge", "index", "config", "remoteurl"] {
+        package.targets.append(.executableTarget(
+            name: "fuzz-\(name)",
+            dependencies: ["GoalSyncFuzzChecks"],
+            path: "Fuzz/Sources/fuzz-\(name)"
+        ))
+    }
+}

@@ -92,6 +92,16 @@ public final class IndexFile: IndexEntries, @unchecked Sendable {  // immutable 
         return file
     }
 
+    /// Reads an index file held in memory, as ``open(path:)`` reads one from disk (for tests and the
+    /// fuzz target).
+    package static func parse(bytes: [UInt8]) -> IndexFile? {
+        guard bytes.count >= 32 else { return nil }
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count, alignment: 8)
+        bytes.withUnsafeBytes { buffer.copyMemory(from: $0) }
+        guard let file = parse(buffer) else { buffer.deallocate(); return nil }
+        return file
+    }
+
     private static func parse(_ b: UnsafeMutableRawBufferPointer) -> IndexFile? {
         let size = b.count - 20  // the trailing checksum
         guard b.load(fromByteOffset: 0, as: UInt32.self).bigEndian == 0x4449_5243 else { return nil }  // "DIRC"

@@ -6,25 +6,25 @@ import Foundation
 ///
 /// The user information ends at the last `@` before the first `/` after `://`, so a password may hold
 /// `@` (git and libgit2 read it so too); a `/` in a password must be percent-encoded, as URLs require.
-struct RemoteURL {
+package struct RemoteURL: Sendable {
     /// "ssh", "git", "https", "http", "file", or "local" for a plain path.
-    let scheme: String
-    let user: String?
+    package let scheme: String
+    package let user: String?
     /// The password in `scheme://user:password@host/...`, `%XX` escapes decoded (what is sent); never
     /// printed. nil when there is none.
-    let password: String?
+    package let password: String?
     /// The password as written in the URL (still percent-encoded), for ``secrets``.
     private let writtenPassword: String?
-    let host: String?
-    let port: Int?
-    let path: String
+    package let host: String?
+    package let port: Int?
+    package let path: String
     /// The URL as people may see it (``Redaction/url(_:)``): over ssh the user stays and a password
     /// becomes `***` (`ssh://git:***@host/x`, `git:***@host:x`); over every other scheme the whole user
     /// information becomes `***` (`https://***@host/x`), because there a user name alone is often a
     /// token (`https://ghp_…@github.com/…`) and a password is one.
-    let redacted: String
+    package let redacted: String
 
-    init(_ url: String) {
+    package init(_ url: String) {
         var redacted = url
         var password: String?
         if let schemeEnd = url.range(of: "://") {
@@ -98,7 +98,7 @@ struct RemoteURL {
     }
 
     /// A `scheme://` URL without its `user[:password]@` part (what goes on the wire as the address).
-    var withoutUserInfo: String {
+    package var withoutUserInfo: String {
         guard let schemeEnd = redacted.range(of: "://") else { return redacted }
         let rest = redacted[schemeEnd.upperBound...]
         let authority = rest.prefix { $0 != "/" }
@@ -110,7 +110,7 @@ struct RemoteURL {
     /// but ssh a user of 16 characters or more with no password (a token such as `ghp_…`, `glpat-…`).
     /// Shorter user names (`git`, `ana`, `oauth2`) are hidden in ``redacted`` but not sought in all
     /// output, where they would mask ordinary words.
-    var secrets: [String] {
+    package var secrets: [String] {
         var found = [String]()
         if let writtenPassword, !writtenPassword.isEmpty {
             found.append(writtenPassword)
@@ -124,7 +124,7 @@ struct RemoteURL {
     }
 
     /// A repository on this machine: a path or a `file://` URL.
-    var isLocal: Bool { scheme == "local" || scheme == "file" }
-    var isHTTP: Bool { scheme == "https" || scheme == "http" }
+    package var isLocal: Bool { scheme == "local" || scheme == "file" }
+    package var isHTTP: Bool { scheme == "https" || scheme == "http" }
 }
 

@@ -142,7 +142,10 @@ package enum FrontMatter {
             entries.reserveCapacity(mapping.count)
             var seen = Set<String>()  // for a long mapping; a short one compares with the keys before
             for (k, v) in mapping {
-                let key = k.scalar?.string ?? "\(k)"
+                // A list or mapping as a key (`? [a, b]: c`, `{a: b}: c`) names no field.
+                guard let key = k.scalar?.string else {
+                    throw .yaml(line: (k.mark?.line ?? 0) + 1, message: "a key is a list or mapping; write each field's name as plain text")
+                }
                 if entries.count < 16 {
                     guard !entries.contains(where: { $0.key == key }) else { throw .duplicateKey(key: key, line: (k.mark?.line ?? 0) + firstLine - 1) }
                 } else {

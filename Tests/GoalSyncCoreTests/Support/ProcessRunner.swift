@@ -111,6 +111,12 @@ enum ProcessRunner {
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
 
         let argv = ([program] + programArguments).map { strdup($0) } + [nil]
+        // The one exception to "nothing inherited": a sanitizer's settings (scripts/sanitize.sh), so
+        // that an instrumented binary runs as the instrumented suite was told to run.
+        var environment = environment
+        for name in ["ASAN_OPTIONS", "TSAN_OPTIONS", "LSAN_OPTIONS", "UBSAN_OPTIONS"] where environment[name] == nil {
+            if let value = getenv(name) { environment[name] = String(cString: value) }
+        }
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
             for p in argv { free(p) }
