@@ -98,8 +98,7 @@ package struct ThinPackRefusal {
             line += word
         }
         if newline { line.append(UInt8(ascii: "\n")) }
-        let hex = Array("0123456789abcdef".utf8)
         let length = line.count + 4
-        return [12, 8, 4, 0].map { hex[(length >> $0) & 0xF] } + line
+        return [12, 8, 4, 0].map { ObjectID.hexDigits[(length >> $0) & 0xF] } + line
     }
 }
