@@ -263,6 +263,8 @@ final class ExecTransport {
         case .socket(let host, let port, let request):
             process = try ServiceConnection(host: host, port: port, request: request, label: label, timeout: timeout)
         }
+        // libgit2 would ask for a thin pack, and complete it in quadratic time (ThinPackRefusal).
+        if service == .uploadPack { process.refusal = ThinPackRefusal() }
         let stream = UnsafeMutablePointer<goalsync_exec_stream>.allocate(capacity: 1)
         stream.initialize(
             to: goalsync_exec_stream(
@@ -272,7 +274,7 @@ final class ExecTransport {
                         guard let stream, let buffer, let bytesRead, let process = ExecTransport.process(of: stream) else { return -1 }
                         bytesRead.pointee = 0
                         return ExecTransport.settingErrors {
-                            bytesRead.pointee = try process.readOutput(into: UnsafeMutableRawBufferPointer(start: buffer, count: size))
+                            bytesRead.pointee = try process.readForLibgit2(into: UnsafeMutableRawBufferPointer(start: buffer, count: size))
                         }
                     },
                     write: { stream, buffer, length in

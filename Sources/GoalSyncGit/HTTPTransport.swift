@@ -180,6 +180,9 @@ private final class HTTPRequest {
     private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
     /// libcurl's result once the transfer ended.
     private var finished: CURLcode?
+    /// For upload-pack's advertisement: takes `thin-pack` out of the capabilities libgit2 reads (see
+    /// ``ThinPackRefusal``: libgit2 completes thin packs in quadratic time).
+    fileprivate var refusal: ThinPackRefusal?
 
     init(transport: HTTPTransport, service: GitService, listing: Bool) {
         self.transport = transport
@@ -289,6 +292,7 @@ private final class HTTPRequest {
         received.removeAll(keepingCapacity: true)
         offset = 0
         finished = nil
+        refusal = listing && service == .uploadPack ? ThinPackRefusal() : nil
         guard let easy = curl_easy_init() else {
             throw TransportError(kind: .httpFailed, remote: transport.display, message: "libcurl could not make a request for \(transport.display)")
         }
@@ -334,7 +338,13 @@ private final class HTTPRequest {
             guard let user else { return 0 }
             let request = Unmanaged<HTTPRequest>.fromOpaque(user).takeUnretainedValue()
             let length = size * count
-            if let data, length > 0 { request.received.append(contentsOf: UnsafeRawBufferPointer(start: data, count: length)) }
+            guard let data, length > 0 else { return length }
+            let bytes = UnsafeRawBufferPointer(start: data, count: length)
+            if request.refusal != nil {
+                request.received += request.refusal?.pass(bytes) ?? []
+            } else {
+                request.received.append(contentsOf: bytes)
+            }
             return length
         })
         codes.append(goalsync_curl_set_pointer(easy, CURLOPT_WRITEDATA, Unmanaged.passUnretained(self).toOpaque()))
@@ -361,6 +371,7 @@ private final class HTTPRequest {
         while let message = curl_multi_info_read(transport.multi, &left) {
             if message.pointee.msg == CURLMSG_DONE, message.pointee.easy_handle == easy {
                 finished = message.pointee.data.result
+                if refusal != nil { received += refusal?.end() ?? [] }
             }
         }
         if finished == nil, received.count == before {

@@ -181,6 +181,40 @@ final class ServiceConnection {
         }
     }
 
+    /// Set for `git-upload-pack`: its advertisement passes through it on its way to libgit2
+    /// (``ThinPackRefusal``: libgit2 completes thin packs in quadratic time); nil once it is past.
+    var refusal: ThinPackRefusal?
+    /// Bytes the refusal handed on that libgit2 has not read yet (from `readyOffset`).
+    private var ready = [UInt8]()
+    private var readyOffset = 0
+
+    /// ``readOutput(into:)``, through ``refusal`` while it is set.
+    func readForLibgit2(into buffer: UnsafeMutableRawBufferPointer) throws(Failure) -> Int {
+        while readyOffset == ready.count {
+            ready.removeAll(keepingCapacity: true)
+            readyOffset = 0
+            guard refusal != nil else { return try readOutput(into: buffer) }
+            let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 65_536, alignment: 1)
+            defer { chunk.deallocate() }
+            let count = try readOutput(into: chunk)
+            if count == 0 {
+                ready = refusal?.end() ?? []
+                refusal = nil
+                if ready.isEmpty { return 0 }
+            } else {
+                ready = refusal?.pass(UnsafeRawBufferPointer(rebasing: chunk[..<count])) ?? []
+                if refusal?.isDone == true { refusal = nil }
+            }
+        }
+        let count = min(buffer.count, ready.count - readyOffset)
+        ready.withUnsafeBytes { source in
+            guard let start = source.baseAddress else { return }
+            buffer.baseAddress?.copyMemory(from: start + readyOffset, byteCount: count)
+        }
+        readyOffset += count
+        return count
+    }
+
     /// Writes all of `bytes` to the service, waiting while its input is full. A service that went away
     /// with a failure throws ``Failure/ended`` with what it wrote to its standard error.
     func writeInput(_ bytes: UnsafeRawBufferPointer) throws(Failure) {

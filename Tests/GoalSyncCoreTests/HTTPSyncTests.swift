@@ -66,6 +66,46 @@ import Testing
         #expect(try carol.file("goals/h.md") == (try ana.file("goals/h.md")))
     }
 
+    /// A pull over http asks for no thin pack (``ThinPackRefusal``): the pack it stores holds only
+    /// objects the clone did not have. (libgit2 completes a thin pack by appending the bases it lacks,
+    /// one at a time, in time quadratic in the number of changed files.)
+    @Test func aPullStoresAPackOfNewObjectsOnly() throws {
+        let (team, ana, server) = try team(tls: false, auth: .none)
+        let body = (0..<40).map { "Line \($0) of a long description that the next edit leaves as it is." }.joined(separator: "\n")
+        try ana.write("goals/g.md", try ana.text("goals/g.md") + "\n" + body + "\n")
+        try ana.git("commit", "-q", "--no-verify", "-am", "long body").requireOK("commit")
+        try ana.goalsync("push").requireOK("push")
+        let (bob, cloned) = try clone(team, "bob", server.url("remote.git"))
+        try cloned.requireOK("clone")
+        try ana.goalsync("set", "g", "title", "Raise activation to 55%").requireOK("edit")
+        try ana.goalsync("push").requireOK("push")
+
+        func objects() throws -> Set<String> {
+            Set(try bob.git("cat-file", "--batch-all-objects", "--batch-check=%(objectname)").requireOK("cat-file").stdout
+                .split(separator: "\n").map(String.init))
+        }
+        func packs() -> Set<String> {
+            Set(((try? FileManager.default.contentsOfDirectory(atPath: bob.dir + "/.git/objects/pack")) ?? []).filter { $0.hasSuffix(".idx") })
+        }
+        let before = try objects()
+        let packsBefore = packs()
+        try bob.goalsync("pull").requireOK("pull over http")
+        #expect(try bob.text("goals/g.md").contains("title: Raise activation to 55%"))
+        let fetched = packs().subtracting(packsBefore)
+        #expect(fetched.count == 1, "\(fetched)")
+        for pack in fetched {
+            let listing = try bob.git("verify-pack", "-v", ".git/objects/pack/" + pack).requireOK("verify-pack").stdout
+            let ids = listing.split(separator: "\n").compactMap { line -> String? in
+                let first = line.split(separator: " ").first.map(String.init) ?? ""
+                return first.count == 40 && first.allSatisfy(\.isHexDigit) ? first : nil
+            }
+            #expect(!ids.isEmpty, "\(listing)")
+            #expect(before.isDisjoint(with: ids), "objects the clone had came again: \(before.intersection(ids).sorted())")
+        }
+        try bob.git("fsck", "--no-progress").requireOK("fsck")
+        #expect(server.requests().contains { $0.hasPrefix("POST /remote.git/git-upload-pack 200") }, "\(server.requests())")
+    }
+
     /// GIT_SSL_CAINFO trusts the CA (over a config that points elsewhere, as git's precedence says), and
     /// a URL with an IP address is checked against the certificate's IP SAN.
     @Test func theCAThroughGIT_SSL_CAINFOAndAnIPAddressURL() throws {

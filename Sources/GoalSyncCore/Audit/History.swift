@@ -122,8 +122,10 @@ struct ObjectKey: Hashable {
     init(_ id: ObjectID) {
         self.id = id
         var a: UInt64 = 0, b: UInt64 = 0
-        for i in 0..<8 { a = a << 8 | UInt64(id.bytes[i]) }
-        for i in 8..<16 { b = b << 8 | UInt64(id.bytes[i]) }
+        id.withBytes { bytes in
+            for i in 0..<8 { a = a << 8 | UInt64(bytes[i]) }
+            for i in 8..<16 { b = b << 8 | UInt64(bytes[i]) }
+        }
         self.a = a
         self.b = b
     }

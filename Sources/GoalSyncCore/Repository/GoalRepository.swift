@@ -272,23 +272,14 @@ package final class GoalRepository {
         return out
     }
 
-    /// `id.hex`, in one allocation (the pre-commit hook makes one for every goal).
-    static func hex(_ id: ObjectID) -> String {
-        let bytes = id.bytes
-        return String(unsafeUninitializedCapacity: 2 * bytes.count) { out in
-            for (i, byte) in bytes.enumerated() {
-                out[2 * i] = hexDigit(byte >> 4)
-                out[2 * i + 1] = hexDigit(byte & 0xF)
-            }
-            return 2 * bytes.count
-        }
-    }
+    /// `id.hex` (one allocation: the pre-commit hook makes one for every goal).
+    static func hex(_ id: ObjectID) -> String { id.hex }
 
     /// Whether a blob given as hex text (nil: none) is `id` (nil: none), as `blob == id?.hex` says.
     static func same(_ blob: String?, _ id: ObjectID?) -> Bool {
         guard var blob, let id else { return blob == nil && id == nil }
         return blob.withUTF8 { text in
-            id.bytes.withUnsafeBufferPointer { bytes in
+            id.withBytes { bytes in
                 guard text.count == 2 * bytes.count else { return false }
                 for (i, byte) in bytes.enumerated() where text[2 * i] != hexDigit(byte >> 4) || text[2 * i + 1] != hexDigit(byte & 0xF) {
                     return false

@@ -10,61 +10,12 @@ extension ParallelMap {
     package static func map<T, R>(_ items: [T], repository: Repository, perWorker: Int, _ transform: (Repository, T) -> R) -> [R] {
         let workers = min(ProcessInfo.processInfo.activeProcessorCount, items.count / max(1, perWorker))
         guard workers > 1 else { return items.map { transform(repository, $0) } }
-        return withoutActuallyEscaping(transform) { transform in
-            let work = RepositoryWork(items: items, transform: transform, gitDir: repository.gitDir, workers: workers)
-            defer { work.release() }
-            let box = WorkerBox(work)
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in box.value.run(worker) }
-            return work.results(fallback: repository)
+        let gitDir = repository.gitDir
+        let ranges = (0..<workers).map { chunkRange($0, of: workers, count: items.count) }
+        let parts: [[R]?] = map(ranges, chunks: workers) { range in
+            guard let repo = try? Repository.open(at: gitDir) else { return nil }
+            return range.map { transform(repo, items[$0]) }
         }
+        return zip(ranges, parts).flatMap { range, part in part ?? range.map { transform(repository, items[$0]) } }
     }
-}
-
-/// The shared state of ``ParallelMap/map(_:repository:perWorker:_:)``: each worker writes only the
-/// result slots of its own range, and its flag.
-private struct RepositoryWork<T, R> {
-    let items: [T]
-    let transform: (Repository, T) -> R
-    let gitDir: String
-    let workers: Int
-    let slots: UnsafeMutableBufferPointer<R?>
-    let opened: UnsafeMutableBufferPointer<Bool>
-
-    init(items: [T], transform: @escaping (Repository, T) -> R, gitDir: String, workers: Int) {
-        self.items = items
-        self.transform = transform
-        self.gitDir = gitDir
-        self.workers = workers
-        slots = .allocate(capacity: items.count)
-        slots.initialize(repeating: nil)
-        opened = .allocate(capacity: workers)
-        opened.initialize(repeating: false)
-    }
-
-    func range(_ worker: Int) -> Range<Int> { items.count * worker / workers..<items.count * (worker + 1) / workers }
-
-    func run(_ worker: Int) {
-        guard let repo = try? Repository.open(at: gitDir) else { return }
-        opened[worker] = true
-        for i in range(worker) { slots[i] = transform(repo, items[i]) }
-    }
-
-    func results(fallback: Repository) -> [R] {
-        for worker in 0..<workers where !opened[worker] {
-            for i in range(worker) { slots[i] = transform(fallback, items[i]) }
-        }
-        return slots.map { $0! }
-    }
-
-    func release() {
-        slots.deinitialize()
-        slots.deallocate()
-        opened.deallocate()
-    }
-}
-
-/// Carries the work into `concurrentPerform`, whose iterations write disjoint slots.
-private struct WorkerBox<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
 }

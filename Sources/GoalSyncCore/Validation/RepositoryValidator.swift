@@ -170,33 +170,3 @@ package struct RepositoryValidator {
         }
     }
 }
-
-/// A parallel map over an array on the machine's cores (results in input order).
-package enum ParallelMap {
-    package static func map<T, R>(_ items: [T], _ transform: (T) -> R) -> [R] {
-        if items.count < 64 { return items.map(transform) }
-        return withoutActuallyEscaping(transform) { transform in
-            let results = UnsafeMutableBufferPointer<R?>.allocate(capacity: items.count)
-            results.initialize(repeating: nil)
-            defer {
-                results.deinitialize()
-                results.deallocate()
-            }
-            let chunks = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 4, items.count / 16))
-            let box = UncheckedBox((items, transform, results))
-            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                let (items, transform, results) = box.value
-                let lo = items.count * chunk / chunks
-                let hi = items.count * (chunk + 1) / chunks
-                for i in lo..<hi { results[i] = transform(items[i]) }
-            }
-            return results.map { $0! }
-        }
-    }
-}
-
-/// Carries values into `concurrentPerform`, whose iterations write disjoint slots only.
-private struct UncheckedBox<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
-}
