@@ -19,10 +19,11 @@ let package = Package(
             pkgConfig: "libgit2",
             providers: [.apt(["libgit2-dev"])]
         ),
-        .systemLibrary(
+        // libcurl's API, loaded with dlopen on the first http(s) remote (see curl_load.c): no
+        // process that never speaks http maps libcurl and its dependencies at start-up.
+        .target(
             name: "CCurl",
-            pkgConfig: "libcurl",
-            providers: [.apt(["libcurl4-openssl-dev"])]
+            linkerSettings: [.linkedLibrary("dl")]
         ),
         // libgit2's start without loading the CA certificates it never uses (see libgit2_start.c).
         .target(

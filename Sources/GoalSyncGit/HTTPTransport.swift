@@ -30,10 +30,15 @@ final class HTTPTransport {
     /// libcurl's multi handle: owns the connection cache, so the POSTs reuse the GET's connection.
     fileprivate let multi: UnsafeMutableRawPointer
 
-    private static let curlReady: Bool = goalsync_curl_global_init() == CURLE_OK
+    /// libcurl is loaded on the first http(s) remote (CCurl's curl_load.c); nil when it is ready,
+    /// else why it is not.
+    private static let curlUnavailable: String? = goalsync_curl_load().map { String(cString: $0) }
 
     private init(url: RemoteURL, settings: HTTPSettings, credentials: HTTPCredentials, record: @escaping (Error) -> Void) throws {
-        guard Self.curlReady, let multi = curl_multi_init() else {
+        if let why = Self.curlUnavailable {
+            throw TransportError(kind: .httpFailed, remote: url.redacted, message: "cannot reach \(url.redacted): \(why)")
+        }
+        guard let multi = goalsync_curl_multi_init() else {
             throw TransportError(kind: .httpFailed, remote: url.redacted, message: "libcurl could not be started for \(url.redacted)")
         }
         var base = url.withoutUserInfo
@@ -46,7 +51,7 @@ final class HTTPTransport {
         self.multi = multi
     }
 
-    deinit { curl_multi_cleanup(multi) }
+    deinit { goalsync_curl_multi_cleanup(multi) }
 
     /// Makes libgit2's smart transport over a new http subtransport for the remote `owner`, into `out`
     /// (`git_transport_smart`); libgit2 frees it with the remote.
@@ -293,7 +298,7 @@ private final class HTTPRequest {
         offset = 0
         finished = nil
         refusal = listing && service == .uploadPack ? ThinPackRefusal() : nil
-        guard let easy = curl_easy_init() else {
+        guard let easy = goalsync_curl_easy_init() else {
             throw TransportError(kind: .httpFailed, remote: transport.display, message: "libcurl could not make a request for \(transport.display)")
         }
         self.easy = easy
@@ -328,7 +333,7 @@ private final class HTTPRequest {
         if !listing {
             lines += ["Content-Type: application/x-\(service.program)-request", "Accept: application/x-\(service.program)-result"]
         }
-        for line in lines { headers = curl_slist_append(headers, line) }
+        for line in lines { headers = goalsync_curl_slist_append(headers, line) }
         codes.append(goalsync_curl_set_slist(easy, CURLOPT_HTTPHEADER, headers))
         if !listing {
             codes.append(goalsync_curl_set_off(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count)))
@@ -351,9 +356,9 @@ private final class HTTPRequest {
         if let bad = codes.first(where: { $0 != CURLE_OK }) {
             throw TransportError(
                 kind: .httpFailed, remote: transport.display,
-                message: "libcurl refused a setting for \(transport.display): \(String(cString: curl_easy_strerror(bad)))")
+                message: "libcurl refused a setting for \(transport.display): \(String(cString: goalsync_curl_easy_strerror(bad)))")
         }
-        guard curl_multi_add_handle(transport.multi, easy) == CURLM_OK else {
+        guard goalsync_curl_multi_add_handle(transport.multi, easy) == CURLM_OK else {
             throw TransportError(kind: .httpFailed, remote: transport.display, message: "libcurl could not start a request to \(transport.display)")
         }
     }
@@ -363,30 +368,30 @@ private final class HTTPRequest {
         guard let easy else { return }
         var running: Int32 = 0
         let before = received.count
-        let code = curl_multi_perform(transport.multi, &running)
+        let code = goalsync_curl_multi_perform(transport.multi, &running)
         guard code == CURLM_OK else {
-            throw TransportError(kind: .httpFailed, remote: transport.display, message: "libcurl failed talking to \(transport.display): \(String(cString: curl_multi_strerror(code)))")
+            throw TransportError(kind: .httpFailed, remote: transport.display, message: "libcurl failed talking to \(transport.display): \(String(cString: goalsync_curl_multi_strerror(code)))")
         }
         var left: Int32 = 0
-        while let message = curl_multi_info_read(transport.multi, &left) {
+        while let message = goalsync_curl_multi_info_read(transport.multi, &left) {
             if message.pointee.msg == CURLMSG_DONE, message.pointee.easy_handle == easy {
                 finished = message.pointee.data.result
                 if refusal != nil { received += refusal?.end() ?? [] }
             }
         }
         if finished == nil, received.count == before {
-            _ = curl_multi_poll(transport.multi, nil, 0, 1000, nil)
+            _ = goalsync_curl_multi_poll(transport.multi, nil, 0, 1000, nil)
         }
     }
 
     private func endTransfer() {
         if let easy {
-            curl_multi_remove_handle(transport.multi, easy)
-            curl_easy_cleanup(easy)
+            goalsync_curl_multi_remove_handle(transport.multi, easy)
+            goalsync_curl_easy_cleanup(easy)
             self.easy = nil
         }
         if let headers {
-            curl_slist_free_all(headers)
+            goalsync_curl_slist_free_all(headers)
             self.headers = nil
         }
     }
@@ -396,7 +401,7 @@ private final class HTTPRequest {
         let display = transport.display
         let settings = transport.settings
         let detail = String(cString: errorBuffer).trimmingCharacters(in: .whitespacesAndNewlines)
-        let reason = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
+        let reason = detail.isEmpty ? String(cString: goalsync_curl_easy_strerror(code)) : detail
         switch code {
         case CURLE_OPERATION_TIMEDOUT:
             let seconds = settings.lowSpeedTime
