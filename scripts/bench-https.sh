@@ -52,7 +52,8 @@ unset GIT_SSL_CAPATH SSL_CERT_FILE SSL_CERT_DIR GIT_SSL_NO_VERIFY http_proxy htt
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/goalsync-bench-https.XXXXXX")
 NGINX_PID= FCGI_PID=
 cleanup() {
-    for pid in $NGINX_PID $FCGI_PID; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+    # fcgiwrap -c 4 forks its workers: end them too, or they outlive the bench.
+    for pid in $NGINX_PID $FCGI_PID; do pkill -P "$pid" 2>/dev/null || true; kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
     rm -rf "$WORK"
 }
 trap cleanup EXIT
