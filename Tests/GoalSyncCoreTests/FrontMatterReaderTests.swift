@@ -271,6 +271,37 @@ struct FrontMatterReaderTests {
         #expect(FrontMatter.fields(keys, of: Array("---\nid: g\nstatus: draft\nx: 1\nstatus: active\n---\n".utf8)) == nil)
     }
 
+    /// The few-fields reading finds the front matter in the file's bytes itself (the pull skims every
+    /// changed goal): for every framing the whole parse refuses (conflict markers anywhere, no
+    /// opening or closing line, NUL, bad UTF-8) it gives nothing, and for every one it accepts (a
+    /// byte order mark, CRLF, `...`, no final line break) the same fields and lines.
+    @Test("Reading a few fields frames the file as the whole parse does", arguments: [
+        "---\nid: g\nstatus: draft\n---\nbody\n", "\u{FEFF}---\nid: g\nstatus: draft\n---\n", "---\r\nid: g\r\nstatus: draft\r\n---\r\nb\r\n",
+        "---\nid: g\nstatus: draft\n...\nbody", "---\nid: g\nstatus: draft\n---", "---\nid: g\nstatus: draft\n---\n<<<<<<< ours\n",
+        "---\nid: g\nstatus: draft\n---\nx\n=======\n", "---\nid: g\nstatus: draft\n---\n>>>>>>>\n", "---\nid: g\nstatus: draft\n---\n=======x\n",
+        "---\nid: g\nstatus: draft\n---\n<<<<<<<< eight\n", "---\nid: g\nstatus: draft\n---\n>>>>>>> theirs\r\n", "---\nid: g\nstatus: draft\n",
+        "--- \nid: g\nstatus: draft\n---\n", "id: g\nstatus: draft\n---\n", "---\nid: g\nstatus: draft\n----\n---\n", "---\nid: g\u{0}\nstatus: draft\n---\n",
+        "---\nid: g\nstatus: draft\n--- \n---\n", "", "---", "---\n---\n", "\n---\nid: g\n---\n",
+    ])
+    func fewFieldsFraming(_ text: String) {
+        let keys: Set<String> = ["id", "status"]
+        for bytes in [Array(text.utf8), Array(text.utf8) + [0xC3]] {
+            let full = Result { () throws(MarkdownDocument.ParseError) in try FrontMatter.parse(bytes) }
+            let fields = FrontMatter.fields(keys, of: bytes)
+            switch full {
+            case .success(let doc):
+                // (An empty front matter is left to the whole parse by the fast tier.)
+                #expect(fields != nil || doc.frontMatter["id"] == nil, "not read: \(text.debugDescription)")
+                for key in keys {
+                    #expect(fields?.map[key] == doc.frontMatter[key], "\(key) of \(text.debugDescription)")
+                    #expect(fields?.lines[key] == doc.lines[key], "line of \(key) of \(text.debugDescription)")
+                }
+            case .failure(let error):
+                #expect(fields == nil, "read although the parse says \(error): \(bytes)")
+            }
+        }
+    }
+
     /// ``PlainScalar`` (the one resolver of plain scalars, both tiers use it) against Yams' YAML 1.1
     /// resolver: the same type for every scalar.
     @Test("PlainScalar resolves plain scalars as Yams' YAML 1.1 resolver does")

@@ -27,8 +27,50 @@ package enum FrontMatter {
     /// fast tier leaves to Yams, or a later line that might write one of `keys` again): the
     /// caller then parses the file. A field that is absent is absent from the map.
     package static func fields(_ keys: Set<String>, of bytes: [UInt8]) -> (map: YAMLMap, lines: [String: Int])? {
-        guard let text = try? text(of: bytes), let (yamlText, _) = try? split(text) else { return nil }
+        guard let yamlText = frontMatterText(bytes) else { return nil }
         return FrontMatterFastPath.read(yamlText, firstLine: 2, only: keys)
+    }
+
+    /// The front matter's text of a file that ``split(_:)`` accepts (within the size limit, no NUL,
+    /// UTF-8, no conflict-marker line, opening and closing `---` lines), found in one pass over the
+    /// bytes rather than through `String` indices (the pull skims every changed goal). nil when
+    /// `split` would refuse the file; it refuses at least what `split` refuses, byte for byte on
+    /// ASCII lines, so a nil only sends the caller to the full parse.
+    private static func frontMatterText(_ bytes: [UInt8]) -> String? {
+        guard bytes.count <= MarkdownDocument.maximumSize, !bytes.contains(0),
+              String(validating: bytes, as: UTF8.self) != nil else { return nil }
+        return bytes.withUnsafeBufferPointer { b -> String? in
+            let dash = UInt8(ascii: "-"), dot = UInt8(ascii: "."), lt = UInt8(ascii: "<"), gt = UInt8(ascii: ">"), eq = UInt8(ascii: "=")
+            func isRun(_ start: Int, _ end: Int, of byte: UInt8, count: Int) -> Bool {
+                end - start == count && (start..<end).allSatisfy { b[$0] == byte }
+            }
+            func isMarker(_ start: Int, _ end: Int, _ byte: UInt8) -> Bool {  // `<<<<<<<`, `<<<<<<< x`, `=======`...
+                guard end - start >= 7, (start..<start + 7).allSatisfy({ b[$0] == byte }) else { return false }
+                return end - start == 7 || (byte != eq && b[start + 7] == UInt8(ascii: " "))
+            }
+            var lineStart = 0, line = 0
+            var yamlStart: Int?, yamlEnd: Int?
+            while lineStart < b.count {
+                var end = lineStart
+                while end < b.count && b[end] != 10 { end += 1 }
+                var content = end
+                if content > lineStart && b[content - 1] == 13 { content -= 1 }
+                let first = b[lineStart]
+                if (first == lt || first == gt || first == eq) && isMarker(lineStart, content, first) { return nil }
+                if line == 0 {
+                    // `---`, or `---` after a byte order mark (EF BB BF).
+                    let bom = content - lineStart == 6 && b[lineStart] == 0xEF && b[lineStart + 1] == 0xBB && b[lineStart + 2] == 0xBF
+                    guard isRun(lineStart, content, of: dash, count: 3) || (bom && isRun(lineStart + 3, content, of: dash, count: 3)) else { return nil }
+                    yamlStart = end + 1
+                } else if yamlEnd == nil && (isRun(lineStart, content, of: dash, count: 3) || isRun(lineStart, content, of: dot, count: 3)) {
+                    yamlEnd = lineStart
+                }
+                line += 1
+                lineStart = end + 1
+            }
+            guard let yamlStart, let yamlEnd, yamlStart <= yamlEnd else { return nil }
+            return String(decoding: UnsafeBufferPointer(rebasing: b[yamlStart..<yamlEnd]), as: UTF8.self)
+        }
     }
 
     /// A front matter text (without its `---` lines) as a mapping, by the fast tier when it reads
