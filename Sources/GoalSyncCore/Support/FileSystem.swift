@@ -123,20 +123,7 @@ package enum FileSystem {
     package static func createWorkTreeFile(_ bytes: [UInt8], at path: String, mode: mode_t) throws -> stat {
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode)
         guard fd >= 0 else { throw writeError(path, "create", errno) }
-        var failure: (step: String, code: Int32)?
-        var written = 0
-        bytes.withUnsafeBytes { buf in
-            guard let base = buf.baseAddress else { return }
-            while written < buf.count {
-                let n = write(fd, base + written, buf.count - written)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    failure = ("write", errno)
-                    break
-                }
-                written += n
-            }
-        }
+        var failure: (step: String, code: Int32)? = writeAll(fd, bytes).map { ("write", $0) }
         if failure == nil, mode != 0o644, fchmod(fd, mode) != 0 { failure = ("chmod", errno) }
         var st = stat()
         if failure == nil, fstat(fd, &st) != 0 { failure = ("fstat", errno) }
@@ -146,6 +133,23 @@ package enum FileSystem {
             throw writeError(path, failure.step, failure.code)
         }
         return st
+    }
+
+    /// Writes all of `bytes` to `fd` (again after EINTR and short writes); the errno of a failed
+    /// `write`, kept as it failed, or nil.
+    private static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Int32? {
+        bytes.withUnsafeBytes { buf -> Int32? in
+            var written = 0
+            while written < buf.count {
+                let n = write(fd, buf.baseAddress.map { $0 + written }, buf.count - written)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                written += n
+            }
+            return nil
+        }
     }
 
     /// The prefix of the temporary files this process makes in a temporary directory: `PID-`.
@@ -171,19 +175,7 @@ package enum FileSystem {
         }
         guard fd >= 0 else { throw writeError(path, "create \(temporary)", errno) }
         // Each step's errno is kept as it fails: a later call (close, unlink) may change errno.
-        var failure: (step: String, code: Int32)?
-        var written = 0
-        bytes.withUnsafeBytes { buf in
-            while written < buf.count {
-                let n = write(fd, buf.baseAddress.map { $0 + written }, buf.count - written)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    failure = ("write", errno)
-                    break
-                }
-                written += n
-            }
-        }
+        var failure: (step: String, code: Int32)? = writeAll(fd, bytes).map { ("write", $0) }
         if failure == nil, mode != 0o644, fchmod(fd, mode) != 0 { failure = ("chmod", errno) }
         if failure == nil, sync, fsync(fd) != 0 { failure = ("fsync", errno) }
         if close(fd) != 0, failure == nil, errno != EINTR { failure = ("close", errno) }
