@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import GoalSyncCore
-import GoalSyncGit
 
 /// Options every command takes.
 struct GlobalOptions: ParsableArguments {
@@ -91,15 +90,14 @@ func run(_ body: () throws -> Void) throws {
             Output.err("goalsync: error: \(oneLine(error.errorDescription ?? "\(error)"))")
         }
         throw ExitCode(error.exitCode)
-    } catch let error as GitError {
-        Output.err("goalsync: error: \(oneLine(error.description))")
-        throw ExitCode(2)
     } catch let error as ExitCode {
         throw error
     } catch let error as CleanExit {
         throw error
     } catch {
-        Output.err("goalsync: error: \(oneLine(error.localizedDescription))")
+        // An error of the git layer (libgit2, a transport) or the system: the repository or remote
+        // cannot be used.
+        Output.err("goalsync: error: \(oneLine(GoalSyncError.gitLayerDescription(of: error) ?? error.localizedDescription))")
         throw ExitCode(2)
     }
 }

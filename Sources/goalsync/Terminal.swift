@@ -1,6 +1,5 @@
 import Foundation
 import GoalSyncCore
-import GoalSyncGit
 
 /// The one place where text meets the terminal. Titles, ids, file names, field values and a
 /// remote's messages come from files and servers goalsync does not control, and a control
@@ -24,24 +23,12 @@ enum Terminal {
         return String(generator.next() as UInt64, radix: 36)
     }()
 
-    /// The secrets of this process (``SecretMask/known(arguments:environment:directory:)``): those of the
-    /// URLs on its command line, of the git configuration of the repository it runs in (after `-C`), and
-    /// `GOALSYNC_TOKEN`. Read the first time something is written, so a command that prints nothing
-    /// pays nothing.
-    private static let secretMask: SecretMask = {
-        let arguments = CommandLine.arguments
-        let here = FileManager.default.currentDirectoryPath
-        var mask = SecretMask.known(arguments: arguments, environment: ProcessInfo.processInfo.environment, directory: here)
-        // `goalsync push -C DIR`: DIR's configuration too (a leading -C was applied before any output).
-        if let option = arguments.lastIndex(of: "-C"), option + 1 < arguments.count {
-            let dir = arguments[option + 1].hasPrefix("/") ? arguments[option + 1] : here + "/" + arguments[option + 1]
-            if FileManager.default.fileExists(atPath: dir) {
-                let more = SecretMask.known(arguments: [], environment: [:], directory: dir)
-                mask = SecretMask(secrets: mask.secrets + more.secrets)
-            }
-        }
-        return mask
-    }()
+    /// The secrets of this process (``ProcessSecrets``): those of the URLs on its command line, of
+    /// the git configuration of the repository it runs in (and after `-C`), and `GOALSYNC_TOKEN`.
+    /// Read the first time something is written, so a command that prints nothing pays nothing.
+    private static let secretMask = ProcessSecrets(
+        arguments: CommandLine.arguments, environment: ProcessInfo.processInfo.environment,
+        directory: FileManager.default.currentDirectoryPath)
 
     /// `text` with every secret this process knows of replaced by `***`.
     static func masked(_ text: String) -> String { secretMask.apply(text) }
@@ -49,7 +36,7 @@ enum Terminal {
     /// `value` with every secret in its strings (keys too) replaced by `***`: masked as values, so the
     /// JSON stays valid whatever the secret holds.
     static func masked(_ value: JSONValue) -> JSONValue {
-        guard !secretMask.secrets.isEmpty else { return value }
+        guard !secretMask.isEmpty else { return value }
         switch value {
         case .string(let text): return .string(masked(text))
         case .array(let items): return .array(items.map { masked($0) })

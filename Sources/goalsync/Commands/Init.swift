@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import GoalSyncCore
-import GoalSyncGit
 
 struct Init: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -108,10 +107,10 @@ struct Hooks: ParsableCommand {
             try goalsync.run {
                 // libgit2 starts (it loads the system's TLS certificates) on another core while git's
                 // input is read.
-                GitLibrary.initializeInBackground()
+                GitRuntime.startInBackground()
                 let input = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
                 // A commit's goals/ tree and its parent's are read several times: keep them parsed.
-                GitOptions.setTreeCacheLimit(bytes: 16 << 20)
+                GitRuntime.keepParsedTrees(upTo: 16 << 20)
                 let repo = try GoalRepository.openForCommitChecks(at: directory, environment: ProcessInfo.processInfo.environment)
                 let updates = try repo.checkReceivedUpdates(input, branch: branch)
                 var refused = 0

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import GoalSyncCore
-import GoalSyncGit
 
 struct List: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -229,7 +228,7 @@ struct Validate: ParsableCommand {
     /// will do).
     static func checkCommits(rev: String?, range: String?, json: Bool, quiet: Bool, in directory: String) throws {
         // Each commit's goals/ tree and its parent's are read several times: keep them parsed.
-        GitOptions.setTreeCacheLimit(bytes: 16 << 20)
+        GitRuntime.keepParsedTrees(upTo: 16 << 20)
         let repo = try GoalRepository.openForCommitChecks(at: directory, environment: ProcessInfo.processInfo.environment)
         let report = try rev.map { try repo.checkRevision($0) } ?? repo.checkRange(range ?? "")
         let errors = report.problems.reduce(0) { $0 + $1.diagnostics.count }
@@ -260,19 +259,13 @@ struct Validate: ParsableCommand {
     /// `validate --staged --quiet` (see `GoalSync.hotCommand`).
     static func check(paths: [String], staged: Bool, json: Bool, quiet: Bool, in directory: String) throws {
         try goalsync.run {
-            // The hook's check: libgit2 starts on another core while the files it will need are read.
-            var preload: (config: (root: String, config: RepoConfig)?, index: (path: String, file: IndexFile)?) = (nil, nil)
-            if staged {
-                GitLibrary.initializeInBackground()
-                preload = GoalRepository.preloadForStagedCheck(in: directory, environment: ProcessInfo.processInfo.environment)
-            }
-            let repo = try GoalRepository.open(at: directory, preloaded: preload.config)
             let diagnostics: [Diagnostic]
             var fileCount: Int
             if staged {
                 if !paths.isEmpty { throw GoalSyncError.usage("--staged checks the whole index; give no PATH with it") }
-                (diagnostics, fileCount) = try repo.validateStaged(preloadedIndex: preload.index)
+                (diagnostics, fileCount) = try GoalRepository.checkStaged(in: directory, environment: ProcessInfo.processInfo.environment)
             } else {
+                let repo = try GoalRepository.open(at: directory)
                 let cwd = URL(fileURLWithPath: directory).standardizedFileURL.path
                 let relative = try paths.map { p -> String in
                     let abs = URL(fileURLWithPath: p.hasPrefix("/") ? p : cwd + "/" + p).standardizedFileURL.path

@@ -1,10 +1,9 @@
 import ArgumentParser
 import Foundation
 import GoalSyncCore
-import GoalSyncGit
 
 /// Fetch progress on stderr when it is a terminal.
-func progressReporter() -> ((TransferProgress) -> Void)? {
+func progressReporter() -> ((SyncProgress) -> Void)? {
     guard isatty(STDERR_FILENO) == 1 else { return nil }
     return { p in
         guard p.totalObjects > 0 else { return }
