@@ -51,14 +51,34 @@ let package = Package(
             dependencies: ["GoalSyncCore", "GoalSyncGit"],
             path: "Fuzz/Sources/GoalSyncFuzzChecks"
         ),
+        // What the test targets share: temporary repositories, the process runner, the test servers,
+        // teams of clones, fixtures (Tests/Fixtures), and the tags of the suites.
+        .target(
+            name: "GoalSyncTestSupport",
+            dependencies: ["GoalSyncCore"],
+            path: "Tests/GoalSyncTestSupport"
+        ),
+        // One test target per module: the git layer in-process, Core in-process, and the command-line
+        // tool end to end (the built binary against real repositories and servers). Each depends on
+        // the `goalsync` executable too: the shared test repositories are set up by running it.
+        .testTarget(
+            name: "GoalSyncGitTests",
+            dependencies: ["goalsync", "GoalSyncGit", "GoalSyncTestSupport"]
+        ),
         .testTarget(
             name: "GoalSyncCoreTests",
             dependencies: [
-                "GoalSyncCore", "GoalSyncGit", "goalsync", "GoalSyncFuzzChecks",
+                "goalsync", "GoalSyncCore", "GoalSyncGit", "GoalSyncFuzzChecks", "GoalSyncTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
                 .product(name: "Yams", package: "Yams"),
-            ],
-            exclude: ["Fixtures"]
+            ]
+        ),
+        .testTarget(
+            name: "GoalSyncCLITests",
+            dependencies: [
+                "goalsync", "GoalSyncCore", "GoalSyncGit", "GoalSyncTestSupport",
+                .product(name: "Yams", package: "Yams"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

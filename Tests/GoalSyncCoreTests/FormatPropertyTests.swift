@@ -1,6 +1,7 @@
 import Foundation
 import GoalSyncCore
 import PropertyBased
+import GoalSyncTestSupport
 import Testing
 
 /// Random goals, written and read back: the front matter comes back as the same ordered mapping,

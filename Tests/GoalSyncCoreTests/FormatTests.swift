@@ -1,5 +1,6 @@
 import Foundation
 import GoalSyncCore
+import GoalSyncTestSupport
 import Testing
 
 /// SPEC §3: the file format. The body is kept byte for byte, front matter is written in one

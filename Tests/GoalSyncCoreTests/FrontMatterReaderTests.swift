@@ -1,6 +1,7 @@
 import Foundation
 @testable import GoalSyncCore
 import PropertyBased
+import GoalSyncTestSupport
 import Testing
 import Yams
 

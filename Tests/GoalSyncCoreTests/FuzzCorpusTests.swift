@@ -1,6 +1,7 @@
 import Foundation
 import GoalSyncCore
 import GoalSyncFuzzChecks
+import GoalSyncTestSupport
 import Testing
 
 /// The fuzz targets' checks (Fuzz/Sources/GoalSyncFuzzChecks) on every seed of Fuzz/corpus and on

@@ -1,5 +1,6 @@
 import Foundation
 import GoalSyncCore
+import GoalSyncTestSupport
 import Testing
 
 /// SPEC §2, §4, §6: the pre-commit hook holds a plain `git commit` to goalsync's rules, and

@@ -1,6 +1,7 @@
 import Foundation
 import GoalSyncCore
 import GoalSyncGit
+import GoalSyncTestSupport
 import Testing
 
 /// The core entry points the executable calls, in process: the errors they throw carry the exit

@@ -1,19 +1,7 @@
 import GoalSyncCore
 import PropertyBased
+import GoalSyncTestSupport
 import Testing
-
-/// A deterministic random source for building merge scenarios from one seed.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: Int) { state = UInt64(truncatingIfNeeded: seed) &+ 0x9E37_79B9_7F4A_7C15 }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Builds a base goal and two independent edits of it.
 struct MergeScenario {

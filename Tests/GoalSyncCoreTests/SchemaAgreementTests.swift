@@ -1,5 +1,6 @@
 import Foundation
 import GoalSyncCore
+import GoalSyncTestSupport
 import Testing
 
 /// goalsync's validator and the reference validator (`scripts/pyvalidate.py`: PyYAML + jsonschema

@@ -1,6 +1,7 @@
 import Foundation
 import GoalSyncCore
 import GoalSyncGit
+import GoalSyncTestSupport
 import Testing
 
 /// `validateStaged()` (what the pre-commit hook runs) reads the index in place and takes the

@@ -1,5 +1,6 @@
 import Foundation
 import GoalSyncCore
+import GoalSyncTestSupport
 import Testing
 
 /// SPEC §4: every error rule and every lint rule, firing and not firing, with its code, file, line

@@ -1,5 +1,6 @@
 import GoalSyncCore
 import PropertyBased
+import GoalSyncTestSupport
 import Testing
 
 /// The virtual merge base of criss-cross histories (``FileMerge/virtualBase(base:ours:theirs:kind:)``),
