@@ -7,7 +7,16 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .customShort("C"), help: ArgumentHelp("Run as if goalsync was started in DIR.", valueName: "DIR"))
     var directory: String?
 
+    @Option(help: ArgumentHelp(
+        "When to colour the output: auto (on a terminal, unless NO_COLOR is set; CLICOLOR_FORCE=1 forces it into a pipe), always or never.",
+        valueName: "WHEN"))
+    var color: ColorChoice = .auto
+
     var path: String { directory ?? FileManager.default.currentDirectoryPath }
+
+    mutating func validate() throws {
+        ColorPolicy.choose(color)
+    }
 
     /// Opens the repository; first rolls back a goalsync write that was killed before it
     /// committed, saying so in one line on stderr.
@@ -37,8 +46,22 @@ struct CommitOptions: ParsableArguments {
 }
 
 enum Output {
+    /// One line on stderr. What was printed on stdout before goes out first, so that a person who
+    /// sends both streams to one file or pipe reads them in the order goalsync wrote them. goalsync's
+    /// own `goalsync: error:` and `goalsync: warning:` words are coloured on a colour terminal.
     static func err(_ text: String) {
-        FileHandle.standardError.write(Data(Terminal.safe(Terminal.masked(text + "\n")).utf8))
+        fflush(nil)  // every C output stream: stdout, where print writes
+        FileHandle.standardError.write(Data(Terminal.safe(Terminal.masked(stderrStyled(text) + "\n")).utf8))
+    }
+
+    private static let stderrStyle = TextStyle(enabled: ColorPolicy.enabled(for: STDERR_FILENO))
+
+    private static func stderrStyled(_ text: String) -> String {
+        guard text.hasPrefix("goalsync: "), stderrStyle.enabled else { return text }
+        for (word, colour) in [("error", stderrStyle.red), ("warning", stderrStyle.yellow)] where text.hasPrefix("goalsync: \(word): ") {
+            return "goalsync: " + colour(word) + text.dropFirst("goalsync: \(word)".count)
+        }
+        return text
     }
 
     /// The one warning line for a `.goalsync/config.yaml` that cannot be used, read with the defaults.
@@ -56,9 +79,8 @@ enum Output {
     /// How a transfer's warning (TLS checks turned off) reaches the user: one line on stderr.
     static let transportWarning: @Sendable (String) -> Void = { err("goalsync: warning: \($0)") }
 
-    static var colorEnabled: Bool {
-        isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
-    }
+    /// Whether stdout is coloured (``ColorPolicy``).
+    static var colorEnabled: Bool { ColorPolicy.enabled(for: STDOUT_FILENO) }
 }
 
 /// Runs a command's body, turning goalsync's errors into one line on stderr and the exit code of

@@ -288,7 +288,8 @@ struct Validate: ParsableCommand {
                     ("diagnostics", .array(diagnostics.map(\.json))),
                 ]))
             } else {
-                for d in diagnostics { print(d.formatted) }
+                let style = TextStyle.stdout
+                for d in diagnostics { print(d.formatted(style: style)) }
                 if !quiet || errors > 0 {
                     let summary = "\(fileCount) goal file\(fileCount == 1 ? "" : "s") checked: \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")"
                     print(summary)
