@@ -263,6 +263,9 @@ struct Validate: ParsableCommand {
             var fileCount: Int
             if staged {
                 if !paths.isEmpty { throw GoalSyncError.usage("--staged checks the whole index; give no PATH with it") }
+                // A hook goalsync runs for its own commit (set, checkin, ...), e.g. the pre-commit
+                // framework's goalsync-validate: that commit was validated in process already.
+                if ProcessInfo.processInfo.environment["GOALSYNC_IN_PROCESS"] == "1", !json { return }
                 (diagnostics, fileCount) = try GoalRepository.checkStaged(in: directory, environment: ProcessInfo.processInfo.environment)
             } else {
                 let repo = try GoalRepository.open(at: directory)
