@@ -8,4 +8,10 @@ bash scripts/install-deps.sh
 # every commit and every merged file.
 swift build -c release --product goalsync --static-swift-stdlib
 echo "built: $(pwd)/.build/release/goalsync"
+# The man pages (man goalsync, man goalsync-pull, ...), written from the binary's own help.
+python3 scripts/make-man.py .build/release/goalsync .build/man >/dev/null
+mandir="${GOALSYNC_MANDIR:-/usr/local/share/man/man1}"
+SUDO=""
+if [ "$(id -u)" -ne 0 ] && [ ! -w "$(dirname "$mandir")" ]; then SUDO="sudo"; fi
+$SUDO mkdir -p "$mandir" && $SUDO cp .build/man/*.1 "$mandir"/ && echo "man pages: $mandir (man goalsync)"
 bash scripts/demo.sh "$(pwd)/.build/release/goalsync"

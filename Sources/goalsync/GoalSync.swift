@@ -25,7 +25,10 @@ struct GoalSync: ParsableCommand {
             8601 or RFC 2822; a value that is not a date stops the command (exit 2).
 
             Exit codes: 0 success; 1 validation failed or conflicts remain; 2 the repository or a \
-            remote could not be used; 64 usage error.
+            remote could not be used; 64 usage error. Colour: --color auto|always|never, NO_COLOR, \
+            CLICOLOR_FORCE.
+
+            \(HelpTopics.list)
             """,
         version: "0.1.0",
         subcommands: [
@@ -47,6 +50,10 @@ struct GoalSync: ParsableCommand {
                 Foundation.exit(2)
             }
             args.removeFirst(2)
+        }
+        if args.count == 2, args[0] == "help", let text = HelpTopics.text(args[1]) {
+            print(text, terminator: "")
+            Foundation.exit(0)
         }
         if let command = hotCommand(args) {
             do {

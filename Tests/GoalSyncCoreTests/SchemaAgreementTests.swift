@@ -151,6 +151,11 @@ struct SchemaAgreementTests {
         Embedded(file: "schema/config.schema.json", text: EmbeddedFiles.configSchema),
         Embedded(file: "hooks/pre-commit", text: EmbeddedFiles.preCommitHook),
         Embedded(file: "hooks/pre-receive", text: EmbeddedFiles.preReceiveHook),
+        Embedded(file: "docs/file-format.md", text: EmbeddedFiles.fileFormatDoc),
+        Embedded(file: "docs/merge-rules.md", text: EmbeddedFiles.mergeRulesDoc),
+        Embedded(file: "docs/lint-codes.md", text: EmbeddedFiles.lintCodesDoc),
+        Embedded(file: "docs/json-outputs.md", text: EmbeddedFiles.jsonOutputsDoc),
+        Embedded(file: "docs/safety.md", text: EmbeddedFiles.safetyDoc),
     ]
 
     @Test("EmbeddedFiles.swift holds the project's files byte for byte (run scripts/embed-resources.py)", arguments: embedded)

@@ -1,6 +1,6 @@
 // Written by scripts/embed-resources.py from the files named below. Do not edit by hand.
 
-/// The project files the binary carries: schemas for editors and tools, and the hooks.
+/// The project files the binary carries: schemas for editors and tools, the hooks, and the docs of `goalsync help TOPIC`.
 package enum EmbeddedFiles {
     /// `schema/goal.schema.json`.
     package static let goalSchema = #"""
@@ -521,6 +521,547 @@ fi
 input=$(cat)
 printf '%s\n' "$input" | "$goalsync_bin" hooks pre-receive@GOALSYNC_ARGS@ || exit 1
 printf '%s\n' "$input" | "$chained" "$@"
+
+"""#
+
+    /// `docs/file-format.md`.
+    package static let fileFormatDoc = #"""
+# The goal repository and its file format
+
+A goal repository is an ordinary git repository. goalsync owns these paths in it:
+
+```
+VISION.md              the product vision: front matter (product, vision) + narrative
+goals/<id>.md          one Product Goal per file
+.goalsync/config.yaml  settings: format version, product, lint severities, check-in cadence, sync
+.goalsync/schema/      JSON Schemas of goal files, VISION.md and the config, for editors and tools
+.gitattributes         goals/*.md and VISION.md merge=goalsync (plain git merges by meaning too)
+```
+
+State that must never be committed lives under `.git/goalsync/`: a stopped pull (`merge.json`),
+the pull and write journals that finish or undo a killed command, caches (`status-cache`,
+`tree-summary`) and the repository lock. Deleting a cache costs one slower command; nothing else.
+
+`goalsync init`, `clone` and `hooks install` install `.git/hooks/pre-commit` and
+`.git/hooks/pre-merge-commit`, which run `goalsync validate --staged` (a hook already there is kept
+as `NAME.goalsync-chained` and still runs afterwards), and set `merge.goalsync.driver` in the
+repository's git config.
+
+## A goal file
+
+Markdown with YAML front matter between two `---` lines. The front matter holds the fields below;
+everything after the closing `---` is the goal's narrative, free Markdown, kept byte for byte.
+
+```markdown
+---
+id: faster-activation
+title: Raise new-admin activation from 30% to 50%
+status: active
+order: 1
+owner: Ana Ruiz <ana@example.com>
+created: 2026-01-05
+timeframe: {start: 2026-01-05, end: 2026-03-31}
+persona: Admins of newly created workspaces
+problem: Most new admins never invite a teammate, so their workspace never becomes useful.
+why: Activated workspaces retain at 3x the rate of the rest.
+proof:
+  - "Q3 funnel: 70% of new admins never send an invite"
+assumptions:
+  - Admins want to invite teammates during their first session
+contributors:
+  - Ben Ode <ben@example.com>
+metrics:
+  - id: activation
+    name: Workspaces with 3+ active members after 14 days
+    unit: percent
+    direction: increase
+    baseline: 30
+    target: 50
+    source: Product analytics, weekly cohort chart
+checkins:
+  - {id: 01jd4x7k2m, on: 2026-01-19, by: Ben Ode <ben@example.com>, metric: activation, value: 34, confidence: on_track, note: Invite step live for 20%}
+sprint_goals:
+  - {sprint: "2026-S03", goal: Invite teammates from the signup flow, status: done}
+tags:
+  - onboarding
+---
+# Why now
+Narrative, decisions and links, in the team's own words.
+```
+
+| field | what it holds |
+|---|---|
+| `id` | never changes; equals the file name without `.md`; `^[a-z0-9][a-z0-9-]{0,63}$`; unique. `goalsync new` makes it from the title plus a random suffix, so two people who create goals with the same title offline both keep theirs |
+| `title` | the goal in one sentence, as an outcome ("raise activation from 30% to 50%"), not an output ("ship onboarding") |
+| `status` | `draft`, `proposed`, `active`, `achieved`, `abandoned` (see below) |
+| `order` | a whole number ≥ 0; lower comes first in `list` and the report |
+| `owner` | the one accountable Product Owner, `Name <email>` |
+| `created` | the date the goal was created (`YYYY-MM-DD`) |
+| `timeframe` | `{start, end}` dates; `activate` sets `start` when it is missing |
+| `persona`, `problem`, `why` | who it is for, what problem it solves for them, why the team cares |
+| `proof`, `assumptions` | lists of text: the evidence, and what the team assumes |
+| `contributors` | list of `Name <email>`: the people who shaped it besides the owner |
+| `metrics` | the key results: `id`, `name`, `unit`, `direction`, `baseline`, `target`, optional `source` |
+| `checkins` | append-only measurements: `id`, `on` (date), `by`, `metric`, `value`, optional `confidence` (`on_track`, `at_risk`, `off_track`) and `note` |
+| `sprint_goals` | `{sprint, goal, status}` items: the sprint goals serving the active goal |
+| `tags` | list of text |
+| `cadence_days` | days the active goal may go without a check-in (default from the config, 14) |
+| `closed` | `{on, reason}`: present exactly on achieved and abandoned goals |
+
+Keys goalsync does not know are kept as they are, in their place (a newer version may have written
+them). The full schema is `schema/goal.schema.json` (JSON Schema draft 2020-12); `init` copies it
+into `.goalsync/schema/` for editors and other tools.
+
+### Status and the one-active rule
+
+`draft` ⇄ `proposed` → `active` → `achieved` | `abandoned`, and `proposed` → `abandoned`. Achieved
+and abandoned are final and carry `closed: {on, reason}`. Only a proposed goal can be activated (the
+team has seen it). **At most one goal is active at a time**: `goalsync activate` refuses while another
+is active unless told how to close it (`--close achieved|abandoned --reason TEXT`), the pre-commit
+hook refuses a plain `git commit` that makes a second one active, a merge that would activate two
+stops as a conflict for the team to settle (`goalsync resolve --active ID`), and `goalsync push`
+refuses to publish commits that break the rule.
+
+### Key results and progress
+
+A metric's `direction` is `increase`, `decrease`, `stay_above` or `stay_below`. Its current value is
+its latest check-in. For `increase` and `decrease`, progress is (current − baseline) / (target −
+baseline), which is positive for a decrease that goes the right way too; a metric with no check-in
+counts as still at its baseline. `stay_above` and `stay_below` metrics are guardrails: today they count
+as 100% while met and 0% when breached. A metric's own progress is shown uncapped; the goal's progress
+is the mean of its metrics' progress, each clamped to 0–100%.
+
+### Canonical style
+
+goalsync writes front matter in one canonical key order and style — one field per line, one list
+item per line, check-ins and sprint goals one per line as flow mappings — so a machine edit changes
+only the lines it must. The body is never rewritten. Files written in another tool's style are read
+as they are; goalsync rewrites only the front matter of a goal it changes.
+
+goalsync reads any YAML 1.1 front matter. The styles people and tools write are read by a fast
+reader that gives exactly what the full YAML parser (libyaml) gives, with the same line numbers in
+messages: goalsync's own style; PyYAML's `yaml.safe_dump(..., sort_keys=False, allow_unicode=True)`
+(with or without `default_flow_style=False`: lists at their key's column, quoted keys such as
+`'on':`, long values folded over several lines, quoted values over several lines); and what editors
+and people write (comments, blank lines, indented lists, keys with spaces or colons, `|` and `>`
+block scalars with `-` or `+`, CRLF line ends). Anything else is read by libyaml and gives the same
+result, only more slowly: anchors and aliases, tags, tabs, `?` keys, flow collections over several
+lines, block scalars with an indentation indicator. A key that is itself a list or a mapping names
+no field and is an error.
+
+## VISION.md
+
+Front matter with `product` and `vision` (one sentence), then the narrative. `goalsync report`
+starts with it.
+
+## .goalsync/config.yaml
+
+```yaml
+format: 1
+product: Acme
+cadence_days: 14          # days an active goal may go without a check-in before 'stale' speaks
+lint:                     # severity of each lint rule: error, warning or off
+  measurable: warning
+  outcome: error
+sync:                     # optional: where pull/push go when the branch has no upstream
+  remote: origin
+  branch: main
+```
+
+`remote:` is the name of a git remote (never a URL or a path) and `branch:` a branch name: the
+file is shared with everyone who pulls, so it cannot send anyone's push elsewhere.
+
+Its schema is `schema/config.schema.json`. A config that cannot be read stops the commands that
+write, with its file and line; it never stops `pull` (which may bring the fix) or `--help`.
+
+## Limits on what goalsync reads
+
+Every file goalsync reads may come from a teammate's push, so every read is bounded:
+
+- a goal file, VISION.md or the config is at most **1 MiB**; a larger one, a binary one (a NUL
+  byte), one that is not UTF-8, a symlink or anything but a regular file is reported as unreadable,
+  with its path, and never crashes or hangs a command;
+- the YAML readers bound aliases, nesting and the number of keys before they allocate (the figures
+  are in [safety.md](safety.md));
+- conflict markers left by a plain-git merge are reported with their line.
+
+"""#
+
+    /// `docs/merge-rules.md`.
+    package static let mergeRulesDoc = #"""
+# How goalsync merges
+
+`goalsync pull` fetches the remote branch and, when both sides moved, merges **per goal and per
+field** against the merge base, in process. Plain `git pull` / `git merge` use the same merge through
+`goalsync merge-driver %O %A %B %P`, which `.gitattributes` names for `goals/*.md` and `VISION.md`,
+and give byte for byte the same files.
+
+## Per file
+
+| what changed | result |
+|---|---|
+| a file changed on one side only | that side's file |
+| a file added on one side | added |
+| a file deleted on one side, unchanged on the other | deleted |
+| a file deleted on one side, edited on the other | conflict (`(file)`): an edit against a deletion |
+| a goal or VISION.md changed on both sides | merged field by field (below) |
+| any other file changed on both sides | merged line by line, as git's merge-file does |
+
+## Per field (goal files and VISION.md)
+
+| field kind | rule |
+|---|---|
+| a scalar (`title`, `status`, `owner`, dates, numbers) | changed on one side: that side; changed the same way on both: that value; changed differently: a conflict |
+| a list of text (`proof`, `assumptions`, `contributors`, `tags`) | an ordered set: both sides' additions stay, a removal on either side is honoured |
+| a keyed list (`metrics` and `checkins` by `id`, `sprint_goals` by `sprint`) | item by item, then field by field inside each item; concurrent check-ins both stay |
+| the Markdown body | line by line |
+| a key goalsync does not know | as a whole value, like a scalar |
+
+Concurrent additions to one list are ordered by a fixed rule (not by who merged), so the merge is
+**deterministic and symmetric**: the same base, ours and theirs give the same bytes whichever side is
+"ours", and two people who merge the same commits agree. Pulling again with nothing new changes
+nothing. A pull that only fast-forwards needs no git identity.
+
+When the two histories cross-merged before (git finds more than one merge base), goalsync merges
+those bases into one virtual base first, as git's own recursive strategy does, so goals nobody
+touched since never show up as conflicts.
+
+## The rules after every merge
+
+A merge never commits a tree that breaks the rules: at most one active goal, unique ids, files that
+validate. Two goals activated concurrently are a conflict to settle (`goalsync resolve --active
+ID`), never a silent pick.
+
+## Conflicts
+
+A true conflict stops the pull before anything is committed:
+
+- the files stay valid (a conflicting field holds your value until settled); `git status` shows a
+  merge in progress; the pre-commit hook refuses commits;
+- `goalsync status` lists each conflict with the base, ours and theirs values and who wrote each;
+- settle one field with `goalsync resolve ID FIELD --ours|--theirs|--base|--value V`, every field
+  with `goalsync resolve --all --ours|--theirs`, concurrent activations with `goalsync resolve
+  --active ID`; a settle never writes a goal that breaks the rules;
+- `goalsync pull --continue` commits the merge with both parents; `goalsync pull --abort` returns
+  exactly to before the pull (HEAD, index and files).
+
+## Merge commits
+
+A merge commit has both parents and says what was merged:
+
+```
+merge: origin/main into main
+
+Merged field by field (changed on both sides):
+  goals/faster-activation.md
+
+Goal-Id: faster-activation
+```
+
+"""#
+
+    /// `docs/lint-codes.md`.
+    package static let lintCodesDoc = #"""
+# Validation rules and lint codes
+
+`goalsync validate [PATH...]` checks goal files; `goalsync validate --staged` checks exactly what the
+next commit would contain (it is what the pre-commit hook runs). Every message names the file, the
+line and the field, and says what to do:
+
+```
+goals/x.md:17: error: metrics.activation.target: direction is increase but target 20 is below baseline 30; raise the target or use direction: decrease
+```
+
+Exit status: 0 when there is no error (warnings allowed), 1 when there is at least one error.
+
+## Errors (always errors)
+
+- The file can be read: UTF-8 text, no NUL byte, at most 1 MiB, a regular file (not a symlink), no
+  conflict markers, front matter between `---` lines that is a YAML mapping with no key written twice,
+  within the YAML limits in [safety.md](safety.md).
+- The front matter fits the schema (`schema/goal.schema.json`): required fields, types, allowed values.
+- `id` equals the file's name and is unique in the repository.
+- At most one goal is `active`.
+- The status is legal, and `closed: {on, reason}` is present exactly on achieved and abandoned goals
+  (an abandoned goal says why).
+- Dates parse, and `timeframe.start` ≤ `timeframe.end`.
+- A metric's `direction` agrees with its numbers (`increase` ⇒ target > baseline, `decrease` ⇒
+  target < baseline) and target ≠ baseline.
+- Check-ins name a metric of the goal and have unique ids.
+
+## Lint rules (warnings by default)
+
+They speak for proposed and active goals. Set each one's severity — `error`, `warning` or `off` —
+under `lint:` in `.goalsync/config.yaml`.
+
+| code | a proposed or active goal should… | why |
+|---|---|---|
+| `measurable` | have a metric with baseline, target and unit | the goal is what progress is measured against |
+| `time-bound` | have `timeframe.end` | SMART: time-bound |
+| `owner` | have exactly one owner | one accountable Product Owner |
+| `lens` | say `persona`, `problem`, `why` | who it is for, what problem, why we care |
+| `evidence` | have `proof` and `assumptions` | validated with data; assumptions written down |
+| `outcome` | not read as an output ("launch", "ship", "build", "implement" with no number in the title) | intent, not solution |
+| `co-created` | have contributors besides the owner: in `contributors`, or another author of a commit of its file | goals are set together |
+| `stale` | (active) have a check-in newer than its cadence (`cadence_days`, default 14) | progress is inspected |
+| `at-risk-note` | give a note with every `at_risk` / `off_track` check-in | a status without a story helps no one |
+| `sprint-link` | carry `sprint_goals` only while active | sprint goals serve the active goal |
+
+For `co-created`, a goal whose file names nobody besides its owner is looked up in the history: a
+commit that holds a version of its file none of its parents holds, by someone other than the owner
+(same name or same email counts as the owner), settles it. The walk starts at HEAD, stops as soon as
+each goal has another author, and never goes past 1,000 commits.
+
+"""#
+
+    /// `docs/json-outputs.md`.
+    package static let jsonOutputsDoc = #"""
+# JSON outputs
+
+Every reading command takes `--json` and prints one JSON document on stdout (diagnostics and notes
+go to stderr). Dates are `YYYY-MM-DD`, times ISO 8601 with their offset; progress values are
+fractions (1 = 100%); absent values are `null`. `goalsync status --help` and `goalsync report --help`
+list every key of their output (a test holds the help text and the real output together).
+
+| command | shape |
+|---|---|
+| `list --json` | an array of `{id, title, status, order, owner, timeframe: {start, end}, progress, path}` |
+| `show ID --json` | `{id, path, front_matter, body, progress, metrics: [{id, name, unit, direction, baseline, target, current, progress, last_checkin, confidence}]}`; `front_matter` is the file's front matter as JSON, in its key order |
+| `status --json` | `{branch, upstream, ahead, behind, merging, conflicts: [...], active_conflict, active, goals: {<status>: <count>}, unreadable: [...]}` |
+| `validate --json` | `{files, errors, warnings, diagnostics: [{file, line, field, severity, code, message}]}` |
+| `log [ID] --json` | `{goal, commits, shallow, boundary, entries: [{commit, author: {name, email}, date, time, summary, merge, goal, path, kind, renamed_from, error, changes: [{field, old, new}], body}]}` |
+| `blame ID --json` | `{goal, path, head, shallow, fields: [{field, item, value, commit, author: {name, email}, date, time, summary, boundary}]}` |
+| `contributors [ID] --json` | `{goals: [{goal, title, contributors: [{name, email, roles, commits, created, proposed, edits, checkins, activated, closed, renamed, deleted, fields, first, last}]}], shallow}` |
+| `report --json` | `{today, product, vision: {front_matter, body}, active, goals: [...], unreadable, contributors}` |
+| `push --json` | `{result, branch, remote, commit, pulls, set_upstream, reason, server_messages}`; `result` is `pushed`, `up_to_date`, `refused` or `stopped_on_conflicts`; `server_messages` are the lines the remote's hooks wrote (as strings); printed on a refusal too (exit 2) |
+| `sync --json` | `{pull: {result, commit, files}, push: <as push --json, or null when the pull stopped>}` |
+| `validate --rev/--range --json` | `validate --json`'s shape, plus `commits` (how many were checked) and each diagnostic's `commit` |
+
+## status
+
+- `upstream`, `ahead`, `behind` are `null` when the branch has no upstream.
+- `merging` is true while a pull is stopped; `conflicts` then holds one entry per goal and field:
+  `{goal, path, field, base, ours, theirs, ours_by, theirs_by, resolution}` (`resolution` is `ours`,
+  `theirs`, `base` or `value`, `null` while pending).
+- `active_conflict` names two goals activated concurrently and the one chosen, else `null`.
+- `active` is the active goal with `progress`, `expected` (what the time gone in its timeframe calls
+  for), `pace` (`ahead`, `on_pace`, `behind`), `confidence` and `confidence_trend` (`improving`,
+  `steady`, `worsening`), `last_checkin`, `days_since_checkin`, `cadence_days`, `stale`.
+- `unreadable` lists goal files that could not be read, as diagnostics.
+
+## log
+
+`kind` is `created`, `changed`, `renamed`, `deleted`, `unparsable` (the file could not be read at
+that commit; `error` says why), `merge` (shown only for what a merge settled itself: values neither
+parent had) or `boundary` (the oldest commit of a shallow clone). `changes` lists each field changed,
+with its old and new value as text (`null` where absent). `shallow` and `boundary` say where a
+shallow clone's history ends.
+
+"""#
+
+    /// `docs/safety.md`.
+    package static let safetyDoc = #"""
+# What goalsync guarantees against a hostile or careless teammate
+
+Everything a pull, a clone or a merge reads may come from someone else's push: a teammate who
+commits with plain git and `--no-verify`, a broken tool, or someone who means harm. goalsync treats
+every path, name and byte from a remote as untrusted. This page says what it guarantees, and what
+it does not.
+
+## Nothing is written outside the repository
+
+- `goalsync pull` and `goalsync clone` check the tree they are about to write before the first
+  write, as `git fsck` would: every entry of the fetched tip's tree (each subtree read once), then
+  every path the pull will write or delete. A tree is refused when any name is empty, `.` or `..`
+  (or only dots and spaces), `.git` in any case or disguised (for Windows: `git~1`, `.git.`,
+  `.git ` with trailing dots or spaces, `.git::$INDEX_ALLOCATION`; for macOS: `.git` with invisible
+  code points such as U+200C inside), holds `/`, a backslash or a NUL, or is not UTF-8; when a mode is
+  unknown, a name repeats or entries are out of git's order; and when it holds a **symbolic link** or a
+  **submodule** goalsync would have to write — goalsync writes neither.
+- A tree is also refused when what goalsync reads is of the wrong kind: `goals` or `.goalsync`
+  that is not a folder, `.goalsync/config.yaml` or `VISION.md` that is not a file, a folder named
+  like a goal file (`goals/x.md/`), or any name longer than 255 bytes (what file systems hold).
+- goalsync never writes through a folder of your work tree that is itself a symbolic link.
+- A refused pull writes nothing: files, index and branch stay as they were, and the one-line error
+  names the entry (hostile bytes shown escaped) and says what to do — ask whoever can push to remove
+  the entry in a new commit, then pull again. A refused clone leaves no folder behind.
+- Every other write goes through the same check: `resolve`, `pull --abort`, the recovery of an
+  interrupted pull.
+
+What is *not* checked: the trees of intermediate commits (goalsync never writes them; a plain
+`git checkout` of such a commit is git's own business), Windows reserved names (`CON`, `NUL`), and
+names that differ only in case or Unicode normalisation.
+
+## No command hangs or eats the machine on hostile YAML
+
+Every YAML reader (goal files, `VISION.md`, `.goalsync/config.yaml`, the history, the merge, the
+merge driver) counts what a file holds before it builds anything:
+
+| bound | limit |
+|---|---|
+| file size | 1 MiB |
+| aliases (`*name`) | 10,000 |
+| values made by aliases | 100,000 |
+| nesting of lists and mappings | 100 levels |
+| values in all (keys, items, scalars) | 1,000,000 |
+
+A file past a bound is reported like any unreadable goal, with its file and line (`the YAML's
+aliases expand to 1,234,567,880 values; goalsync reads at most 100,000 …`), and every command still
+finishes in well under a second. A goal with a hundred thousand keys costs linear time.
+
+A broken `.goalsync/config.yaml` never stops `goalsync pull`, so a teammate's fix can always be
+fetched: `pull`, `resolve` and the reading commands print one warning naming the problem and use the
+default settings; `validate`, `push` and the commands that write refuse until it is fixed.
+
+`.goalsync/config.yaml` comes with every pull, so nothing in it can send your work elsewhere or run
+anything. `sync.remote` must name a git remote (`origin`), never a URL or a path, and `sync.branch`
+must be a branch name. A config that breaks this is reported like any broken config: pull uses the
+defaults, and push and the write commands refuse. No setting is a path goalsync writes to or a
+command it runs. `goalsync clone` of a repository whose config cannot be read names the problem in
+one warning and still installs the hook and merge driver.
+
+## Your terminal is not driven by a file
+
+Titles, ids, file names, field values and a remote's messages are printed with control characters
+escaped (`\e`, `\r`, `\u{9b}`), so a goal file cannot move your cursor, recolour your terminal or
+hide text. goalsync's own colours cannot be forged by a file. `--json` output is exact (JSON escapes
+control characters itself).
+
+File names may hold line breaks (git allows them); every diagnostic stays on one line, showing one
+as `\n`. Through git's merge, the file's path reaches `goalsync merge-driver` quoted by git (`%P`)
+and always starts with `goals/`, so `$(…)`, backticks, `;` or a leading `-` in a name are never run
+or read as options.
+
+## Measured against hostile pushes
+
+Figures from a debug build on 2 shared cores (load 11–14); in the tests every command is also held
+to 1 GiB of address space and killed after 120 s:
+
+- 100,000 levels of nesting in a goal file or the config: every command under 0.5 s, naming the line.
+- A 50 MB goal file: refused by size in every command; a pull that brings it takes about 2–5 s and
+  140 MB, as git writes it; a 50 MB file elsewhere in the tree is never read by goalsync's checks.
+- A goal with 100,000 keys: pulled in 1.5 s, merged field by field in about 10 s, blamed over 5
+  versions in about 20 s (linear in the keys).
+- 20,000 goal files: cloned in 9–20 s, validated in 5 s.
+- Five clones syncing concurrently for 2 minutes (619 remote commits): nothing pushed was lost, no
+  lock was left, one active goal at every commit of the remote (`ConcurrentSoakTests`;
+  `GOALSYNC_SOAK_SECONDS` makes the run longer).
+
+## No pushed commit is lost
+
+- A push lands as a fast-forward of what the remote had, or not at all. goalsync never forces.
+- A remote given as a path or a `file://` URL (a shared drive) is pushed to through git's own
+  `git-receive-pack`, as plain git does: the remote's branch is locked and compared-and-swapped, and
+  the remote's hooks (`pre-receive`, `update`, `post-receive`) run. goalsync needs `git` on `PATH` for
+  that.
+- When the remote's branch moved on (a teammate pushed first), goalsync pulls — merging per goal and
+  per field — and pushes again, up to 20 pushes in all with a short random pause between them, on
+  every transport. When the remote refused for another reason (a hook declined), goalsync stops with
+  the server's reason and the reference, exit 2; your commits stay as they are.
+- What the remote's hooks write during a push (`pre-receive`, `update`, `post-receive`: a reason for
+  refusing, a note on success) is shown on stderr, each line after `remote: ` as git shows it,
+  escaped like every other text from outside; a refused push then says which branch on which remote
+  and why (`refused main on origin: pre-receive hook declined`). `push --json` and `sync --json` carry
+  the same lines as `server_messages`. A progress line the server rewrites in place (`\r`) shows only
+  as its last state. A fetch shows none of the server's text (git shows its "Counting objects"
+  progress there; no hook runs on a fetch).
+- A stalled `git-receive-pack` behind a path remote, and a stalled ssh, `git://`, http or https server, is stopped
+  after `goalsync.timeout` seconds without progress (git config, default 60); the command fails with
+  one line naming the remote, and nothing local changes.
+- ssh runs OpenSSH's client with the host, user and path from the remote's URL, as git does. A URL
+  whose host or user starts with `-` (`ssh://-oProxyCommand=.../repo`, which ssh would read as an
+  option and run) is refused before anything runs, with git's own words ("strange hostname ...
+  blocked"), and so is a path starting with `-`; any other path reaches the server in single quotes
+  (git's quoting), so quotes, `$(...)` or backticks in it are never run, here or on the server.
+- "Pushed" is said only when the remote's branch holds your commit.
+
+## No secret in a URL is printed
+
+A remote's URL may carry a password or a token (`https://ana:S3cret@host/team.git`,
+`https://ghp_…@github.com/team/goals.git`). goalsync never prints it:
+
+- **Every URL goalsync shows** — in messages, errors, `--json`, merge commit messages, the pull's
+  state in `.git/goalsync`, and the reflog messages of a clone and a fetch — is shown without its
+  secrets. Over ssh (`ssh://`, `user@host:path`) the user name stays and a password becomes `***`
+  (`ssh://git:***@host/team.git`); over every other scheme (`https`, `http`, `git`, `file`) the whole
+  user information becomes `***` (`https://***@host/team.git`), because there a user name alone is
+  often a token. Passwords may be percent-encoded (`S3%63ret`) and may hold `@`; a `/` in a password
+  must be percent-encoded, as in any URL. URLs inside libgit2's error messages are shown the same way.
+- **The last line of defence**: every byte goalsync writes to stdout and stderr (its output, its
+  errors, usage errors that repeat an argument, a server's `remote:` lines, the team's pre-commit
+  hook's output, `--json` strings) is searched for the secrets the command knows of, which are
+  replaced by `***`: the passwords of the URLs on its command line and in git's configuration
+  (`remote.*.url`, `remote.*.pushurl`, `url.*.insteadOf`, as written and percent-decoded), a user
+  name of 16 characters or more with no password in an `http(s)` URL (a token), and the value of
+  `GOALSYNC_TOKEN`. A secret shorter than 4 characters is not searched for (it would hide ordinary
+  words); it is still hidden in every URL goalsync shows.
+- Not covered: `.git/config` keeps the URL as you gave it to `goalsync clone` or `git remote add`,
+  password included, as git does; prefer a credential helper or `GOALSYNC_TOKEN` to a password in a
+  URL. Secrets goalsync does not know of (a password a server repeats that is in no URL, say) cannot
+  be masked.
+
+## The rules hold on what you publish and what you receive
+
+- `goalsync push` checks every outgoing commit with the rules of `goalsync validate` (errors, not
+  lint warnings) and refuses to publish one that breaks them, naming the commit and each problem.
+  `--allow-invalid` publishes anyway and prints a warning line per broken commit.
+- A fast-forward pull that brings goal files breaking the rules (not UTF-8, a duplicate id, two
+  active goals, a schema error) completes — the remote already holds them — then lists every
+  offending file as `goalsync validate` does and exits 1. Fix them all in one commit.
+  `goalsync status` names every active goal when there are several, and `goalsync activate ID
+  --close achieved|abandoned --reason TEXT` keeps ID and closes the others.
+- A merge never commits a tree that breaks the rules, and a settlement never writes a goal that
+  does: `goalsync resolve` takes fields that only make sense together (status and `closed`, a
+  metric's direction, baseline and target, `timeframe.start` and `end`) from the same side, or
+  refuses and says what to settle together.
+
+## A clone never gets stuck
+
+- After criss-cross merges (two teammates each merged the other's work), goalsync merges against a
+  virtual base, as git does, so goals nobody touched since are never reported as conflicts.
+- `goalsync status` and every command refused while a pull waits name both ways out:
+  `goalsync pull --continue` and `goalsync pull --abort`. Abort returns exactly to before the pull,
+  even when the pull's state file is damaged or the branch moved since.
+
+## Kills, crashes and concurrent commands
+
+- A pull records where it is going in a journal (synced) before it touches the work tree; the next
+  goalsync command finishes an interrupted pull, or puts the files back as the branch has them when
+  they cannot be written.
+- Work-tree files are written under a temporary name inside `.git/goalsync/tmp` and renamed into
+  place: a killed command never leaves a stray file for `git status` to show.
+- A write command (`set`, `new`, `checkin`, …) killed before its commit is rolled back by the next
+  goalsync command, which says so in one line; a file you changed since is left alone and named.
+- goalsync commands that write to the same repository take turns: each waits up to 10 seconds for
+  the other (`GOALSYNC_LOCK_TIMEOUT=SECONDS` changes it) before refusing. The lock is a kernel lock
+  (`flock`), released the moment its holder exits or is killed.
+
+## No input reaches a trap
+
+No file, environment variable, git config, remote commit or state under `.git/goalsync/` makes
+goalsync crash. `GIT_AUTHOR_DATE`/`GIT_COMMITTER_DATE` are read in git's own form
+(`@1767603600 +0100`), ISO 8601 or RFC 2822; any other value, or an impossible one (month 13, an
+offset 99 hours from UTC), stops the command with one line naming the variable (exit 2), where git
+would stop too or silently drop the offset. A commit time beyond any calendar is shown as 1970, as
+git shows it. goalsync's own files under `.git/goalsync/` are read only when they are regular files
+of a bounded size (journals 64 MiB, caches 256 MiB). A damaged `merge.json` is one line naming it:
+`goalsync pull --abort` works without it and returns to before the pull. Damaged caches are rebuilt,
+and a journal that cannot be read counts as none. The team's pre-commit hook runs in the work tree's
+root with its output captured to a temporary file, so a hook that leaves a background process or
+writes megabytes never hangs a commit (goalsync shows the first 1 MiB).
+
+## What goalsync does not protect against
+
+- A teammate who can push can still push wrong *content* that is valid: goalsync keeps the history,
+  so `goalsync log` and `goalsync blame` show who changed what, and the change can be undone.
+- A server that runs no check of its own: a teammate using plain git with `--no-verify` can push
+  invalid commits to it. goalsync refuses to publish them itself and reports them on the pull that
+  brings them; on your own server or shared drive `goalsync hooks install --server` refuses such
+  pushes, and on hosted GitHub/GitLab a CI job running `goalsync validate --range` (see
+  `examples/`) makes the check a required one. On a shared drive the hook runs on the pusher's
+  machine: it stops mistakes, not someone who writes into the folder by hand.
+- Hooks of your own repository run as they would under git (the team's other pre-commit hooks,
+  unless `--no-verify`); goalsync never runs hooks or commands from fetched content.
 
 """#
 }

@@ -184,7 +184,7 @@ struct Status: ParsableCommand {
 
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Check goal files against the schema, the rules and the lint (docs/lint-codes.md).",
+        abstract: "Check goal files against the schema, the rules and the lint (goalsync help lint).",
         discussion: """
             Without PATH, every goal in the working tree. --staged checks exactly what the next \
             commit would contain (the pre-commit hook runs it): changed files in full, and the rules \
