@@ -7,7 +7,7 @@
 set -euo pipefail
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-packages=(libgit2-dev libcurl4-openssl-dev pkg-config git openssh-server openssh-client libnss-wrapper openssl nginx fcgiwrap apache2-utils chromium time strace pre-commit man-db)
+packages=(libgit2-dev libcurl4-openssl-dev pkg-config git openssh-server openssh-client libnss-wrapper openssl nginx fcgiwrap apache2-utils chromium time strace pre-commit man-db zsh fish)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -20,7 +20,7 @@ struct Log: ParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The goal's id (default: every goal).") var id: String?
+    @Argument(help: "The goal's id (default: every goal).", completion: Completions.goalIDs) var id: String?
     @Option(help: ArgumentHelp("Only commits made on or after DATE (YYYY-MM-DD).", valueName: "DATE")) var since: String?
     @Option(help: ArgumentHelp("Only commits whose author (Name <email>) contains TEXT, ignoring case.", valueName: "TEXT")) var author: String?
     @Flag(help: "Print JSON.") var json = false
@@ -105,7 +105,7 @@ struct Blame: ParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The goal's id.") var id: String
+    @Argument(help: "The goal's id.", completion: Completions.goalIDs) var id: String
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
@@ -142,7 +142,7 @@ struct Contributors: ParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The goal's id (default: every goal).") var id: String?
+    @Argument(help: "The goal's id (default: every goal).", completion: Completions.goalIDs) var id: String?
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {

@@ -8,7 +8,7 @@ struct List: ParsableCommand {
         discussion: "--json prints an array of {id, title, status, order, owner, timeframe, progress, path}.")
 
     @OptionGroup var global: GlobalOptions
-    @Option(help: "Only goals with this status (draft, proposed, active, achieved, abandoned).") var status: String?
+    @Option(help: "Only goals with this status (draft, proposed, active, achieved, abandoned).", completion: Completions.statuses) var status: String?
     @Flag(help: "Print JSON.") var json = false
 
     func validate() throws {
@@ -59,7 +59,7 @@ struct Show: ParsableCommand {
         discussion: "--json prints {id, path, front_matter, body, progress, metrics}.")
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The goal's id.") var id: String
+    @Argument(help: "The goal's id.", completion: Completions.goalIDs) var id: String
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {

@@ -59,7 +59,7 @@ struct Resolve: ParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The goal's id.") var id: String?
+    @Argument(help: "The goal's id.", completion: Completions.goalIDs) var id: String?
     @Argument(help: "The conflicting field, as goalsync status names it.") var field: String?
     @Flag(help: "Keep our value.") var ours = false
     @Flag(help: "Take their value.") var theirs = false

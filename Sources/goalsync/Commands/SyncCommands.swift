@@ -75,7 +75,7 @@ struct Pull: ParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The remote (a name such as origin, or a URL).") var remote: String?
+    @Argument(help: "The remote (a name such as origin, or a URL).", completion: Completions.remotes) var remote: String?
     @Flag(name: .customLong("continue"), help: "Commit the merge once every conflict is settled.") var continueMerge = false
     @Flag(help: "Return exactly to before the pull.") var abort = false
     @Flag(name: .customLong("no-verify"), help: "Skip the team's other pre-commit hooks when continuing.") var noVerify = false
@@ -132,7 +132,7 @@ struct Push: ParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The remote (default: the upstream's, else origin).") var remote: String?
+    @Argument(help: "The remote (default: the upstream's, else origin).", completion: Completions.remotes) var remote: String?
     @Flag(name: .customLong("allow-invalid"), help: "Push commits that break the rules anyway, with a warning for each.")
     var allowInvalid = false
     @Flag(help: "Print JSON.") var json = false
@@ -243,7 +243,7 @@ struct SyncCommand: ParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The remote (default: the upstream's, else origin).") var remote: String?
+    @Argument(help: "The remote (default: the upstream's, else origin).", completion: Completions.remotes) var remote: String?
     @Flag(name: .customLong("allow-invalid"), help: "Push commits that break the rules anyway, with a warning for each.")
     var allowInvalid = false
     @Flag(help: "Print JSON.") var json = false

@@ -40,7 +40,7 @@ struct Set: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var commit: CommitOptions
-    @Argument(help: "The goal's id.") var id: String
+    @Argument(help: "The goal's id.", completion: Completions.goalIDs) var id: String
     @Argument(help: "The field (dotted path).") var field: String
     @Argument(help: "The new value.") var value: String
     @Option(help: "Why the goal closes (with status achieved or abandoned).") var reason: String?
@@ -67,7 +67,7 @@ struct Add: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var commit: CommitOptions
-    @Argument(help: "The goal's id.") var id: String
+    @Argument(help: "The goal's id.", completion: Completions.goalIDs) var id: String
     @Argument(help: "The list.") var list: String
     @Argument(help: "The item.") var value: String
 
@@ -86,7 +86,7 @@ struct Remove: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var commit: CommitOptions
-    @Argument(help: "The goal's id.") var id: String
+    @Argument(help: "The goal's id.", completion: Completions.goalIDs) var id: String
     @Argument(help: "The list.") var list: String
     @Argument(help: "The item's text or key.") var value: String
 
@@ -109,10 +109,10 @@ struct Checkin: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var commit: CommitOptions
-    @Argument(help: "The goal's id.") var id: String
-    @Argument(help: "The metric's id.") var metric: String
+    @Argument(help: "The goal's id.", completion: Completions.goalIDs) var id: String
+    @Argument(help: "The metric's id.", completion: Completions.metricIDs) var metric: String
     @Argument(help: "The measured value.") var value: String
-    @Option(help: "on_track, at_risk or off_track.") var confidence: String?
+    @Option(help: "on_track, at_risk or off_track.", completion: Completions.confidences) var confidence: String?
     @Option(help: "What happened; needed with at_risk and off_track.") var note: String?
     @Option(help: "The date measured (default: today), YYYY-MM-DD.") var on: String?
 
@@ -139,7 +139,7 @@ struct Activate: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var commit: CommitOptions
-    @Argument(help: "The goal's id.") var id: String
+    @Argument(help: "The goal's id.", completion: Completions.goalIDs) var id: String
     @Option(help: "Close the active goal as achieved or abandoned.") var close: String?
     @Option(help: "Why the active goal closes.") var reason: String?
 
@@ -169,7 +169,7 @@ struct Edit: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var commit: CommitOptions
-    @Argument(help: "The goal's id.") var id: String
+    @Argument(help: "The goal's id.", completion: Completions.goalIDs) var id: String
 
     func run() throws {
         try goalsync.run {
