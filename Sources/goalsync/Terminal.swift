@@ -114,8 +114,8 @@ func print(_ items: Any..., separator: String = " ", terminator: String = "\n") 
     Swift.print(Terminal.safe(Terminal.masked(items.map { "\($0)" }.joined(separator: separator) + terminator)), terminator: "")
 }
 
-/// Prints a JSON document exactly as ``JSONValue/text`` writes it (its strings are escaped there),
-/// with no secret in it (``Terminal/masked(_:)``).
+/// Prints a command's JSON document exactly as ``JSONValue/text`` writes it (its strings are escaped
+/// there), with its `format` first (``JSONContract``) and no secret in it (``Terminal/masked(_:)``).
 func printJSON(_ value: JSONValue) {
-    Swift.print(Terminal.masked(value).text)
+    Swift.print(Terminal.masked(JSONContract.document(value)).text)
 }

@@ -169,10 +169,14 @@ struct CommandTests {
         #expect(!proposed.stdout.contains("draft-idea") && !proposed.stdout.contains("faster-activation"))
 
         let json = try repo.ok("list", "--json")
-        let items = try #require(try parseJSON(json.stdout) as? [[String: Any]])
+        let listed = try #require(try parseJSON(json.stdout) as? [String: Any])
+        #expect(listed["format"] as? Int == 1)
+        #expect((listed["unreadable"] as? [Any])?.isEmpty == true)
+        let items = try #require(listed["goals"] as? [[String: Any]])
         #expect(items.map { $0["id"] as? String } == ["faster-activation", "next-up", "draft-idea"])
         for item in items {
             #expect(Set(item.keys) == ["id", "title", "status", "order", "owner", "timeframe", "progress", "path"])
+            #expect((item["owner"] as? [String: Any]).map { Set($0.keys) } == ["name", "email"], "a person is {name, email}")
         }
         #expect(items[0]["status"] as? String == "active")
         #expect(items[0]["path"] as? String == "goals/faster-activation.md")
@@ -180,7 +184,7 @@ struct CommandTests {
         #expect((items[0]["timeframe"] as? [String: Any])?["end"] as? String == "2026-03-31")
         #expect(items[2]["order"] is NSNull)
 
-        let activeOnly = try #require(try parseJSON(try repo.ok("list", "--status", "active", "--json").stdout) as? [[String: Any]])
+        let activeOnly = try #require((try parseJSON(try repo.ok("list", "--status", "active", "--json").stdout) as? [String: Any])?["goals"] as? [[String: Any]])
         #expect(activeOnly.map { $0["id"] as? String } == ["faster-activation"])
 
         expectCleanFailure(try repo.goalsync("list", "--status", "done"), exit: 64, allowDiagnostics: true)
@@ -207,7 +211,7 @@ struct CommandTests {
         #expect(metrics.first?["current"] as? Double == 34)
         #expect(metrics.first?["baseline"] as? Double == 30)
         #expect((json["progress"] as? Double).map { abs($0 - 0.2) < 1e-9 } == true)
-        #expect(Set(json.keys) == ["id", "path", "front_matter", "body", "progress", "metrics"])
+        #expect(Set(json.keys) == ["format", "id", "path", "front_matter", "body", "progress", "metrics"])
     }
 
     @Test("--json output is the same bytes on every run, keys in the documented order")
@@ -220,8 +224,8 @@ struct CommandTests {
             }
         }
         #expect(topLevelKeys(ofJSONObject: try repo.ok("show", "faster-activation", "--json").stdout)
-            == ["id", "path", "front_matter", "body", "progress", "metrics"])
-        #expect(topLevelKeys(ofJSONObject: try repo.ok("validate", "--json").stdout) == ["files", "errors", "warnings", "diagnostics"])
+            == ["format", "id", "path", "front_matter", "body", "progress", "metrics"])
+        #expect(topLevelKeys(ofJSONObject: try repo.ok("validate", "--json").stdout) == ["format", "files", "errors", "warnings", "diagnostics"])
     }
 
     @Test("JSON text keeps key order and escapes what JSON needs")

@@ -311,7 +311,7 @@ struct HostileInputTests {
 
         // JSON is exact: the title round-trips.
         let json = try repo.ok("list", "--json")
-        let goals = try #require(try parseJSON(json.stdout) as? [[String: Any]])
+        let goals = try #require((try parseJSON(json.stdout) as? [String: Any])?["goals"] as? [[String: Any]])
         #expect(goals.first?["title"] as? String == title)
         #expect(!json.stdout.contains("\u{1B}"))
 

@@ -90,7 +90,16 @@ package func entries(_ log: [String: Any]) -> [[String: Any]] { log["entries"] a
 
 /// The `{field, old, new}` changes of a log entry.
 package func changes(_ entry: [String: Any]) -> [(field: String, old: String?, new: String?)] {
-    (entry["changes"] as? [[String: Any]] ?? []).map { ($0["field"] as? String ?? "", $0["old"] as? String, $0["new"] as? String) }
+    (entry["changes"] as? [[String: Any]] ?? []).map { ($0["field"] as? String ?? "", jsonText($0["old"]), jsonText($0["new"])) }
+}
+
+/// A typed JSON value as text, to compare: a string as itself, null as nil, anything else (a
+/// number, a list, a mapping) as compact JSON with sorted keys.
+package func jsonText(_ value: Any?) -> String? {
+    guard let value, !(value is NSNull) else { return nil }
+    if let s = value as? String { return s }
+    guard let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .fragmentsAllowed]) else { return "\(value)" }
+    return String(decoding: data, as: UTF8.self)
 }
 
 /// The author name of a log entry or blame field.

@@ -27,7 +27,7 @@ package struct GoalBlame: Sendable {
             ("goal", .string(goal)), ("path", .string(path)), ("head", .string(head)), ("shallow", .bool(isShallow)),
             ("fields", .array(lines.map { l in
                 .object([
-                    ("field", .string(l.field)), ("item", .optional(l.item)), ("value", .optional(l.value)),
+                    ("field", .string(l.field)), ("item", .optional(l.item)), ("value", .yamlValue(l.value)),
                     ("commit", .string(l.commit.id.hex)),
                     ("author", .object([("name", .string(l.commit.author.name)), ("email", .string(l.commit.author.email))])),
                     ("date", .string(l.commit.author.date.description)), ("time", .string(l.commit.author.isoTime)),

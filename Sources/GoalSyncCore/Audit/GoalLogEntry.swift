@@ -49,7 +49,7 @@ package struct GoalLogEntry: Sendable {
             ("renamed_from", .optional(renamedFrom)),
             ("error", .optional(error)),
             ("changes", .array(changes.map { c in
-                .object([("field", .string(c.field)), ("old", .optional(c.old)), ("new", .optional(c.new))])
+                .object([("field", .string(c.field)), ("old", .yamlValue(c.old)), ("new", .yamlValue(c.new))])
             })),
             ("body", body.map { .object([("added", .optional($0.added)), ("removed", .optional($0.removed))]) } ?? .null),
         ])

@@ -130,7 +130,7 @@ package struct GoalReport: Sendable {
     package var json: JSONValue {
         .object([
             ("id", .optional(id)), ("title", .optional(title)), ("status", .optional(status)), ("order", .optional(goal.order)),
-            ("owner", .optional(goal.owner)),
+            ("owner", .person(goal.owner)),
             ("timeframe", .object([("start", .optional(goal.timeframeStart?.description)), ("end", .optional(goal.timeframeEnd?.description))])),
             ("progress", .optional(progress.overall)),
         ] + statusJSON + [
@@ -143,7 +143,7 @@ package struct GoalReport: Sendable {
                     ("recent_confidence", .array(m.recentConfidence.map(JSONValue.string))),
                     ("checkins", .array(m.checkins.map { c in
                         .object([
-                            ("id", .string(c.id)), ("on", .optional(c.on?.description)), ("by", .optional(c.by)),
+                            ("id", .string(c.id)), ("on", .optional(c.on?.description)), ("by", .person(c.by)),
                             ("value", .optional(c.value)), ("confidence", .optional(c.confidence?.rawValue)), ("note", .optional(c.note)),
                         ])
                     })),

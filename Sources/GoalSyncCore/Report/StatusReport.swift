@@ -32,8 +32,8 @@ package struct StatusReport: Sendable {
             ("conflicts", .array((mergeState?.conflicts ?? []).map { c in
                 .object([
                     ("goal", .optional(c.goal)), ("path", .string(c.path)), ("field", .string(c.field)),
-                    ("base", .optional(c.base)), ("ours", .optional(c.ours)), ("theirs", .optional(c.theirs)),
-                    ("ours_by", .optional(c.oursBy)), ("theirs_by", .optional(c.theirsBy)), ("resolution", .optional(c.resolution)),
+                    ("base", .yamlValue(c.base)), ("ours", .yamlValue(c.ours)), ("theirs", .yamlValue(c.theirs)),
+                    ("ours_by", .personAndDay(c.oursBy)), ("theirs_by", .personAndDay(c.theirsBy)), ("resolution", .optional(c.resolution)),
                 ])
             })),
             ("active_conflict", mergeState?.active.map { a in

@@ -818,14 +818,32 @@ each goal has another author, and never goes past 1,000 commits.
     package static let jsonOutputsDoc = #"""
 # JSON outputs
 
-Every reading command takes `--json` and prints one JSON document on stdout (diagnostics and notes
-go to stderr). Dates are `YYYY-MM-DD`, times ISO 8601 with their offset; progress values are
-fractions (1 = 100%); absent values are `null`. `goalsync status --help` and `goalsync report --help`
-list every key of their output (a test holds the help text and the real output together).
+Every reading command takes `--json` and prints one JSON object on stdout (diagnostics and notes
+go to stderr), as do `push --json` and `sync --json`. The same thing has the same shape everywhere:
+
+- `format` is the first key of every output: the version of these shapes, **1** today.
+- A person is `{name, email}` (a check-in's `by`, a goal's `owner`, a commit's `author`); `email`
+  is `null` when the file names someone without an address. Who last changed a side of a conflict
+  is `{name, email, date}`.
+- Dates are `YYYY-MM-DD`; times are ISO 8601 with their offset (`2026-01-05T10:00:00+01:00`).
+- A field's value is typed JSON, as the goal file holds it: numbers and booleans as such, lists and
+  mappings as arrays and objects, text as a string without YAML's quotes; absent values are `null`.
+  `front_matter` (in `show` and `report`) is the file's front matter as written, in its key order.
+- Progress values are fractions (1 = 100%).
+
+**Compatibility.** Within a `format`, goalsync only adds keys; it never removes or renames one, and
+never changes a value's type. A change that would comes with a new `format` number. A script should check `format` and ignore keys it does not know.
+
+**Schemas.** `schema/output/COMMAND.schema.json` (JSON Schema 2020-12, with the shared shapes in
+`common.schema.json`) describes each output exactly; a test checks every command's real output
+against them. To check an output yourself (Python's `jsonschema` 4.18 or later):
+`goalsync status --json | python3 scripts/check-json.py schema/output status`.
+`goalsync status --help` and `goalsync report --help` list every key of their output (a test holds
+the help text and the real output together).
 
 | command | shape |
 |---|---|
-| `list --json` | an array of `{id, title, status, order, owner, timeframe: {start, end}, progress, path}` |
+| `list --json` | `{format, goals: [{id, title, status, order, owner: {name, email}, timeframe: {start, end}, progress, path}], unreadable: [diagnostic]}` |
 | `show ID --json` | `{id, path, front_matter, body, progress, metrics: [{id, name, unit, direction, baseline, target, current, progress, last_checkin, confidence}]}`; `front_matter` is the file's front matter as JSON, in its key order |
 | `status --json` | `{branch, upstream, ahead, behind, merging, conflicts: [...], active_conflict, active, goals: {<status>: <count>}, unreadable: [...]}` |
 | `validate --json` | `{files, errors, warnings, diagnostics: [{file, line, field, severity, code, message}]}` |
@@ -841,8 +859,10 @@ list every key of their output (a test holds the help text and the real output t
 
 - `upstream`, `ahead`, `behind` are `null` when the branch has no upstream.
 - `merging` is true while a pull is stopped; `conflicts` then holds one entry per goal and field:
-  `{goal, path, field, base, ours, theirs, ours_by, theirs_by, resolution}` (`resolution` is `ours`,
-  `theirs`, `base` or `value`, `null` while pending).
+  `{goal, path, field, base, ours, theirs, ours_by, theirs_by, resolution}`: `base`, `ours` and
+  `theirs` are the three values, typed (`null` where the field is absent); `ours_by` and `theirs_by`
+  are `{name, email, date}` of the last change on each side; `resolution` is `ours`, `theirs`,
+  `base` or `value`, `null` while pending.
 - `active_conflict` names two goals activated concurrently and the one chosen, else `null`.
 - `active` is the active goal with `progress`, `expected` (what the time gone in its timeframe calls
   for), `pace` (`ahead`, `on_pace`, `behind`), `confidence` and `confidence_trend` (`improving`,
@@ -854,7 +874,7 @@ list every key of their output (a test holds the help text and the real output t
 `kind` is `created`, `changed`, `renamed`, `deleted`, `unparsable` (the file could not be read at
 that commit; `error` says why), `merge` (shown only for what a merge settled itself: values neither
 parent had) or `boundary` (the oldest commit of a shallow clone). `changes` lists each field changed,
-with its old and new value as text (`null` where absent). `shallow` and `boundary` say where a
+with its old and new value, typed (`null` where absent). `shallow` and `boundary` say where a
 shallow clone's history ends.
 
 """#

@@ -13,7 +13,7 @@ struct Log: ParsableCommand {
             renamed by hand is followed when, in one commit, another goal file with the same id \
             field (or the same content) disappears. In a shallow clone the history stops at the \
             shallow boundary.
-            --json prints {goal, commits, shallow, boundary, entries: [{commit, author: {name, email}, \
+            --json prints {format, goal, commits, shallow, boundary, entries: [{commit, author: {name, email}, \
             date, time, summary, merge, goal, path, kind, renamed_from, error, changes: [{field, old, \
             new}], body: {added, removed}}]}; kind is created, changed, renamed, deleted, unparsable, \
             merge or boundary.
@@ -100,7 +100,7 @@ struct Blame: ParsableCommand {
             proof, assumptions, contributors and tags, and the body as a whole, as of HEAD. Like git \
             blame: a value is credited to the commit that set it, through merges to the side that \
             made it; in a shallow clone a value may have been set at or before the boundary commit.
-            --json prints {goal, path, head, shallow, fields: [{field, item, value, commit, author: \
+            --json prints {format, goal, path, head, shallow, fields: [{field, item, value, commit, author: \
             {name, email}, date, time, summary, boundary}]}.
             """)
 
@@ -136,7 +136,7 @@ struct Contributors: ParsableCommand {
             From the history: who created, proposed, edited (which fields), checked in, activated \
             and closed each goal, with counts and first and last dates. Without ID, every goal, in \
             one pass over the history.
-            --json prints {goals: [{goal, title, contributors: [{name, email, roles, commits, \
+            --json prints {format, goals: [{goal, title, contributors: [{name, email, roles, commits, \
             created, proposed, edits, checkins, activated, closed, renamed, deleted, fields, first, \
             last}]}], shallow}.
             """)

@@ -5,7 +5,7 @@ import GoalSyncCore
 struct List: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List the goals, ordered by order then id.",
-        discussion: "--json prints an array of {id, title, status, order, owner, timeframe, progress, path}.")
+        discussion: "--json prints {format, goals: [{id, title, status, order, owner: {name, email}, timeframe: {start, end}, progress, path}], unreadable: [{file, line, field, severity, code, message}]}.")
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "Only goals with this status (draft, proposed, active, achieved, abandoned).", completion: Completions.statuses) var status: String?
@@ -25,15 +25,15 @@ struct List: ParsableCommand {
             goals.sort { ($0.order ?? Int.max, $0.id ?? "") < ($1.order ?? Int.max, $1.id ?? "") }
             for p in problems { Output.err(p.formatted) }
             if json {
-                printJSON(JSONValue.array(goals.map { g in
+                printJSON(.object([("goals", JSONValue.array(goals.map { g in
                     .object([
                         ("id", .optional(g.id)), ("title", .optional(g.title)), ("status", .optional(g["status"]?.scalarText)),
-                        ("order", .optional(g.order)), ("owner", .optional(g.owner)),
+                        ("order", .optional(g.order)), ("owner", .person(g.owner)),
                         ("timeframe", .object([("start", .optional(g.timeframeStart?.description)), ("end", .optional(g.timeframeEnd?.description))])),
                         ("progress", .optional(GoalProgress(goal: g).overall)),
                         ("path", .optional(g.id.map(GoalPaths.path(forID:)))),
                     ])
-                }))
+                })), ("unreadable", .array(problems.map(\.json)))]))
                 return
             }
             if goals.isEmpty {
@@ -56,7 +56,7 @@ func printTable(header: [String], rows: [[String]]) {
 struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show one goal: its file and its progress.",
-        discussion: "--json prints {id, path, front_matter, body, progress, metrics}.")
+        discussion: "--json prints {format, id, path, front_matter, body, progress, metrics}.")
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The goal's id.", completion: Completions.goalIDs) var id: String
@@ -91,8 +91,8 @@ struct Status: ParsableCommand {
         abstract: "The active goal and its progress, the branch against its upstream, pending conflicts.",
         discussion: """
             Exit 1 while a stopped pull has conflicts to settle.
-            --json prints {branch, upstream, ahead, behind, merging, conflicts: [{goal, path, field, \
-            base, ours, theirs, ours_by, theirs_by, resolution}], active_conflict: {goals, resolution}, \
+            --json prints {format, branch, upstream, ahead, behind, merging, conflicts: [{goal, path, field, \
+            base, ours, theirs, ours_by: {name, email, date}, theirs_by: {name, email, date}, resolution}], active_conflict: {goals, resolution}, \
             active: {id, title, timeframe: {start, end}, progress, metrics: [{id, name, unit, \
             direction, baseline, target, current, progress, last_checkin, confidence}], expected, \
             pace, confidence, confidence_trend, last_checkin, days_since_checkin, cadence_days, \
@@ -200,7 +200,7 @@ struct Validate: ParsableCommand {
             a bare repository and in CI; errors only, no lint. Each problem is printed as \
             commit ID "SUBJECT": FILE:LINE: error: FIELD: MESSAGE. Exit 1 when a commit breaks a rule, \
             2 when a revision is unknown or the repository cannot be read.
-            --json prints {files, errors, warnings, diagnostics: [{file, line, field, severity, code, message}]}; \
+            --json prints {format, files, errors, warnings, diagnostics: [{file, line, field, severity, code, message}]}; \
             with --rev or --range also commits (how many were checked), and each diagnostic has its commit.
             """)
 

@@ -15,7 +15,7 @@ struct Report: ParsableCommand {
             --html FILE writes one self-contained page (no network; inline CSS and SVG charts) with \
             the vision, the active goal and its lens, a chart per key result, the other goals, how \
             the active goal was co-created, and who took part.
-            --json prints {today, product, vision: {front_matter, body}, active, goals: [{id, title, \
+            --json prints {format, today, product, vision: {front_matter, body}, active, goals: [{id, title, \
             status, order, owner, timeframe: {start, end}, progress, expected, pace, confidence, \
             confidence_trend, last_checkin, days_since_checkin, cadence_days, stale, \
             recent_confidence, metrics: [{id, name, unit, direction, baseline, target, current, \

@@ -150,7 +150,7 @@ struct Push: ParsableCommand {
 
 /// `push --help`'s and `sync --help`'s words on the JSON of a push.
 let pushJSONHelp = """
-    --json prints {result, branch, remote, commit, pulls, set_upstream, reason, server_messages} \
+    --json prints {format, result, branch, remote, commit, pulls, set_upstream, reason, server_messages} \
     (result: pushed, up_to_date, refused or stopped_on_conflicts; server_messages: the lines the \
     remote's hooks wrote, as strings; what does not apply is null), also when the remote refuses the \
     push (exit 2).
@@ -237,7 +237,7 @@ struct SyncCommand: ParsableCommand {
             The push checks and retries as goalsync push does, and shows what the remote's hooks write \
             (see goalsync push --help).
 
-            --json prints {pull: {result, commit, files}, push: {result, branch, remote, commit, pulls, \
+            --json prints {format, pull: {result, commit, files}, push: {result, branch, remote, commit, pulls, \
             set_upstream, reason, server_messages}} (pull's result: up_to_date, fast_forward, merged or \
             conflicts; push as goalsync push --json prints it, null when the pull stopped).
             """)
