@@ -118,7 +118,7 @@ struct Status: ParsableCommand {
     func run() throws {
         try goalsync.run {
             let repo = try global.openDespiteConfig()
-            let report = try repo.statusReport()
+            let report = try Reporter(repo).statusReport()
             if json {
                 printJSON(report.jsonWithProgress(repo))
                 return
@@ -231,7 +231,7 @@ struct Validate: ParsableCommand {
         // Each commit's goals/ tree and its parent's are read several times: keep them parsed.
         GitOptions.setTreeCacheLimit(bytes: 16 << 20)
         let repo = try GoalRepository.openForCommitChecks(at: directory, environment: ProcessInfo.processInfo.environment)
-        let report = try rev.map { try repo.checkRevision($0) } ?? repo.checkRange(range ?? "")
+        let report = try rev.map { try RepositoryChecks(repo).checkRevision($0) } ?? RepositoryChecks(repo).checkRange(range ?? "")
         let errors = report.problems.reduce(0) { $0 + $1.diagnostics.count }
         if json {
             let diagnostics = report.problems.flatMap { p in
@@ -260,19 +260,13 @@ struct Validate: ParsableCommand {
     /// `validate --staged --quiet` (see `GoalSync.hotCommand`).
     static func check(paths: [String], staged: Bool, json: Bool, quiet: Bool, in directory: String) throws {
         try goalsync.run {
-            // The hook's check: libgit2 starts on another core while the files it will need are read.
-            var preload: (config: (root: String, config: RepoConfig)?, index: (path: String, file: IndexFile)?) = (nil, nil)
-            if staged {
-                GitLibrary.initializeInBackground()
-                preload = GoalRepository.preloadForStagedCheck(in: directory, environment: ProcessInfo.processInfo.environment)
-            }
-            let repo = try GoalRepository.open(at: directory, preloaded: preload.config)
             let diagnostics: [Diagnostic]
             var fileCount: Int
             if staged {
                 if !paths.isEmpty { throw GoalSyncError.usage("--staged checks the whole index; give no PATH with it") }
-                (diagnostics, fileCount) = try repo.validateStaged(preloadedIndex: preload.index)
+                (diagnostics, fileCount) = try RepositoryChecks.staged(in: directory, environment: ProcessInfo.processInfo.environment)
             } else {
+                let repo = try GoalRepository.open(at: directory)
                 let cwd = URL(fileURLWithPath: directory).standardizedFileURL.path
                 let relative = try paths.map { p -> String in
                     let abs = URL(fileURLWithPath: p.hasPrefix("/") ? p : cwd + "/" + p).standardizedFileURL.path
@@ -284,7 +278,7 @@ struct Validate: ParsableCommand {
                     guard FileSystem.exists(abs) else { throw GoalSyncError.usage("\(p) does not exist") }
                     return rel
                 }
-                diagnostics = repo.validateWorkingTree(paths: relative.isEmpty ? nil : relative)
+                diagnostics = RepositoryChecks(repo).validateWorkingTree(paths: relative.isEmpty ? nil : relative)
                 fileCount = relative.isEmpty ? repo.workingGoalPaths().count : relative.count
             }
             let errors = diagnostics.filter { $0.severity == .error }.count

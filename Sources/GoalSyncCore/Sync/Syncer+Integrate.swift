@@ -11,16 +11,16 @@ package enum IntegrateOutcome: Sendable {
     case conflicts(MergeState)
 }
 
-extension GoalRepository {
+extension Syncer {
     /// Brings commit `theirs` into the current branch (SPEC §6): nothing when it is already there,
-    /// a fast-forward when possible (no identity needed), else the per-goal, per-field merge, which
+    /// a fast-forward when possible (no repository.identity needed), else the per-goal, per-field merge, which
     /// commits with both parents or stops before committing with the conflicts recorded.
     /// `headSkim`: HEAD's goals skimmed while the pull fetched, for the validation of a merge.
     package func integrate(theirs theirsID: ObjectID, source: String, headSkim: HeadGoalSkim? = nil) throws -> IntegrateOutcome {
-        let lock = try lockRepository()
+        let lock = try repository.lockRepository()
         defer { lock.release() }
         try recoverInterruptedPull()
-        try refuseWhileMerging()
+        try repository.refuseWhileMerging()
         guard let reference = try git.headReferenceName() else {
             throw GoalSyncError.repository("HEAD is detached; check out a branch (git switch main) before pulling")
         }
@@ -49,13 +49,13 @@ extension GoalRepository {
         let (tm, plan) = try checkedMerge(base: baseTree, ours: oursTree, theirs: theirsTree, current: oursTree, what: what)
         try checkClean(paths: tm.updates.map(\.path) + tm.conflicts.map(\.path), oursTree: oursTree)
         let resultTree = try git.tree(updating: oursTree, with: tm.updates.map(\.treeUpdate))
-        let files = try treeFiles(resultTree)
-        let validation = try validate(tree: files, ignoreMergeState: false, skimUnchanged: true, headSkim: headSkim?.finish() ?? [:])
+        let files = try repository.treeFiles(resultTree)
+        let validation = try RepositoryChecks(repository).validate(tree: files, ignoreMergeState: false, skimUnchanged: true, headSkim: headSkim?.finish() ?? [:])
         let diagnostics = validation.diagnostics.filter { $0.severity == .error }
-        let active = try activeGoals(files, summary: validation.summary)
+        let active = try repository.activeGoals(files, summary: validation.summary)
         let branch = reference.replacingOccurrences(of: "refs/heads/", with: "")
         if tm.conflicts.isEmpty && active.count <= 1 && diagnostics.isEmpty {
-            let (author, committer) = try identity()
+            let (author, committer) = try repository.identity()
             let message = mergeMessage(source: source, branch: branch, merge: tm)
             let commit = try git.createCommit(tree: resultTree, parents: [head, theirsID], author: author, committer: committer, message: message, updateReference: nil)
             try finish(reference: reference, old: head, new: commit, plan: plan)
@@ -193,7 +193,7 @@ extension GoalRepository {
     /// moves the branch, so what changed from HEAD is checked in full and the rest through the
     /// status cache and the skim (as a merge result is): the cost follows the change.
     func problemsBrought(by tree: ObjectID, headSkim: HeadGoalSkim?) throws -> [Diagnostic] {
-        try validate(tree: try treeFiles(tree), ignoreMergeState: true, skimUnchanged: true, headSkim: headSkim?.finish() ?? [:], lint: false)
+        try RepositoryChecks(repository).validate(tree: try repository.treeFiles(tree), ignoreMergeState: true, skimUnchanged: true, headSkim: headSkim?.finish() ?? [:], lint: false)
             .diagnostics.filter { $0.severity == .error }
     }
 
@@ -210,7 +210,7 @@ extension GoalRepository {
     func applyToWorkTree(_ plan: WorkTreePlan, fresh: Bool = false) throws {
         let updates = plan.updates
         let index = try git.index()
-        let temporary: String? = !fresh && (try? FileManager.default.createDirectory(atPath: temporaryDirectory, withIntermediateDirectories: true)) != nil ? temporaryDirectory : nil
+        let temporary: String? = !fresh && (try? FileManager.default.createDirectory(atPath: repository.temporaryDirectory, withIntermediateDirectories: true)) != nil ? repository.temporaryDirectory : nil
         if let temporary { FileSystem.removeStaleTemporaries(in: temporary) }
         var next = 0
         while next < updates.count {
@@ -341,22 +341,6 @@ extension GoalRepository {
             return .repository("the pull could not write the work tree (\(cause)), nor put its files back (\(error)); your branch did not move: see git status, restore the files it lists with git checkout -- FILE, then pull again")
         }
         return .repository("the pull could not write the work tree (\(cause)); its files were put back and your branch did not move. Pull again once that is fixed")
-    }
-
-    /// The ids of the goals whose status is active in a tree (`summary`: what a validation of the
-    /// tree learned, by blob id; by default the status cache).
-    func activeGoals(_ files: [TreeFile], summary known: ((String) -> BlobSummary?)? = nil) throws -> [String] {
-        let lookup = known ?? { [cache = StatusCache(gitDir: git.gitDir)] in cache[$0] }
-        var active = [String]()
-        for f in files where GoalPaths.isGoalFile(f.path) {
-            guard let hex = f.blob else { continue }
-            var summary = lookup(hex)
-            if summary == nil, let oid = ObjectID(hex: hex), let doc = try? MarkdownDocument.parse(try git.blobData(oid)) {
-                summary = BlobSummary(id: doc.frontMatter["id"]?.scalarText ?? "", status: doc.frontMatter["status"]?.scalarText ?? "", errorCount: 0, statusLine: doc.lines["status"])
-            }
-            if summary?.status == GoalStatus.active.rawValue, let id = GoalPaths.id(fromPath: f.path) { active.append(id) }
-        }
-        return active.sorted()
     }
 
     /// Who last changed `path` on the way from the merge bases `since` to `tip`: "Name <email>, YYYY-MM-DD".
