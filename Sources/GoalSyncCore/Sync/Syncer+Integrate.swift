@@ -29,26 +29,26 @@ extension Syncer {
         let theirsTree = try git.commit(theirsID).treeID
         let what = "\(source) (commit \(theirsID.short))"
         guard let head else {
-            let (tm, plan) = try checkedMerge(base: nil, ours: try git.emptyTreeID(), theirs: theirsTree, current: nil, what: what)
-            try checkClean(paths: tm.updates.map(\.path), oursTree: nil)
+            let (_, plan) = try checkedMerge(base: nil, ours: try git.emptyTreeID(), theirs: theirsTree, current: nil, what: what)
+            try checkClean(paths: plan.updates.map(\.path), oursTree: nil)
             let problems = try problemsBrought(by: theirsTree, headSkim: headSkim)
             try finish(reference: reference, old: nil, new: theirsID, plan: plan)
-            return .fastForward(to: theirsID.hex, files: tm.updates.count, problems: problems)
+            return .fastForward(to: theirsID.hex, files: plan.updates.count, problems: problems)
         }
         let oursTree = try git.commit(head).treeID
         if try git.isAncestor(head, of: theirsID) {
-            let (tm, plan) = try checkedMerge(base: oursTree, ours: oursTree, theirs: theirsTree, current: oursTree, what: what)
-            try checkClean(paths: tm.updates.map(\.path), oursTree: oursTree)
+            let (_, plan) = try checkedMerge(base: oursTree, ours: oursTree, theirs: theirsTree, current: oursTree, what: what)
+            try checkClean(paths: plan.updates.map(\.path), oursTree: oursTree)
             let problems = try problemsBrought(by: theirsTree, headSkim: headSkim)
             try finish(reference: reference, old: head, new: theirsID, plan: plan)
-            return .fastForward(to: theirsID.hex, files: tm.updates.count, problems: problems)
+            return .fastForward(to: theirsID.hex, files: plan.updates.count, problems: problems)
         }
         // The merge base, virtual when criss-cross merges left several (see VirtualBase).
-        let base = try VirtualBase.of(git, ours: head, theirs: theirsID)
+        let base = try VirtualBase.of(LibGit2ObjectStore(git), ours: head, theirs: theirsID)
         let baseTree = base.tree
         let (tm, plan) = try checkedMerge(base: baseTree, ours: oursTree, theirs: theirsTree, current: oursTree, what: what)
-        try checkClean(paths: tm.updates.map(\.path) + tm.conflicts.map(\.path), oursTree: oursTree)
-        let resultTree = try git.tree(updating: oursTree, with: tm.updates.map(\.treeUpdate))
+        try checkClean(paths: plan.updates.map(\.path) + tm.conflicts.map(\.path), oursTree: oursTree)
+        let resultTree = try git.tree(updating: oursTree, with: plan.updates.map(\.treeUpdate))
         let files = try repository.treeFiles(resultTree)
         let validation = try RepositoryChecks(repository).validate(tree: files, ignoreMergeState: false, skimUnchanged: true, headSkim: headSkim?.finish() ?? [:])
         let diagnostics = validation.diagnostics.filter { $0.severity == .error }
@@ -62,7 +62,7 @@ extension Syncer {
             return .merged(commit: commit.hex, mergedFiles: tm.mergedBothSides)
         }
         // Stop before committing: record the conflicts, then write the (valid) merged files.
-        var state = MergeState(ours: head.hex, theirs: theirsID.hex, base: base.commits.first?.hex, source: source, touched: tm.updates.map { $0.path }, conflicts: [], active: nil, message: "")
+        var state = MergeState(ours: head.hex, theirs: theirsID.hex, base: base.commits.first?.hex, source: source, touched: plan.updates.map { $0.path }, conflicts: [], active: nil, message: "")
         if base.isVirtual {
             state.bases = base.commits.map(\.hex)
             state.baseTree = baseTree?.hex
@@ -159,8 +159,9 @@ extension Syncer {
     func checkedMerge(base: ObjectID?, ours: ObjectID, theirs: ObjectID, current: ObjectID?, what: String) throws -> (TreeMerge, WorkTreePlan) {
         do {
             try TreePathCheck.checkTree(git, theirs, current: current)
-            let tm = try TreeMerge.merge(git, base: base, ours: ours, theirs: theirs)
-            return (tm, try TreePathCheck.plan(tm.updates, workTree: root))
+            let store = LibGit2ObjectStore(git)
+            let tm = try TreeMerge.plan(store, base: base, ours: ours, theirs: theirs)
+            return (tm, try TreePathCheck.plan(try tm.writeBlobs(to: store), workTree: root))
         } catch let refusal as TreePathCheck.Refusal {
             throw refused(refusal, what: what, advice: "ask whoever can push there to remove that entry in a new commit, then try again")
         }
@@ -175,7 +176,9 @@ extension Syncer {
         do {
             let tree = try git.commit(id).treeID
             try TreePathCheck.checkTree(git, tree, current: nil)
-            plan = try TreePathCheck.plan(try TreeMerge.merge(git, base: nil, ours: try git.emptyTreeID(), theirs: tree).updates, workTree: root)
+            let store = LibGit2ObjectStore(git)
+            let checkout = try TreeMerge.plan(store, base: nil, ours: try git.emptyTreeID(), theirs: tree)
+            plan = try TreePathCheck.plan(try checkout.writeBlobs(to: store), workTree: root)
         } catch let refusal as TreePathCheck.Refusal {
             throw GoalSyncError.repository("\(url) was not cloned because of \(refusal.path) in its commit \(id.short): \(refusal.reason). Nothing is left of the clone. Ask whoever can push there to remove that entry in a new commit, then clone again.")
         }
