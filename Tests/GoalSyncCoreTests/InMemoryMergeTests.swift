@@ -115,3 +115,98 @@ struct InMemoryMergeTests {
         #expect(merge.files.keys.sorted() == ["goals/g.md", "goals/h.md"])
     }
 }
+
+/// The in-memory store stands in for libgit2's only if a merge plans the same over both: the same
+/// trees written to each, planned, and the plans compared by content (ids differ: the in-memory
+/// store's are not git's hashes).
+@Suite("The in-memory store plans as libgit2's does")
+struct ObjectStoreAgreementTests {
+    /// A plan by content: each write as (path, bytes or nil, executable), each conflict as
+    /// (path, fields).
+    static func described<Store: GitObjectStore>(_ plan: TreeMerge, _ store: Store) throws -> (writes: [String], conflicts: [String], merged: [String]) {
+        let writes = try plan.writes.map { w -> String in
+            switch w.content {
+            case .blob(let id): return "\(w.path) \(w.executable) blob " + String(decoding: try store.blob(id), as: UTF8.self)
+            case .merged(let i): return "\(w.path) \(w.executable) merged " + String(decoding: plan.newBlobs[i], as: UTF8.self)
+            case .removed: return "\(w.path) removed"
+            }
+        }
+        return (writes, plan.conflicts.map { "\($0.path): \($0.conflicts.map(\.field).joined(separator: ","))" }, plan.mergedBothSides)
+    }
+
+    /// Base, ours and theirs: `count` goals; ours and theirs each edit, add and delete some, and
+    /// edit a shared set in the same or different fields (a small deterministic generator).
+    static func scenario(count: Int, seed: UInt64) -> (base: [String: String], ours: [String: String], theirs: [String: String]) {
+        var state = seed
+        func next(_ n: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(n))
+        }
+        var base = [String: String]()
+        for i in 0..<count { base["goals/g\(i).md"] = GoalText.clean(id: "g\(i)").text }
+        base["VISION.md"] = "---\nproduct: P\n---\n# Vision\n"
+        var ours = base, theirs = base
+        let fields = ["title", "persona", "problem", "why", "status"]
+        for i in 0..<count {
+            let path = "goals/g\(i).md", goal = GoalText.clean(id: "g\(i)")
+            switch next(6) {
+            case 0: ours[path] = goal.setting(fields[next(4)], "ours \(i)").text
+            case 1: theirs[path] = goal.setting(fields[next(4)], "theirs \(i)").text
+            case 2:  // both, in different fields
+                ours[path] = goal.setting("title", "ours \(i)").text
+                theirs[path] = goal.setting("persona", "theirs \(i)").text
+            case 3:  // both, in the same field
+                ours[path] = goal.setting("status", "active").text
+                theirs[path] = goal.setting("status", next(2) == 0 ? "active" : "abandoned").text
+            case 4: if next(2) == 0 { ours[path] = nil } else { theirs[path] = nil }
+            default: break
+            }
+        }
+        for i in 0..<next(5) { ours["goals/o\(i).md"] = GoalText.minimal(id: "o\(i)").text }
+        for i in 0..<next(5) { theirs["goals/t\(i).md"] = GoalText.minimal(id: "t\(i)").text }
+        theirs["notes/readme.md"] = "theirs' notes\n"
+        // At least one conflict and one clean merge of both sides, whatever the draws.
+        ours["goals/g0.md"] = GoalText.clean(id: "g0").setting("status", "active").text
+        theirs["goals/g0.md"] = GoalText.clean(id: "g0").setting("status", "abandoned").text
+        ours["goals/g1.md"] = GoalText.clean(id: "g1").setting("title", "ours 1").text
+        theirs["goals/g1.md"] = GoalText.clean(id: "g1").setting("why", "theirs 1").text
+        return (base, ours, theirs)
+    }
+
+    static func tree<Store: GitObjectStore>(_ store: Store, _ files: [String: String]) throws -> ObjectID {
+        let paths = files.keys.sorted()
+        let ids = try store.writeBlobs(paths.map { Array((files[$0] ?? "").utf8) })
+        return try store.writeTree(updating: nil, with: zip(paths, ids).map { TreeMerge.Update(path: $0, blob: $1, executable: false) })
+    }
+
+    @Test("the same plans from both stores", arguments: [(count: 12, seed: 1), (count: 40, seed: 7), (count: 300, seed: 42)])
+    func agree(count: Int, seed: UInt64) throws {
+        let repo = try TestRepo(initialize: false)
+        let git = try Repository.initialize(at: repo.root, initialHead: "main")
+        let disk = LibGit2ObjectStore(git), memory = InMemoryObjectStore()
+        let (base, ours, theirs) = Self.scenario(count: count, seed: seed)
+        let onDisk = try TreeMerge.plan(disk, base: try Self.tree(disk, base), ours: try Self.tree(disk, ours), theirs: try Self.tree(disk, theirs))
+        let inMemory = try TreeMerge.plan(memory, base: try Self.tree(memory, base), ours: try Self.tree(memory, ours), theirs: try Self.tree(memory, theirs))
+        let a = try Self.described(onDisk, disk), b = try Self.described(inMemory, memory)
+        #expect(a.writes == b.writes)
+        #expect(a.conflicts == b.conflicts)
+        #expect(a.merged == b.merged)
+        #expect(!a.writes.isEmpty && !a.conflicts.isEmpty && a.merged.count >= 2, "the scenario merges and conflicts")
+        // And the caller's writes give the same result tree, by content.
+        let resultOnDisk = try disk.writeTree(updating: try Self.tree(disk, ours), with: try onDisk.writeBlobs(to: disk))
+        let resultInMemory = try memory.writeTree(updating: try Self.tree(memory, ours), with: try inMemory.writeBlobs(to: memory))
+        #expect(try Self.files(disk, resultOnDisk) == memory.files(of: resultInMemory))
+    }
+
+    static func files<Store: GitObjectStore>(_ store: Store, _ tree: ObjectID, prefix: String = "") throws -> [String: String] {
+        var out = [String: String]()
+        for e in try store.treeEntries(tree) {
+            if e.isTree {
+                out.merge(try files(store, e.id, prefix: prefix + e.name + "/")) { a, _ in a }
+            } else {
+                out[prefix + e.name] = String(decoding: try store.blob(e.id), as: UTF8.self)
+            }
+        }
+        return out
+    }
+}

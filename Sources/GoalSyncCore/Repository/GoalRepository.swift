@@ -1,8 +1,16 @@
 import Foundation
 import GoalSyncGit
 
-/// A goal repository: a git work tree with `.goalsync/config.yaml`, `VISION.md` and `goals/`.
-/// Reads goals from the working tree, the index or a commit, and writes them as commits.
+/// The handle on a goal repository: a git work tree with `.goalsync/config.yaml`, `VISION.md` and
+/// `goals/`. It opens the repository and holds what every command needs: the paths, the
+/// configuration, the environment, today's date; it reads goals from the working tree or a commit,
+/// takes the write lock (``lockRepository()``), rolls back a killed write (``recoverInterruptedWrite()``)
+/// and says whether a merge is in progress.
+///
+/// The work is done by services that hold the handle, one kind each (see ``RepositoryService``):
+/// ``GoalEditor`` (the writing commands, commits), ``Syncer`` (pull, push, resolve, abort),
+/// ``Auditor`` (log, blame, contributors), ``RepositoryChecks`` (validate: the working tree, the
+/// index for the pre-commit hook, commits and ranges) and ``Reporter`` (report, status).
 package final class GoalRepository {
     package let git: Repository
     /// The work tree, without a trailing slash.
