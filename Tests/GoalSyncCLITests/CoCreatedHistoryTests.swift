@@ -81,7 +81,7 @@ struct CoCreatedHistoryTests {
             .requireOK("git commit as Ben")
         #expect(try coCreatedFindings(ana).isEmpty)
         // Ana's commits of another file, as many as the walk reads, bury Ben's (git fast-import: fast).
-        let limit = GoalRepository.historyContributorsCommitLimit
+        let limit = Auditor.historyContributorsCommitLimit
         let parent = ana.head
         var stream = ""
         for i in 0..<limit {

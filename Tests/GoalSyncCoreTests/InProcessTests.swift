@@ -18,18 +18,18 @@ struct InProcessTests {
         let repo = try TestRepo()
         let core = try Self.open(repo)
         #expect(core.today == Today.date)
-        let (id, created) = try core.newGoal(title: "Raise activation", id: "g", sets: ["persona=New admins"], noVerify: false)
+        let (id, created) = try GoalEditor(core).newGoal(title: "Raise activation", id: "g", sets: ["persona=New admins"], noVerify: false)
         #expect(id == "g")
         #expect(created.commit == repo.head)
         try repo.expectOneCommit(since: 1, subject: "new(g): Raise activation", ids: ["g"], fields: ["persona"])
 
-        let set = try #require(try core.set(id: "g", field: "timeframe.end", value: "2026-03-31", reason: nil, noVerify: false))
+        let set = try #require(try GoalEditor(core).set(id: "g", field: "timeframe.end", value: "2026-03-31", reason: nil, noVerify: false))
         #expect(set.commit == repo.head)
         #expect(try repo.lastMessage().hasPrefix("set(g): timeframe"))
-        #expect(try core.set(id: "g", field: "timeframe.end", value: "2026-03-31", reason: nil, noVerify: false) == nil, "no change, no commit")
+        #expect(try GoalEditor(core).set(id: "g", field: "timeframe.end", value: "2026-03-31", reason: nil, noVerify: false) == nil, "no change, no commit")
 
-        _ = try core.add(id: "g", list: "metrics", value: "{id: activation, name: Activation, unit: percent, direction: increase, baseline: 30, target: 50}", noVerify: false)
-        let (checkinID, result) = try core.checkin(id: "g", metric: "activation", value: "34", confidence: "at_risk", note: nil, on: nil, noVerify: false)
+        _ = try GoalEditor(core).add(id: "g", list: "metrics", value: "{id: activation, name: Activation, unit: percent, direction: increase, baseline: 30, target: 50}", noVerify: false)
+        let (checkinID, result) = try GoalEditor(core).checkin(id: "g", metric: "activation", value: "34", confidence: "at_risk", note: nil, on: nil, noVerify: false)
         #expect(GoalID.isValidItemID(checkinID))
         #expect(result.commit == repo.head)
         // Draft goals are not linted, so the at_risk check-in without a note warns nothing yet.
@@ -50,14 +50,14 @@ struct InProcessTests {
 
     static let failures: [Failure] = [
         Failure(name: "invalid id", exitCode: 64, message: "'../x' is not a valid goal id") { _ = try $0.loadGoal("../x") },
-        Failure(name: "unknown id", exitCode: 64, message: "no goal with id 'ghost'") { _ = try $0.set(id: "ghost", field: "title", value: "T", reason: nil, noVerify: false) },
-        Failure(name: "existing id", exitCode: 64, message: "a goal with id 'g' already exists") { _ = try $0.newGoal(title: "T", id: "g", sets: [], noVerify: false) },
-        Failure(name: "a draft cannot be activated", exitCode: 1, message: "propose it first") { _ = try $0.activate(id: "g", close: nil, reason: nil, noVerify: false) },
-        Failure(name: "an illegal move", exitCode: 1, message: "a draft goal cannot become achieved") { _ = try $0.set(id: "g", field: "status", value: "achieved", reason: "x", noVerify: false) },
+        Failure(name: "unknown id", exitCode: 64, message: "no goal with id 'ghost'") { _ = try GoalEditor($0).set(id: "ghost", field: "title", value: "T", reason: nil, noVerify: false) },
+        Failure(name: "existing id", exitCode: 64, message: "a goal with id 'g' already exists") { _ = try GoalEditor($0).newGoal(title: "T", id: "g", sets: [], noVerify: false) },
+        Failure(name: "a draft cannot be activated", exitCode: 1, message: "propose it first") { _ = try GoalEditor($0).activate(id: "g", close: nil, reason: nil, noVerify: false) },
+        Failure(name: "an illegal move", exitCode: 1, message: "a draft goal cannot become achieved") { _ = try GoalEditor($0).set(id: "g", field: "status", value: "achieved", reason: "x", noVerify: false) },
         Failure(name: "a change that breaks validation", exitCode: 1, message: "timeframe.end: timeframe ends (2025-01-01) before it starts (2026-01-05)") {
-            _ = try $0.set(id: "g", field: "timeframe", value: "{start: 2026-01-05, end: 2025-01-01}", reason: nil, noVerify: false)
+            _ = try GoalEditor($0).set(id: "g", field: "timeframe", value: "{start: 2026-01-05, end: 2025-01-01}", reason: nil, noVerify: false)
         },
-        Failure(name: "a list set as a scalar", exitCode: 64, message: "proof is a list") { _ = try $0.set(id: "g", field: "proof", value: "x", reason: nil, noVerify: false) },
+        Failure(name: "a list set as a scalar", exitCode: 64, message: "proof is a list") { _ = try GoalEditor($0).set(id: "g", field: "proof", value: "x", reason: nil, noVerify: false) },
     ]
 
     @Test("Errors carry SPEC §5's exit code and say what and where", arguments: failures)
@@ -96,10 +96,10 @@ struct InProcessTests {
         try repo.commitGoal("a", GoalText.clean(id: "a", status: "active").text)
         try repo.write("goals/b.md", GoalText.clean(id: "b", status: "active").text)
         let core = try Self.open(repo)
-        let working = core.validateWorkingTree()
+        let working = RepositoryChecks(core).validateWorkingTree()
         #expect(working.filter { $0.severity == .error }.map(\.file) == ["goals/a.md", "goals/b.md"])
-        #expect(try core.validateStaged().diagnostics.isEmpty, "b is not staged")
+        #expect(try RepositoryChecks(core).validateStaged().diagnostics.isEmpty, "b is not staged")
         try repo.git("add", "goals/b.md")
-        #expect(try core.validateStaged().diagnostics.filter { $0.severity == .error }.count == 2)
+        #expect(try RepositoryChecks(core).validateStaged().diagnostics.filter { $0.severity == .error }.count == 2)
     }
 }

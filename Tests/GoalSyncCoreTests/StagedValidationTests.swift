@@ -20,13 +20,13 @@ struct StagedValidationTests {
     @discardableResult
     static func agree(_ repo: TestRepo, env: [String: String?] = [:], sourceLocation: SourceLocation = #_sourceLocation) throws -> [String] {
         let core = try open(repo, env: env)
-        let fast = try core.validateStaged()
-        let full = try core.validate(tree: core.stagedFiles())
+        let fast = try RepositoryChecks(core).validateStaged()
+        let full = try RepositoryChecks(core).validate(tree: RepositoryChecks(core).stagedFiles())
         #expect(fast.diagnostics == full, "fast path and full check differ", sourceLocation: sourceLocation)
-        let goalFiles = try core.stagedFiles().filter { $0.path.hasPrefix("goals/") && $0.path.hasSuffix(".md") && !$0.path.dropFirst(6).contains("/") }
+        let goalFiles = try RepositoryChecks(core).stagedFiles().filter { $0.path.hasPrefix("goals/") && $0.path.hasSuffix(".md") && !$0.path.dropFirst(6).contains("/") }
         #expect(fast.goalFiles == goalFiles.count, sourceLocation: sourceLocation)
         // Again, now that the summary is HEAD's (or predicted): the same answer.
-        #expect(try open(repo, env: env).validateStaged().diagnostics == full, "second run differs", sourceLocation: sourceLocation)
+        #expect(try RepositoryChecks(open(repo, env: env)).validateStaged().diagnostics == full, "second run differs", sourceLocation: sourceLocation)
         return fast.diagnostics.filter { $0.severity == .error }.map { "\($0.file): \($0.message)" }
     }
 

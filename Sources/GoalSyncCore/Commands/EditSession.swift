@@ -37,7 +37,7 @@ package struct EditSession {
             throw GoalSyncError.editRejected(draft: draft, underlying: .unreadableGoal(path: path, line: nil, message: "\(RepositoryValidator.readDiagnostic(error, path: path).message)"))
         }
         do {
-            let result = try repository.applyEdit(id: id, text: edited, noVerify: noVerify)
+            let result = try GoalEditor(repository).applyEdit(id: id, text: edited, noVerify: noVerify)
             FileSystem.remove(draft)
             return result
         } catch let error as GoalSyncError {

@@ -71,7 +71,7 @@ package enum Initializer {
                 writes.append(FileWrite(path: GoalPaths.attributes, text: oldAttributes + sep + attributesText))
             }
             let message = CommitMessage(verb: "init", goalIDs: [], summary: "goal repository for \(product)", fields: [])
-            commit = try repo.commit(writes, message: message, noVerify: true).commit
+            commit = try GoalEditor(repo).commit(writes, message: message, noVerify: true).commit
         }
         let hook = try installHook(repo, executablePath: executablePath)
         return Result(root: root, branch: branch, commit: commit, createdRepository: created, hook: hook)
@@ -176,7 +176,7 @@ package enum Initializer {
         let dir = try repo.hooksDirectory()
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let result = try installScript(script, at: dir + "/pre-receive", marker: serverHookMarker, reinstall: "goalsync hooks install --server")
-        try repo.primeTreeSummary(for: branch.map { "refs/heads/" + $0 } ?? "HEAD")
+        try RepositoryChecks(repo).primeTreeSummary(for: branch.map { "refs/heads/" + $0 } ?? "HEAD")
         return result
     }
 

@@ -182,24 +182,3 @@ package struct ProgressReport: Sendable {
     /// The order goals are listed in: the active one, then what comes next, then what is done.
     static let statusOrder: [GoalStatus] = [.active, .proposed, .draft, .achieved, .abandoned]
 }
-
-extension GoalRepository {
-    /// Every goal's progress as of ``today``.
-    package func progressReport() -> ProgressReport {
-        let (goals, problems) = loadAllGoals()
-        func rank(_ g: Goal) -> Int { g.status.flatMap { ProgressReport.statusOrder.firstIndex(of: $0) } ?? ProgressReport.statusOrder.count }
-        let sorted = goals.sorted { (rank($0), $0.order ?? Int.max, $0.id ?? "") < (rank($1), $1.order ?? Int.max, $1.id ?? "") }
-        var vision: MarkdownDocument?
-        var allProblems = problems
-        if let bytes = try? FileSystem.readRegularFile(absolute(GoalPaths.vision)) {
-            do {
-                vision = try MarkdownDocument.parse(bytes)
-            } catch {
-                allProblems.append(Diagnostic(file: GoalPaths.vision, line: error.line, field: nil, severity: .error, code: "error", message: error.message))
-            }
-        }
-        return ProgressReport(
-            today: today, product: vision?.frontMatter["product"]?.scalarText ?? config.product, vision: vision,
-            goals: sorted.map { GoalReport(goal: $0, today: today, cadenceDays: config.cadenceDays) }, problems: allProblems)
-    }
-}

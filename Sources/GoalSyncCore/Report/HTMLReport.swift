@@ -381,20 +381,3 @@ private func esc(_ s: String) -> String {
     }
     return out
 }
-
-extension GoalRepository {
-    /// The HTML report: progress, and for the active goal its history and contributors.
-    package func htmlReport() throws -> String {
-        let report = progressReport()
-        let history = try activeGoalHistory(report)
-        return HTMLReport(report: report, timeline: history.timeline, contributors: history.contributors, isShallow: history.isShallow).render()
-    }
-
-    /// How the report's active goal was co-created: its log (newest first), who took part, and
-    /// whether the history is cut by a shallow clone. Empty without an active goal.
-    package func activeGoalHistory(_ report: ProgressReport) throws -> (timeline: [GoalLogEntry], contributors: GoalContributors?, isShallow: Bool) {
-        guard let id = report.active?.id, GoalID.isValid(id) else { return ([], nil, false) }
-        let log = try log(id: id)
-        return (log.entries, GoalContributors.count(log.entries).first { $0.goal == id }, log.isShallow)
-    }
-}

@@ -31,7 +31,7 @@ package enum Cloner {
             throw GoalSyncError.remoteFailed(remote: Redaction.url(url), operation: "clone", reason: "\(error)")
         }
         let root = String((git.workdir ?? target + "/").dropLast())
-        let checkout = GoalRepository(git: git, root: root, config: RepoConfig(), environment: environment)
+        let checkout = Syncer(GoalRepository(git: git, root: root, config: RepoConfig(), environment: environment))
         if let head = try git.headID() {
             // Checked before anything is written (TreePathCheck); refused, the clone is removed.
             do {

@@ -1,7 +1,7 @@
 import Foundation
 import GoalSyncGit
 
-/// What a pull learns of HEAD's goal files while it waits for the fetch: the ``GoalRepository/skim(_:path:)``
+/// What a pull learns of HEAD's goal files while it waits for the fetch: the ``RepositoryChecks/skim(_:path:)``
 /// of every goal blob of HEAD that the status cache does not know, read on a thread of its own
 /// (with its own libgit2 handle) while the fetch runs: this needs nothing the fetch brings.
 ///
@@ -34,9 +34,9 @@ package final class HeadGoalSkim: @unchecked Sendable {
             let cache = StatusCache(gitDir: gitDir)
             for entry in goals.entries where entry.isBlob {
                 let path = "\(GoalPaths.goalsDirectory)/\(entry.name)"
-                guard GoalPaths.isGoalFile(path), cache[GoalRepository.hex(entry.id)] == nil else { continue }
+                guard GoalPaths.isGoalFile(path), cache[RepositoryChecks.hex(entry.id)] == nil else { continue }
                 if lock.withLock({ cancelled }) { return }
-                let summary = (try? repo.blobData(entry.id)).flatMap { GoalRepository.skim($0, path: path) }
+                let summary = (try? repo.blobData(entry.id)).flatMap { RepositoryChecks.skim($0, path: path) }
                 lock.withLock { results[path] = Skimmed(blob: entry.id, summary: summary) }
             }
         }

@@ -26,7 +26,7 @@ struct Settlement {
     private(set) var notes: [String] = []
 
     /// Plans the settlement of conflict `i` of `state`.
-    mutating func settle(_ i: Int, with resolution: Resolution, in state: MergeState, repository repo: GoalRepository) throws {
+    mutating func settle(_ i: Int, with resolution: Resolution, in state: MergeState, repository repo: Syncer) throws {
         let c = state.conflicts[i]
         settled[i] = resolution.name
         if c.field.hasPrefix("(") {
@@ -64,7 +64,7 @@ struct Settlement {
     /// The rule errors `doc` has that settling `conflicts` (all in one file) must not leave: any it
     /// did not have when the plan started, and any on a settled field or a field tied to one
     /// (``FieldCoupling``).
-    private func offending(_ doc: MarkdownDocument, settling conflicts: [MergeState.Conflict], _ repo: GoalRepository) -> [Diagnostic] {
+    private func offending(_ doc: MarkdownDocument, settling conflicts: [MergeState.Conflict], _ repo: Syncer) -> [Diagnostic] {
         guard let path = conflicts.first?.path, GoalPaths.isGoalFile(path), let original = originals[path] else { return [] }
         let before = repo.ruleErrors(original, path: path)
         let fields = conflicts.flatMap { FieldCoupling.group(of: $0.field) + [ConflictValue.components($0.field)] }
@@ -75,7 +75,7 @@ struct Settlement {
 
     /// Refuses the plan when a file it writes would break a rule it did not break before, or
     /// one on a field it settles (or a field tied to it).
-    func check(repository repo: GoalRepository) throws {
+    func check(repository repo: Syncer) throws {
         for path in files.keys.sorted() {
             guard case .document(let doc)? = files[path], let settled = settledIn[path], let (c, resolution) = settled.last else { continue }
             guard let error = offending(doc, settling: settled.map(\.conflict), repo).first?.fieldAndMessage else { continue }
@@ -95,7 +95,7 @@ struct Settlement {
     }
 
     /// Writes the planned files into the work tree and the index, and marks the conflicts settled.
-    func write(repository repo: GoalRepository, state: inout MergeState) throws {
+    func write(repository repo: Syncer, state: inout MergeState) throws {
         var updates = [TreeMerge.Update]()
         for path in files.keys.sorted() {
             let bytes: [UInt8]?
@@ -113,7 +113,7 @@ struct Settlement {
     }
 
     /// The file as the plan has it so far, else as the merge left it in the work tree.
-    private mutating func document(_ path: String, _ repo: GoalRepository) throws -> MarkdownDocument {
+    private mutating func document(_ path: String, _ repo: Syncer) throws -> MarkdownDocument {
         if case .document(let doc)? = files[path] { return doc }
         do {
             let doc = try MarkdownDocument.parse(try FileSystem.readRegularFile(repo.absolute(path)))

@@ -28,23 +28,23 @@ package struct VirtualBase: Sendable {
     static let maximumDepth = 8
 
     /// The base for merging commits `ours` and `theirs` (`git_merge_bases`, then the virtual merge).
-    package static func of(_ repo: Repository, ours: ObjectID, theirs: ObjectID) throws -> VirtualBase {
-        let bases = try oldestFirst(repo, try repo.mergeBases(ours, theirs))
-        return VirtualBase(commits: bases, tree: try mergedTree(repo, of: bases, depth: 0))
+    package static func of<Store: GitObjectStore>(_ store: Store, ours: ObjectID, theirs: ObjectID) throws -> VirtualBase {
+        let bases = try oldestFirst(store, try store.mergeBases(ours, theirs))
+        return VirtualBase(commits: bases, tree: try mergedTree(store, of: bases, depth: 0))
     }
 
     /// The tree of `commits` merged one by one, oldest first (nil for none).
-    private static func mergedTree(_ repo: Repository, of commits: [ObjectID], depth: Int) throws -> ObjectID? {
+    private static func mergedTree<Store: GitObjectStore>(_ store: Store, of commits: [ObjectID], depth: Int) throws -> ObjectID? {
         guard let first = commits.first else { return nil }
-        var tree = try repo.commit(first).treeID
+        var tree = try store.commitTree(first)
         guard depth < maximumDepth else { return tree }
         var merged = [first]
         for next in commits.dropFirst() {
             // The bases of `next` and of the virtual commit made so far (whose parents are `merged`).
-            let bases = try oldestFirst(repo, try repo.mergeBases(of: next, and: merged))
-            let baseTree = try mergedTree(repo, of: bases, depth: depth + 1)
-            let merge = try TreeMerge.merge(repo, base: baseTree, ours: tree, theirs: try repo.commit(next).treeID, forVirtualBase: true)
-            tree = try repo.tree(updating: tree, with: merge.updates.map(\.treeUpdate))
+            let bases = try oldestFirst(store, try store.mergeBases(of: next, and: merged))
+            let baseTree = try mergedTree(store, of: bases, depth: depth + 1)
+            let merge = try TreeMerge.plan(store, base: baseTree, ours: tree, theirs: try store.commitTree(next), forVirtualBase: true)
+            tree = try store.writeTree(updating: tree, with: try merge.writeBlobs(to: store))
             merged.append(next)
         }
         return tree
@@ -52,9 +52,9 @@ package struct VirtualBase: Sendable {
 
     /// Commits ordered by committer time, oldest first, then by id: the same order whichever
     /// side merges, as git's (which merges the oldest base first).
-    private static func oldestFirst(_ repo: Repository, _ commits: [ObjectID]) throws -> [ObjectID] {
+    private static func oldestFirst<Store: GitObjectStore>(_ store: Store, _ commits: [ObjectID]) throws -> [ObjectID] {
         guard commits.count > 1 else { return commits }
-        let timed = try commits.map { (id: $0, time: try repo.commit($0).committer.time) }
+        let timed = try commits.map { (id: $0, time: try store.commitTime($0)) }
         return timed.sorted { $0.time != $1.time ? $0.time < $1.time : $0.id < $1.id }.map(\.id)
     }
 }

@@ -32,7 +32,7 @@ struct Log: ParsableCommand {
                 return d
             }
             let repo = try global.openDespiteConfig()
-            let log = try repo.log(id: id, since: sinceDate, author: author)
+            let log = try Auditor(repo).log(id: id, since: sinceDate, author: author)
             if json {
                 printJSON(log.json)
                 return
@@ -111,7 +111,7 @@ struct Blame: ParsableCommand {
     func run() throws {
         try goalsync.run {
             let repo = try global.openDespiteConfig()
-            let blame = try repo.blame(id: id)
+            let blame = try Auditor(repo).blame(id: id)
             if json {
                 printJSON(blame.json)
                 return
@@ -148,7 +148,7 @@ struct Contributors: ParsableCommand {
     func run() throws {
         try goalsync.run {
             let repo = try global.openDespiteConfig()
-            let (goals, log) = try repo.contributors(id: id)
+            let (goals, log) = try Auditor(repo).contributors(id: id)
             if json {
                 printJSON(JSONValue.object([("goals", .array(goals.map(\.json))), ("shallow", .bool(log.isShallow))]))
                 return

@@ -112,7 +112,7 @@ struct Hooks: ParsableCommand {
                 // A commit's goals/ tree and its parent's are read several times: keep them parsed.
                 GitRuntime.keepParsedTrees(upTo: 16 << 20)
                 let repo = try GoalRepository.openForCommitChecks(at: directory, environment: ProcessInfo.processInfo.environment)
-                let updates = try repo.checkReceivedUpdates(input, branch: branch)
+                let updates = try RepositoryChecks(repo).checkReceivedUpdates(input, branch: branch)
                 var refused = 0
                 for u in updates where u.unusable != nil || !u.problems.isEmpty {
                     refused += 1

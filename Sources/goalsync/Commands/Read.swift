@@ -117,7 +117,7 @@ struct Status: ParsableCommand {
     func run() throws {
         try goalsync.run {
             let repo = try global.openDespiteConfig()
-            let report = try repo.statusReport()
+            let report = try Reporter(repo).statusReport()
             if json {
                 printJSON(report.jsonWithProgress(repo))
                 return
@@ -230,7 +230,7 @@ struct Validate: ParsableCommand {
         // Each commit's goals/ tree and its parent's are read several times: keep them parsed.
         GitRuntime.keepParsedTrees(upTo: 16 << 20)
         let repo = try GoalRepository.openForCommitChecks(at: directory, environment: ProcessInfo.processInfo.environment)
-        let report = try rev.map { try repo.checkRevision($0) } ?? repo.checkRange(range ?? "")
+        let report = try rev.map { try RepositoryChecks(repo).checkRevision($0) } ?? RepositoryChecks(repo).checkRange(range ?? "")
         let errors = report.problems.reduce(0) { $0 + $1.diagnostics.count }
         if json {
             let diagnostics = report.problems.flatMap { p in
@@ -266,7 +266,7 @@ struct Validate: ParsableCommand {
                 // A hook goalsync runs for its own commit (set, checkin, ...), e.g. the pre-commit
                 // framework's goalsync-validate: that commit was validated in process already.
                 if ProcessInfo.processInfo.environment["GOALSYNC_IN_PROCESS"] == "1", !json { return }
-                (diagnostics, fileCount) = try GoalRepository.checkStaged(in: directory, environment: ProcessInfo.processInfo.environment)
+                (diagnostics, fileCount) = try RepositoryChecks.staged(in: directory, environment: ProcessInfo.processInfo.environment)
             } else {
                 let repo = try GoalRepository.open(at: directory)
                 let cwd = URL(fileURLWithPath: directory).standardizedFileURL.path
@@ -280,7 +280,7 @@ struct Validate: ParsableCommand {
                     guard FileSystem.exists(abs) else { throw GoalSyncError.usage("\(p) does not exist") }
                     return rel
                 }
-                diagnostics = repo.validateWorkingTree(paths: relative.isEmpty ? nil : relative)
+                diagnostics = RepositoryChecks(repo).validateWorkingTree(paths: relative.isEmpty ? nil : relative)
                 fileCount = relative.isEmpty ? repo.workingGoalPaths().count : relative.count
             }
             let errors = diagnostics.filter { $0.severity == .error }.count

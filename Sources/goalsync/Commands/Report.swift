@@ -37,7 +37,7 @@ struct Report: ParsableCommand {
         try goalsync.run {
             let repo = try global.openDespiteConfig()
             if let html {
-                let page = try repo.htmlReport()
+                let page = try Reporter(repo).htmlReport()
                 let url = URL(fileURLWithPath: html, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true))
                 do {
                     guard FileSystem.isDirectory(url.deletingLastPathComponent().path), !FileSystem.isDirectory(url.path) else {
@@ -53,10 +53,10 @@ struct Report: ParsableCommand {
                 }
                 if !json { Output.err("wrote \(url.path)") }
             }
-            let report = repo.progressReport()
+            let report = Reporter(repo).progressReport()
             for p in report.problems { Output.err(p.formatted) }
             if html != nil && !json { return }
-            let contributors = try repo.activeGoalHistory(report).contributors
+            let contributors = try Reporter(repo).activeGoalHistory(report).contributors
             if json {
                 guard case .object(var fields) = report.json else { return }
                 fields.append(("contributors", .array(contributors?.people.map(\.json) ?? [])))

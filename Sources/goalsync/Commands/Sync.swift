@@ -86,15 +86,15 @@ struct Resolve: ParsableCommand {
         try goalsync.run {
             let repo = try global.openDespiteConfig()
             if let active {
-                try repo.resolveActive(active)
+                try Syncer(repo).resolveActive(active)
                 print("\(active) stays the active goal")
             } else if all {
-                let (n, notes) = try repo.resolveAll(with: ours ? .ours : .theirs)
+                let (n, notes) = try Syncer(repo).resolveAll(with: ours ? .ours : .theirs)
                 print("settled \(n) conflict\(n == 1 ? "" : "s") with \(ours ? "ours" : "theirs")")
                 for note in notes { print(note) }
             } else if let id, let field {
                 let choice: Resolution = ours ? .ours : theirs ? .theirs : base ? .base : .value(value ?? "")
-                let notes = try repo.resolve(goal: id, field: field, with: choice)
+                let notes = try Syncer(repo).resolve(goal: id, field: field, with: choice)
                 print("settled \(field) of \(id)")
                 for note in notes { print(note) }
             }

@@ -89,9 +89,9 @@ struct Pull: ParsableCommand {
         try goalsync.run {
             let repo = try global.openDespiteConfig()
             if continueMerge {
-                print("Merged (commit \(try repo.continueMerge(noVerify: noVerify).prefix(8))).")
+                print("Merged (commit \(try Syncer(repo).continueMerge(noVerify: noVerify).prefix(8))).")
             } else if abort {
-                switch try repo.abortMerge() {
+                switch try Syncer(repo).abortMerge() {
                 case .restored:
                     print("Pull aborted; the repository is as it was before it.")
                 case .cleared:
@@ -101,7 +101,7 @@ struct Pull: ParsableCommand {
                     if !kept.isEmpty { Output.err("note: kept \(kept.joined(separator: ", ")), which had edits besides what was staged (see git status)") }
                 }
             } else {
-                try describe(try repo.pull(remote: remote, progress: progressReporter()))
+                try describe(try Syncer(repo).pull(remote: remote, progress: progressReporter()))
             }
         }
     }
@@ -115,7 +115,7 @@ struct Push: ParsableCommand {
             (its errors, not lint warnings): a commit that breaks them stops the push (exit 1), naming the \
             commit and each error, unless --allow-invalid. When the remote's branch moved on (it has \
             commits this branch lacks, or another push updated it first), goalsync pulls, merging per goal \
-            and per field, and pushes again: up to \(GoalRepository.pushAttempts) pushes in all, a short \
+            and per field, and pushes again: up to \(Syncer.pushAttempts) pushes in all, a short \
             random wait between them. A remote that refuses the push while its branch did not move (its \
             hooks declined it) stops the push with the remote's reason (exit 2). "Pushed" is said only \
             when the remote's branch holds the commit. A remote by path or file:// is pushed to through \
@@ -141,7 +141,7 @@ struct Push: ParsableCommand {
         try goalsync.run {
             let repo = try global.open()
             let outcome = try pushOutcome(json: json, wrap: { $0 }) {
-                try repo.push(remote: remote, allowInvalid: allowInvalid, progress: progressReporter())
+                try Syncer(repo).push(remote: remote, allowInvalid: allowInvalid, progress: progressReporter())
             }
             try describe(outcome, mergedNote: true, json: json)
         }
@@ -251,10 +251,10 @@ struct SyncCommand: ParsableCommand {
     func run() throws {
         try goalsync.run {
             let repo = try global.open()
-            let pulled = try repo.pull(remote: remote, progress: progressReporter())
+            let pulled = try Syncer(repo).pull(remote: remote, progress: progressReporter())
             guard json else {
                 try describe(pulled)
-                try describe(try repo.push(remote: remote, allowInvalid: allowInvalid, progress: progressReporter()), mergedNote: false)
+                try describe(try Syncer(repo).push(remote: remote, allowInvalid: allowInvalid, progress: progressReporter()), mergedNote: false)
                 return
             }
             let pull = Self.json(pulled)
@@ -269,7 +269,7 @@ struct SyncCommand: ParsableCommand {
                 try describe(pulled)
             } else {
                 let outcome = try pushOutcome(json: true, wrap: { .object([("pull", pull), ("push", $0)]) }) {
-                    try repo.push(remote: remote, allowInvalid: allowInvalid, progress: progressReporter())
+                    try Syncer(repo).push(remote: remote, allowInvalid: allowInvalid, progress: progressReporter())
                 }
                 if case .pushed(_, _, _, _, _, let allowedInvalid, let serverMessages) = outcome {
                     Output.serverMessages(serverMessages)

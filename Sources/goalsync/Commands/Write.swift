@@ -21,7 +21,7 @@ struct New: ParsableCommand {
     func run() throws {
         try goalsync.run {
             let repo = try global.open()
-            let (id, result) = try repo.newGoal(title: title, id: id, sets: sets, noVerify: commit.noVerify)
+            let (id, result) = try GoalEditor(repo).newGoal(title: title, id: id, sets: sets, noVerify: commit.noVerify)
             print(id)
             lintNote(result)
         }
@@ -48,7 +48,7 @@ struct Set: ParsableCommand {
     func run() throws {
         try goalsync.run {
             let repo = try global.open()
-            report(try repo.set(id: id, field: field, value: value, reason: reason, noVerify: commit.noVerify),
+            report(try GoalEditor(repo).set(id: id, field: field, value: value, reason: reason, noVerify: commit.noVerify),
                    nothing: "\(field) of \(id) is already \(value); nothing to commit")
         }
     }
@@ -74,7 +74,7 @@ struct Add: ParsableCommand {
     func run() throws {
         try goalsync.run {
             let repo = try global.open()
-            report(try repo.add(id: id, list: list, value: value, noVerify: commit.noVerify), nothing: "nothing to commit")
+            report(try GoalEditor(repo).add(id: id, list: list, value: value, noVerify: commit.noVerify), nothing: "nothing to commit")
         }
     }
 }
@@ -93,7 +93,7 @@ struct Remove: ParsableCommand {
     func run() throws {
         try goalsync.run {
             let repo = try global.open()
-            report(try repo.remove(id: id, list: list, value: value, noVerify: commit.noVerify), nothing: "nothing to commit")
+            report(try GoalEditor(repo).remove(id: id, list: list, value: value, noVerify: commit.noVerify), nothing: "nothing to commit")
         }
     }
 }
@@ -119,7 +119,7 @@ struct Checkin: ParsableCommand {
     func run() throws {
         try goalsync.run {
             let repo = try global.open()
-            let (checkin, result) = try repo.checkin(id: id, metric: metric, value: value, confidence: confidence, note: note, on: on, noVerify: commit.noVerify)
+            let (checkin, result) = try GoalEditor(repo).checkin(id: id, metric: metric, value: value, confidence: confidence, note: note, on: on, noVerify: commit.noVerify)
             lintNote(result)
             print("checked in \(checkin) (commit \(result.commit.prefix(8)))")
         }
@@ -153,7 +153,7 @@ struct Activate: ParsableCommand {
     func run() throws {
         try goalsync.run {
             let repo = try global.open()
-            report(try repo.activate(id: id, close: close.flatMap(GoalStatus.init(rawValue:)), reason: reason, noVerify: commit.noVerify),
+            report(try GoalEditor(repo).activate(id: id, close: close.flatMap(GoalStatus.init(rawValue:)), reason: reason, noVerify: commit.noVerify),
                    nothing: "\(id) is already the active goal")
         }
     }

@@ -11,16 +11,16 @@ package enum IntegrateOutcome: Sendable {
     case conflicts(MergeState)
 }
 
-extension GoalRepository {
+extension Syncer {
     /// Brings commit `theirs` into the current branch (SPEC §6): nothing when it is already there,
-    /// a fast-forward when possible (no identity needed), else the per-goal, per-field merge, which
+    /// a fast-forward when possible (no repository.identity needed), else the per-goal, per-field merge, which
     /// commits with both parents or stops before committing with the conflicts recorded.
     /// `headSkim`: HEAD's goals skimmed while the pull fetched, for the validation of a merge.
     package func integrate(theirs theirsID: ObjectID, source: String, headSkim: HeadGoalSkim? = nil) throws -> IntegrateOutcome {
-        let lock = try lockRepository()
+        let lock = try repository.lockRepository()
         defer { lock.release() }
         try recoverInterruptedPull()
-        try refuseWhileMerging()
+        try repository.refuseWhileMerging()
         guard let reference = try git.headReferenceName() else {
             throw GoalSyncError.repository("HEAD is detached; check out a branch (git switch main) before pulling")
         }
@@ -29,40 +29,40 @@ extension GoalRepository {
         let theirsTree = try git.commit(theirsID).treeID
         let what = "\(source) (commit \(theirsID.short))"
         guard let head else {
-            let (tm, plan) = try checkedMerge(base: nil, ours: try git.emptyTreeID(), theirs: theirsTree, current: nil, what: what)
-            try checkClean(paths: tm.updates.map(\.path), oursTree: nil)
+            let (_, plan) = try checkedMerge(base: nil, ours: try git.emptyTreeID(), theirs: theirsTree, current: nil, what: what)
+            try checkClean(paths: plan.updates.map(\.path), oursTree: nil)
             let problems = try problemsBrought(by: theirsTree, headSkim: headSkim)
             try finish(reference: reference, old: nil, new: theirsID, plan: plan)
-            return .fastForward(to: theirsID.hex, files: tm.updates.count, problems: problems)
+            return .fastForward(to: theirsID.hex, files: plan.updates.count, problems: problems)
         }
         let oursTree = try git.commit(head).treeID
         if try git.isAncestor(head, of: theirsID) {
-            let (tm, plan) = try checkedMerge(base: oursTree, ours: oursTree, theirs: theirsTree, current: oursTree, what: what)
-            try checkClean(paths: tm.updates.map(\.path), oursTree: oursTree)
+            let (_, plan) = try checkedMerge(base: oursTree, ours: oursTree, theirs: theirsTree, current: oursTree, what: what)
+            try checkClean(paths: plan.updates.map(\.path), oursTree: oursTree)
             let problems = try problemsBrought(by: theirsTree, headSkim: headSkim)
             try finish(reference: reference, old: head, new: theirsID, plan: plan)
-            return .fastForward(to: theirsID.hex, files: tm.updates.count, problems: problems)
+            return .fastForward(to: theirsID.hex, files: plan.updates.count, problems: problems)
         }
         // The merge base, virtual when criss-cross merges left several (see VirtualBase).
-        let base = try VirtualBase.of(git, ours: head, theirs: theirsID)
+        let base = try VirtualBase.of(LibGit2ObjectStore(git), ours: head, theirs: theirsID)
         let baseTree = base.tree
         let (tm, plan) = try checkedMerge(base: baseTree, ours: oursTree, theirs: theirsTree, current: oursTree, what: what)
-        try checkClean(paths: tm.updates.map(\.path) + tm.conflicts.map(\.path), oursTree: oursTree)
-        let resultTree = try git.tree(updating: oursTree, with: tm.updates.map(\.treeUpdate))
-        let files = try treeFiles(resultTree)
-        let validation = try validate(tree: files, ignoreMergeState: false, skimUnchanged: true, headSkim: headSkim?.finish() ?? [:])
+        try checkClean(paths: plan.updates.map(\.path) + tm.conflicts.map(\.path), oursTree: oursTree)
+        let resultTree = try git.tree(updating: oursTree, with: plan.updates.map(\.treeUpdate))
+        let files = try repository.treeFiles(resultTree)
+        let validation = try RepositoryChecks(repository).validate(tree: files, ignoreMergeState: false, skimUnchanged: true, headSkim: headSkim?.finish() ?? [:])
         let diagnostics = validation.diagnostics.filter { $0.severity == .error }
-        let active = try activeGoals(files, summary: validation.summary)
+        let active = try repository.activeGoals(files, summary: validation.summary)
         let branch = reference.replacingOccurrences(of: "refs/heads/", with: "")
         if tm.conflicts.isEmpty && active.count <= 1 && diagnostics.isEmpty {
-            let (author, committer) = try identity()
+            let (author, committer) = try repository.identity()
             let message = mergeMessage(source: source, branch: branch, merge: tm)
             let commit = try git.createCommit(tree: resultTree, parents: [head, theirsID], author: author, committer: committer, message: message, updateReference: nil)
             try finish(reference: reference, old: head, new: commit, plan: plan)
             return .merged(commit: commit.hex, mergedFiles: tm.mergedBothSides)
         }
         // Stop before committing: record the conflicts, then write the (valid) merged files.
-        var state = MergeState(ours: head.hex, theirs: theirsID.hex, base: base.commits.first?.hex, source: source, touched: tm.updates.map { $0.path }, conflicts: [], active: nil, message: "")
+        var state = MergeState(ours: head.hex, theirs: theirsID.hex, base: base.commits.first?.hex, source: source, touched: plan.updates.map { $0.path }, conflicts: [], active: nil, message: "")
         if base.isVirtual {
             state.bases = base.commits.map(\.hex)
             state.baseTree = baseTree?.hex
@@ -159,8 +159,9 @@ extension GoalRepository {
     func checkedMerge(base: ObjectID?, ours: ObjectID, theirs: ObjectID, current: ObjectID?, what: String) throws -> (TreeMerge, WorkTreePlan) {
         do {
             try TreePathCheck.checkTree(git, theirs, current: current)
-            let tm = try TreeMerge.merge(git, base: base, ours: ours, theirs: theirs)
-            return (tm, try TreePathCheck.plan(tm.updates, workTree: root))
+            let store = LibGit2ObjectStore(git)
+            let tm = try TreeMerge.plan(store, base: base, ours: ours, theirs: theirs)
+            return (tm, try TreePathCheck.plan(try tm.writeBlobs(to: store), workTree: root))
         } catch let refusal as TreePathCheck.Refusal {
             throw refused(refusal, what: what, advice: "ask whoever can push there to remove that entry in a new commit, then try again")
         }
@@ -175,7 +176,9 @@ extension GoalRepository {
         do {
             let tree = try git.commit(id).treeID
             try TreePathCheck.checkTree(git, tree, current: nil)
-            plan = try TreePathCheck.plan(try TreeMerge.merge(git, base: nil, ours: try git.emptyTreeID(), theirs: tree).updates, workTree: root)
+            let store = LibGit2ObjectStore(git)
+            let checkout = try TreeMerge.plan(store, base: nil, ours: try git.emptyTreeID(), theirs: tree)
+            plan = try TreePathCheck.plan(try checkout.writeBlobs(to: store), workTree: root)
         } catch let refusal as TreePathCheck.Refusal {
             throw GoalSyncError.repository("\(url) was not cloned because of \(refusal.path) in its commit \(id.short): \(refusal.reason). Nothing is left of the clone. Ask whoever can push there to remove that entry in a new commit, then clone again.")
         }
@@ -193,7 +196,7 @@ extension GoalRepository {
     /// moves the branch, so what changed from HEAD is checked in full and the rest through the
     /// status cache and the skim (as a merge result is): the cost follows the change.
     func problemsBrought(by tree: ObjectID, headSkim: HeadGoalSkim?) throws -> [Diagnostic] {
-        try validate(tree: try treeFiles(tree), ignoreMergeState: true, skimUnchanged: true, headSkim: headSkim?.finish() ?? [:], lint: false)
+        try RepositoryChecks(repository).validate(tree: try repository.treeFiles(tree), ignoreMergeState: true, skimUnchanged: true, headSkim: headSkim?.finish() ?? [:], lint: false)
             .diagnostics.filter { $0.severity == .error }
     }
 
@@ -210,7 +213,7 @@ extension GoalRepository {
     func applyToWorkTree(_ plan: WorkTreePlan, fresh: Bool = false) throws {
         let updates = plan.updates
         let index = try git.index()
-        let temporary: String? = !fresh && (try? FileManager.default.createDirectory(atPath: temporaryDirectory, withIntermediateDirectories: true)) != nil ? temporaryDirectory : nil
+        let temporary: String? = !fresh && (try? FileManager.default.createDirectory(atPath: repository.temporaryDirectory, withIntermediateDirectories: true)) != nil ? repository.temporaryDirectory : nil
         if let temporary { FileSystem.removeStaleTemporaries(in: temporary) }
         var next = 0
         while next < updates.count {
@@ -341,22 +344,6 @@ extension GoalRepository {
             return .repository("the pull could not write the work tree (\(cause)), nor put its files back (\(error)); your branch did not move: see git status, restore the files it lists with git checkout -- FILE, then pull again")
         }
         return .repository("the pull could not write the work tree (\(cause)); its files were put back and your branch did not move. Pull again once that is fixed")
-    }
-
-    /// The ids of the goals whose status is active in a tree (`summary`: what a validation of the
-    /// tree learned, by blob id; by default the status cache).
-    func activeGoals(_ files: [TreeFile], summary known: ((String) -> BlobSummary?)? = nil) throws -> [String] {
-        let lookup = known ?? { [cache = StatusCache(gitDir: git.gitDir)] in cache[$0] }
-        var active = [String]()
-        for f in files where GoalPaths.isGoalFile(f.path) {
-            guard let hex = f.blob else { continue }
-            var summary = lookup(hex)
-            if summary == nil, let oid = ObjectID(hex: hex), let doc = try? MarkdownDocument.parse(try git.blobData(oid)) {
-                summary = BlobSummary(id: doc.frontMatter["id"]?.scalarText ?? "", status: doc.frontMatter["status"]?.scalarText ?? "", errorCount: 0, statusLine: doc.lines["status"])
-            }
-            if summary?.status == GoalStatus.active.rawValue, let id = GoalPaths.id(fromPath: f.path) { active.append(id) }
-        }
-        return active.sorted()
     }
 
     /// Who last changed `path` on the way from the merge bases `since` to `tip`: "Name <email>, YYYY-MM-DD".

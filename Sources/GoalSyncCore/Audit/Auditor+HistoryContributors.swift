@@ -4,7 +4,7 @@ import GoalSyncGit
 /// `contributors` or the history"): for a goal whose content names nobody but its owner, whether
 /// someone else committed a version of it. It runs in the pre-commit hook, so it is asked only
 /// about the goals the lint found alone, and walks only as far as it must.
-extension GoalRepository {
+extension Auditor {
     /// The most commits one look at the history reads, newest first (breadth first from HEAD): a
     /// goal whose other authors lie further back than that is linted as if it had none.
     package static let historyContributorsCommitLimit = 1_000

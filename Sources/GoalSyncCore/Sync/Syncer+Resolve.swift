@@ -16,28 +16,7 @@ package enum Resolution: Sendable, Equatable {
     }
 }
 
-extension GoalRepository {
-    /// The error for a command that cannot run while a merge waits: a stopped pull's or plain git's.
-    var mergeInProgressError: GoalSyncError {
-        FileSystem.exists(MergeState.path(gitDir: git.gitDir)) ? .mergeInProgress : .gitMergeInProgress
-    }
-
-    /// Refuses while a stopped pull or a merge started by plain git waits, saying both ways out.
-    func refuseWhileMerging() throws {
-        if FileSystem.exists(MergeState.path(gitDir: git.gitDir)) || git.isMerging { throw mergeInProgressError }
-    }
-
-    /// The pull in progress, or an error saying there is none.
-    func requireMergeState() throws -> MergeState {
-        guard let state = try MergeState.load(gitDir: git.gitDir) else {
-            if git.isMerging {
-                throw GoalSyncError.repository("a merge started by plain git is in progress, not a goalsync pull; finish it with git add and git commit (or git merge --continue), or undo it with git merge --abort")
-            }
-            throw GoalSyncError.usage("there is no pull in progress; nothing to resolve")
-        }
-        return state
-    }
-
+extension Syncer {
     /// `goalsync resolve ID FIELD --ours|--theirs|--base|--value V`: settles one conflict in the
     /// work tree and the index. The goal it would write is validated first: when the field alone
     /// would break a rule that ties it to others (status and closed, a metric's direction and its
@@ -46,9 +25,9 @@ extension GoalRepository {
     /// Returns one line per field that moved along with the one settled.
     @discardableResult
     package func resolve(goal: String, field: String, with resolution: Resolution) throws -> [String] {
-        let lock = try lockRepository()
+        let lock = try repository.lockRepository()
         defer { lock.release() }
-        var state = try requireMergeState()
+        var state = try repository.requireMergeState()
         guard let i = state.conflicts.firstIndex(where: { ($0.goal == goal || $0.path == goal) && $0.field == field }) else {
             let pending = state.pending.map { "\($0.goal ?? $0.path) \($0.field)" }
             throw GoalSyncError.usage("no conflict on \(field) of \(goal)\(pending.isEmpty ? "; none is pending" : "; pending: \(pending.joined(separator: ", "))")")
@@ -70,9 +49,9 @@ extension GoalRepository {
         var count = 0
         var notes = [String]()
         do {
-            let lock = try lockRepository()
+            let lock = try repository.lockRepository()
             defer { lock.release() }
-            state = try requireMergeState()
+            state = try repository.requireMergeState()
             var plan = Settlement()
             for i in state.conflicts.indices where state.conflicts[i].resolution == nil && plan.settled[i] == nil {
                 try plan.settle(i, with: resolution, in: state, repository: self)
@@ -84,7 +63,7 @@ extension GoalRepository {
             try state.save(gitDir: git.gitDir)
         }
         if let active = state.active, active.resolution == nil, let side = ObjectID(hex: resolution == .ours ? state.ours : state.theirs) {
-            let winners = try activeGoals(try treeFiles(try git.commit(side).treeID)).filter(active.goals.contains)
+            let winners = try repository.activeGoals(try repository.treeFiles(try git.commit(side).treeID)).filter(active.goals.contains)
             if let keep = winners.first ?? active.goals.first {
                 try resolveActive(keep)
                 count += 1
@@ -97,16 +76,16 @@ extension GoalRepository {
     /// concurrently go back to the status they had at the merge base (proposed when that would
     /// break a rule, and refused with what to do when even that would).
     package func resolveActive(_ id: String) throws {
-        let lock = try lockRepository()
+        let lock = try repository.lockRepository()
         defer { lock.release() }
-        var state = try requireMergeState()
+        var state = try repository.requireMergeState()
         guard var active = state.active else { throw GoalSyncError.usage("no one-active conflict is pending") }
         guard active.goals.contains(id) else {
             throw GoalSyncError.usage("\(id) is not one of the goals activated concurrently (\(active.goals.joined(separator: ", ")))")
         }
         var updates = [TreeMerge.Update]()
         for other in active.goals where other != id {
-            let goal = try loadGoal(other)
+            let goal = try repository.loadGoal(other)
             let path = GoalPaths.path(forID: other)
             var restored = active.baseStatus[other] ?? GoalStatus.proposed.rawValue
             if restored == GoalStatus.active.rawValue { restored = GoalStatus.proposed.rawValue }
@@ -132,7 +111,7 @@ extension GoalRepository {
     /// The rule errors of one goal document (none for other files).
     func ruleDiagnostics(_ doc: MarkdownDocument, path: String) -> [Diagnostic] {
         guard GoalPaths.isGoalFile(path) else { return [] }
-        return validator.validate(Goal(document: doc), path: path).filter { $0.severity == .error }
+        return repository.validator.validate(Goal(document: doc), path: path).filter { $0.severity == .error }
     }
 
     /// The rule errors of one goal document as `field: message`, to tell which a change adds.
@@ -151,9 +130,9 @@ extension GoalRepository {
 
     /// `goalsync pull --continue`: commits the settled merge with both parents.
     package func continueMerge(noVerify: Bool) throws -> String {
-        let lock = try lockRepository()
+        let lock = try repository.lockRepository()
         defer { lock.release() }
-        let state = try requireMergeState()
+        let state = try repository.requireMergeState()
         guard state.isSettled else {
             var lines = state.pending.map { "\($0.goal ?? $0.path) \($0.field)" }
             if let a = state.active, a.resolution == nil { lines.append("one active goal among \(a.goals.joined(separator: ", ")) (goalsync resolve --active ID)") }
@@ -167,10 +146,10 @@ extension GoalRepository {
         }
         let index = try git.index()
         let tree = try index.writeTree()
-        let diagnostics = try validate(tree: try treeFiles(tree), ignoreMergeState: true).filter { $0.severity == .error }
+        let diagnostics = try RepositoryChecks(repository).validate(tree: try repository.treeFiles(tree), ignoreMergeState: true).filter { $0.severity == .error }
         guard diagnostics.isEmpty else { throw GoalSyncError.mergeBreaksRules(diagnostics) }
-        if !noVerify { try runPreCommitHooks() }
-        let (author, committer) = try identity()
+        if !noVerify { try GoalEditor(repository).runPreCommitHooks() }
+        let (author, committer) = try repository.identity()
         var message = (try? String(contentsOfFile: git.gitDir + "MERGE_MSG", encoding: .utf8)) ?? "merge: \(state.source)\n"
         let settled = state.conflicts.map { "  \($0.goal ?? $0.path) \($0.field): \($0.resolution ?? "?")" }
         if !settled.isEmpty || state.active != nil {
@@ -201,11 +180,11 @@ extension GoalRepository {
     /// stopped, even when its state file is damaged or the branch moved since.
     @discardableResult
     package func abortMerge() throws -> AbortOutcome {
-        let lock = try lockRepository()
+        let lock = try repository.lockRepository()
         defer { lock.release() }
         let state: MergeState
         do {
-            state = try requireMergeState()
+            state = try repository.requireMergeState()
         } catch GoalSyncError.repository where FileSystem.exists(MergeState.path(gitDir: git.gitDir)) {
             return try abortWithoutState()  // damaged
         }
@@ -247,7 +226,7 @@ extension GoalRepository {
         if let head {
             // Paths HEAD has that the index lost (a deletion the pull staged).
             let staged = Swift.Set(index.entries.map(\.path))
-            for file in try treeFiles(head.id) where !staged.contains(file.path) {
+            for file in try repository.treeFiles(head.id) where !staged.contains(file.path) {
                 if let hex = file.blob, let id = ObjectID(hex: hex) { updates.append(TreeMerge.Update(path: file.path, blob: id, executable: false)) }
             }
         }

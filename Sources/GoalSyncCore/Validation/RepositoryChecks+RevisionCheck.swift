@@ -24,39 +24,7 @@ package struct ReceivedUpdate: Sendable {
     package var range = ""
 }
 
-extension GoalRepository {
-    /// Opens the repository containing `path` for read-only checks of commits (`validate --rev`,
-    /// `validate --range`, the server's `pre-receive` hook): a work tree or a bare repository. Only
-    /// what reads commits may be used on it (its `root` is the git folder when there is no work tree,
-    /// and its settings are the defaults: the rules these checks apply do not depend on them).
-    ///
-    /// Inside a `pre-receive` hook the pushed objects are in git's quarantine folder
-    /// (`GIT_OBJECT_DIRECTORY`, with the repository's own objects in
-    /// `GIT_ALTERNATE_OBJECT_DIRECTORIES`): the folders named there are read too.
-    package static func openForCommitChecks(at path: String, environment: [String: String]) throws -> GoalRepository {
-        guard FileSystem.isDirectory(path) else { throw GoalSyncError.repository("cannot use \(path): no such directory") }
-        let git: Repository
-        do {
-            git = try Repository.discover(from: path)
-        } catch let e as GitError where e.isNotFound {
-            throw GoalSyncError.notARepository(path)
-        } catch {
-            throw GoalSyncError.repository("cannot open the git repository at \(path): \(error)")
-        }
-        do {
-            // The repository's own object folder (git names it as the quarantine's alternate) is read already.
-            let own = URL(fileURLWithPath: git.gitDir + "objects").resolvingSymlinksInPath().standardizedFileURL.path
-            let extra = Repository.objectDirectories(environment: environment, relativeTo: path)
-                .filter { URL(fileURLWithPath: $0).resolvingSymlinksInPath().standardizedFileURL.path != own }
-            try git.addObjectDirectories(extra)
-        } catch {
-            throw GoalSyncError.repository("cannot read the object folders git named for \(path) (GIT_OBJECT_DIRECTORY, GIT_ALTERNATE_OBJECT_DIRECTORIES): \(error)")
-        }
-        let root = String((git.workdir ?? git.gitDir).dropLast())
-        let config = git.workdir == nil ? RepoConfig() : ((try? RepoConfig.load(root: root)) ?? RepoConfig())
-        return GoalRepository(git: git, root: root, config: config, environment: environment)
-    }
-
+extension RepositoryChecks {
     /// `goalsync validate --rev REV`: the whole tree of commit `REV` (every goal file, the rules
     /// across files, VISION.md, and every path as a clone checks it).
     package func checkRevision(_ revision: String) throws -> RevisionCheckReport {

@@ -1,7 +1,19 @@
 import Foundation
 import GoalSyncGit
 
-extension GoalRepository {
+extension RepositoryChecks {
+    /// The pre-commit hook's check, `goalsync validate --staged`: opens the repository containing
+    /// `directory` and runs ``validateStaged(preloadedIndex:)``. libgit2 starts on another core
+    /// while the configuration and the index file are read (``preloadForStagedCheck(in:environment:)``):
+    /// this runs on every commit.
+    /// - Returns: the diagnostics, and how many goal files the index holds.
+    package static func staged(in directory: String, environment: [String: String]) throws -> (diagnostics: [Diagnostic], goalFiles: Int) {
+        GitLibrary.initializeInBackground()
+        let preload = preloadForStagedCheck(in: directory, environment: environment)
+        let repository = try GoalRepository.open(at: directory, environment: environment, preloaded: preload.config)
+        return try RepositoryChecks(repository).validateStaged(preloadedIndex: preload.index)
+    }
+
     /// Validates exactly what the index holds (what the next commit would contain): the goal files
     /// and `VISION.md` that differ from HEAD in full, lint included, and the rules across files
     /// (one active goal, unique ids, files with errors) over the whole staged tree. This is what
@@ -132,7 +144,7 @@ extension GoalRepository {
     private func validateStagedFiles(_ files: [TreeFile], fullyValidated: Set<String>, cache: StatusCache) -> [Diagnostic] {
         RepositoryValidator(goalValidator: validator).validate(
             files: files, fullyValidated: fullyValidated, cache: cache, concurrentReads: false,
-            read: blobReader, historyContributors: historyAuthorsBesidesOwners)
+            read: blobReader, historyContributors: Auditor(repository).historyAuthorsBesidesOwners)
     }
 
     /// Reads a ``TreeFile``'s blob, refusing one over the size limit before reading it.

@@ -1,7 +1,14 @@
 import GoalSyncGit
 
-/// The audit of SPEC §7, read from the history of HEAD.
-extension GoalRepository {
+/// The audit of SPEC §7, read from the history of HEAD: `log`, `blame`, `contributors`, and the
+/// history look of the `co-created` lint (``historyAuthorsBesidesOwners(_:)``).
+package struct Auditor: RepositoryService {
+    package let repository: GoalRepository
+
+    package init(_ repository: GoalRepository) { self.repository = repository }
+}
+
+extension Auditor {
     /// A reader over HEAD's history (empty when there is no commit yet). `allGoals`: the reader
     /// will show most commits, so the walk keeps their authors.
     package func historyReader(allGoals: Bool = false) throws -> GoalHistoryReader {
@@ -22,7 +29,7 @@ extension GoalRepository {
         let reader = try historyReader(allGoals: id == nil)
         var entries: [GoalLogEntry]
         if let id {
-            entries = try reader.log(path: try path(forID: id))
+            entries = try reader.log(path: try repository.path(forID: id))
             try requireKnown(id, reader: reader, found: !entries.isEmpty)
         } else {
             entries = try reader.logAll()
@@ -37,7 +44,7 @@ extension GoalRepository {
 
     /// `goalsync blame ID`.
     package func blame(id: String) throws -> GoalBlame {
-        let path = try path(forID: id)
+        let path = try repository.path(forID: id)
         let reader = try historyReader()
         guard !reader.history.commits.isEmpty else {
             throw GoalSyncError.usage("the repository has no commits yet, so there is nothing to blame; commit goals/\(id).md first")
@@ -67,6 +74,6 @@ extension GoalRepository {
         guard !found, !reader.history.commits.isEmpty else { return }
         let path = GoalPaths.path(forID: id)
         if FileSystem.exists(absolute(path)) { return }
-        throw GoalSyncError.unknownGoal(id, known: workingGoalPaths())
+        throw GoalSyncError.unknownGoal(id, known: repository.workingGoalPaths())
     }
 }

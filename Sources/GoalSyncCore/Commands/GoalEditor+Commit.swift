@@ -27,21 +27,7 @@ package struct CommitResult: Sendable {
     package var recovery: String? = nil
 }
 
-extension GoalRepository {
-    /// The author and committer git would use; a clear error naming what is missing otherwise.
-    package func identity() throws -> (author: Signature, committer: Signature) {
-        let config = try git.config()
-        do {
-            let author = try Identity.resolve(.author, config: config, environment: environment)
-            let committer = try Identity.resolve(.committer, config: config, environment: environment)
-            return (author, committer)
-        } catch let missing as Identity.Missing {
-            throw GoalSyncError.missingIdentity(role: missing.role.rawValue, field: missing.field)
-        } catch let bad as Identity.InvalidDate {
-            throw GoalSyncError.invalidDate(variable: bad.variable, value: bad.value, reason: bad.reason)
-        }
-    }
-
+extension GoalEditor {
     /// Makes one commit of `writes` on top of HEAD, all or nothing (SPEC §5, §7):
     /// under the repository lock, the new tree is validated before anything is touched; then the
     /// files are written atomically and staged, the team's other pre-commit hooks run (unless
@@ -50,11 +36,11 @@ extension GoalRepository {
     /// the first file lets the next goalsync command put them back.
     @discardableResult
     package func commit(_ writes: [FileWrite], message: CommitMessage, noVerify: Bool, allowWhileMerging: Bool = false) throws -> CommitResult {
-        let lock = try lockRepository()
+        let lock = try repository.lockRepository()
         defer { lock.release() }
-        let recovery = try recoverInterruptedWriteLocked()
-        if git.isMerging && !allowWhileMerging { throw mergeInProgressError }
-        let (author, committer) = try identity()
+        let recovery = try repository.recoverInterruptedWriteLocked()
+        if git.isMerging && !allowWhileMerging { throw repository.mergeInProgressError }
+        let (author, committer) = try repository.identity()
         let head = try git.headID()
         let headTree = try head.map { try git.commit($0).treeID }
 
@@ -71,7 +57,7 @@ extension GoalRepository {
             }
         }
         let newTree = try git.tree(updating: headTree, with: updates)
-        let diagnostics = try validate(tree: treeFiles(newTree))
+        let diagnostics = try RepositoryChecks(repository).validate(tree: repository.treeFiles(newTree))
         if diagnostics.contains(where: { $0.severity == .error }) {
             throw GoalSyncError.validationFailed(diagnostics.filter { $0.severity == .error })
         }
@@ -93,7 +79,7 @@ extension GoalRepository {
         }
         func rollback() {
             for b in backups {
-                if let bytes = b.bytes { try? FileSystem.writeAtomically(bytes, to: absolute(b.path), mode: b.executable ? 0o755 : 0o644, temporaryDirectory: temporaryDirectory) } else { FileSystem.remove(absolute(b.path)) }
+                if let bytes = b.bytes { try? FileSystem.writeAtomically(bytes, to: absolute(b.path), mode: b.executable ? 0o755 : 0o644, temporaryDirectory: repository.temporaryDirectory) } else { FileSystem.remove(absolute(b.path)) }
                 if let e = b.entry { try? index.add(path: e.path, blob: e.id, mode: e.mode) } else { try? index.remove(path: b.path) }
             }
             try? index.write()
@@ -104,7 +90,7 @@ extension GoalRepository {
         do {
             for w in writes {
                 if let bytes = w.bytes {
-                    try FileSystem.writeAtomically(bytes, to: absolute(w.path), mode: w.executable ? 0o755 : 0o644, temporaryDirectory: temporaryDirectory)
+                    try FileSystem.writeAtomically(bytes, to: absolute(w.path), mode: w.executable ? 0o755 : 0o644, temporaryDirectory: repository.temporaryDirectory)
                     CrashPoint.hit("commit-after-file", environment: environment)
                     try index.addFromWorkdir(w.path)
                 } else {
@@ -126,36 +112,11 @@ extension GoalRepository {
         }
     }
 
-    /// The goal files and VISION.md of a tree, as ``TreeFile``s.
-    package func treeFiles(_ treeID: ObjectID) throws -> [TreeFile] {
-        let tree = try git.tree(treeID)
-        var files = [TreeFile]()
-        if let goals = try tree.subtree(at: GoalPaths.goalsDirectory) {
-            for e in goals.entries where !e.isTree {
-                files.append(TreeFile(path: "\(GoalPaths.goalsDirectory)/\(e.name)", blob: e.id.hex, isSymlink: e.isSymlink))
-            }
-        }
-        if let v = try tree.entry(at: GoalPaths.vision) {
-            files.append(TreeFile(path: GoalPaths.vision, blob: v.id.hex, isSymlink: v.isSymlink))
-        }
-        return files
-    }
-
-    /// The folder git runs hooks from: `core.hooksPath`, else `.git/hooks`.
-    package func hooksDirectory() throws -> String {
-        if let configured = try git.config().string("core.hooksPath"), !configured.isEmpty {
-            var path = configured
-            if path.hasPrefix("~/") { path = (environment["HOME"] ?? NSHomeDirectory()) + path.dropFirst(1) }
-            return path.hasPrefix("/") ? path : absolute(path)
-        }
-        return git.gitDir + "hooks"
-    }
-
     /// Runs the repository's pre-commit hook as git would (libgit2 runs none). goalsync's own part
     /// of the hook is skipped through `GOALSYNC_IN_PROCESS` (the commit was validated in process),
     /// so what runs is any other hook the team has configured, chained behind it.
     func runPreCommitHooks() throws {
-        let hook = try hooksDirectory() + "/pre-commit"
+        let hook = try repository.hooksDirectory() + "/pre-commit"
         guard FileManager.default.isExecutableFile(atPath: hook) else { return }
         var env = environment
         env["GOALSYNC_IN_PROCESS"] = "1"

@@ -15,7 +15,17 @@ package enum PushOutcome: Sendable {
     case stoppedOnConflicts(MergeState)
 }
 
-extension GoalRepository {
+/// Sync with a remote (SPEC §6): `pull` (fetch, then fast-forward or merge per goal and per field,
+/// ``integrate(theirs:source:headSkim:)``), `push` (checked, retried over a moving remote), and a
+/// stopped pull's `resolve`, `--continue` and `--abort`. Work-tree writes go through the pull
+/// journal, so a killed pull is finished or rolled back by the next command.
+package struct Syncer: RepositoryService {
+    package let repository: GoalRepository
+
+    package init(_ repository: GoalRepository) { self.repository = repository }
+}
+
+extension Syncer {
     /// Where the current branch syncs: its upstream, else `REMOTE` (default `sync.remote` from the
     /// config, else `origin`) and the branch of the same name.
     package struct SyncTarget: Sendable {
@@ -52,7 +62,7 @@ extension GoalRepository {
     func display(_ remote: String) -> String { isURL(remote) ? Redaction.url(remote) : remote }
 
     var authentication: Authentication {
-        Authentication(environment: environment, homeDirectory: environment["HOME"] ?? NSHomeDirectory(), warn: transportWarning)
+        Authentication(environment: environment, homeDirectory: environment["HOME"] ?? NSHomeDirectory(), warn: repository.transportWarning)
     }
 
     func openRemote(_ name: String) throws -> Remote {
@@ -84,7 +94,7 @@ extension GoalRepository {
     /// `goalsync pull [REMOTE]`: fetch, then fast-forward or merge per goal and per field.
     package func pull(remote requested: String?, progress: ((TransferProgress) -> Void)?) throws -> IntegrateOutcome {
         try recoverInterruptedPull()
-        try refuseWhileMerging()
+        try repository.refuseWhileMerging()
         let target = try syncTarget(remote: requested)
         // HEAD's goals are read while the fetch waits on the network (a merge needs them).
         let headSkim = HeadGoalSkim(gitDir: git.gitDir)
@@ -114,7 +124,7 @@ extension GoalRepository {
         progress: ((TransferProgress) -> Void)?
     ) throws -> PushOutcome {
         try recoverInterruptedPull()
-        try refuseWhileMerging()
+        try repository.refuseWhileMerging()
         let target = try syncTarget(remote: requested)
         let reference = "refs/heads/\(target.remoteBranch)"
         let refspec = "refs/heads/\(target.branch):\(reference)"
@@ -125,7 +135,7 @@ extension GoalRepository {
         let attempts = max(1, attempts)
         for attempt in 1...attempts {
             guard let head = try git.headID() else { return .upToDate }
-            let (problems, newlyChecked) = try outgoingCommitProblems(head: head, hiding: try commitsOnRemote(target), skipping: checked)
+            let (problems, newlyChecked) = try RepositoryChecks(repository).outgoingCommitProblems(head: head, hiding: try commitsOnRemote(target), skipping: checked)
             checked.formUnion(newlyChecked)
             if !problems.isEmpty {
                 guard allowInvalid else { throw GoalSyncError.outgoingCommitsBreakRules(problems) }

@@ -1,11 +1,19 @@
 import Foundation
 import GoalSyncGit
 
-/// The writing commands of SPEC §5: each makes one commit whose message says what changed.
-extension GoalRepository {
+/// The writing commands of SPEC §5 (`new`, `set`, `add`, `remove`, `checkin`, `activate`, `edit`):
+/// each changes goal files in the working tree and makes one commit whose message says what
+/// changed (``commit(_:message:noVerify:allowWhileMerging:)``, all or nothing).
+package struct GoalEditor: RepositoryService {
+    package let repository: GoalRepository
+
+    package init(_ repository: GoalRepository) { self.repository = repository }
+}
+
+extension GoalEditor {
     /// The person running goalsync, as goal files write people: `Name <email>`.
     package func currentPerson() throws -> String {
-        let author = try identity().author
+        let author = try repository.identity().author
         return "\(author.name) <\(author.email)>"
     }
 
@@ -13,10 +21,10 @@ extension GoalRepository {
     /// whose own id differs from its name is refused with validate's message: writing it would put
     /// the goal under another file name.
     func loadGoalForWriting(_ id: String) throws -> Goal {
-        let goal = try loadGoal(id)
+        let goal = try repository.loadGoal(id)
         guard goal.id == id else {
             let path = GoalPaths.path(forID: id)
-            let errors = validator.validate(goal, path: path).filter { $0.field == "id" && $0.severity == .error }
+            let errors = repository.validator.validate(goal, path: path).filter { $0.field == "id" && $0.severity == .error }
             throw GoalSyncError.validationFailed(errors.isEmpty
                 ? [Diagnostic(file: path, line: goal.document.lines["id"] ?? 1, field: "id", severity: .error, code: "error",
                               message: "the goal's id does not match its file name \(id).md; restore id: \(id)")]
@@ -42,7 +50,7 @@ extension GoalRepository {
         var ids = [String]()
         for goal in goals {
             guard let id = goal.id else { continue }
-            let path = try path(forID: id)
+            let path = try repository.path(forID: id)
             let text = goal.text
             let current = try? FileSystem.readRegularFile(absolute(path))
             let committed = committedGoal(id)
@@ -310,7 +318,7 @@ extension GoalRepository {
         if let close, !close.isFinal {
             throw GoalSyncError.usage("--close takes achieved or abandoned")
         }
-        let (all, _) = loadAllGoals()
+        let (all, _) = repository.loadAllGoals()
         var seen = Swift.Set<String>()
         // One per id: a copy of a goal under another name (a duplicate id) is the validator's to report.
         let others = all.filter { $0.status == .active && $0.id != id && seen.insert($0.id ?? "").inserted }
@@ -348,7 +356,7 @@ extension GoalRepository {
     /// Commits a person's edit of goal `id` (from `goalsync edit`), after validating it. The front
     /// matter is written back in canonical form; the body as they wrote it.
     package func applyEdit(id: String, text: [UInt8], noVerify: Bool) throws -> CommitResult? {
-        let original = try loadGoal(id)
+        let original = try repository.loadGoal(id)
         let doc: MarkdownDocument
         do {
             doc = try MarkdownDocument.parse(text)
@@ -362,7 +370,7 @@ extension GoalRepository {
         let committed = committedGoal(id)
         if let before = committed?.status ?? original.status, let after = edited.status, before != after {
             if after == .active {
-                let others = loadAllGoals().goals.filter { $0.status == .active && $0.id != id }
+                let others = repository.loadAllGoals().goals.filter { $0.status == .active && $0.id != id }
                 if !others.isEmpty {
                     throw GoalSyncError.rule("goal \(others.compactMap(\.id).joined(separator: ", ")) is active; use goalsync activate \(id) --close achieved|abandoned --reason TEXT")
                 }

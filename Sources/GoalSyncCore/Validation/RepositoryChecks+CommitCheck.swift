@@ -1,7 +1,7 @@
 import Foundation
 import GoalSyncGit
 
-extension GoalRepository {
+extension RepositoryChecks {
     /// How a commit's tree is checked for paths goalsync refuses to check out (``TreePathCheck``).
     enum PathCheck: Sendable {
         /// Not checked (the commits were made here, through git's own index).

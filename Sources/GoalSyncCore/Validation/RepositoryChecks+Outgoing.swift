@@ -14,7 +14,7 @@ package struct OutgoingCommitProblem: Sendable, Equatable {
     package var label: String { "\(commit.prefix(8)) \"\(subject)\"" }
 }
 
-extension GoalRepository {
+extension RepositoryChecks {
     /// Checks the tree of every commit reachable from `head` and not from `hidden` (the commits a push
     /// would add to the remote), oldest first, with the errors `goalsync validate` reports: each goal
     /// file's own errors, unique ids, one active goal, VISION.md. Commits in `skipping` were checked
