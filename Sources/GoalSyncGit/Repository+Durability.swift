@@ -10,8 +10,9 @@ import Foundation
 /// then it flushes every file it writes in the git folder (loose objects, references, the index,
 /// the config and the packs, each through its `git_filebuf`), which is far more than git does.
 /// So goalsync leaves that option off and flushes the new pack files of a clone or fetch itself,
-/// then their folder: after a power cut, a clone's or fetch's references never name objects
-/// that were lost, as with git.
+/// as git does, and then their folder, which git does not (one more `fsync`: the new names in the
+/// folder are on disk too). The merge's own pack (``writeBlobs(_:)``) is not flushed, as git does
+/// not flush the loose objects of its merges.
 extension Repository {
     /// The names of the pack files now in `objects/pack` (see ``syncPacks(notIn:)``).
     package func packFileNames() -> Set<String> {
