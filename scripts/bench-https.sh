@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # goalsync over https: `goalsync clone` and `goalsync pull` against plain git over the same URL.
 #
-#   scripts/bench-https.sh [--quick]
+#   scripts/bench-https.sh [--quick] [--clone-only | --pull-only]
 #
 # Builds goalsync in release mode under .build-bench (unless GOALSYNC_BIN names a binary), then, in a
 # temp folder under ${TMPDIR:-/tmp} (removed on exit):
@@ -10,21 +10,33 @@
 #     TLS) in front of fcgiwrap and `git http-backend`, serving a bare remote with N=10,000 valid goals
 #     (the scenario of scripts/bench-sync.sh: A edits 1,000 goals and pushes, B edits 1,000, 500 of
 #     them on both sides); pushes need basic auth, reads do not;
-#   - clone: `goalsync clone https://localhost:PORT/remote.git` against `git clone` of the same URL;
+#   - clone: `goalsync clone https://localhost:PORT/remote.git` against `git clone -q` of the same URL,
+#     interleaved (each goes first in every other run), each clone into a file system made for it
+#     alone (BENCH_FS, below), the server's repository read into the page cache before each, one
+#     untimed clone each first (scripts/bench_clone.py time-clone);
 #   - pull: on identical copies of B whose origin is the https URL, `goalsync pull` against
 #     `git pull --no-rebase --no-edit` (git's text merge), interleaved (scripts/bench_sync.py time-pull).
 # Both trust the CA through GIT_SSL_CAINFO. Medians, ratios (target <= 1.0). Ends with `bench https ...`
 # lines. Exit 0 whatever the figures say; non-zero only when something could not run.
-# --quick: 2,000 goals (200 edits per side), 3 runs.
+# --quick: 2,000 goals (200 edits per side), 3 runs. --clone-only, --pull-only: only that figure.
+#
+# Why a file system per clone: a 10,000-file clone into a folder of a long-used ext4 disk took 0.9 s
+# in one run and 4.4 s in the next, for git and goalsync alike (page cache, recently deleted inodes,
+# the journal); on a new file system each clone starts from the same state.
+# BENCH_FS=ext4 (default): a new loop-mounted ext4 image per clone (mkfs.ext4, no lazy init; the
+# write-back at unmount is printed, untimed); BENCH_FS=tmpfs: a new tmpfs per clone; both need root.
+# BENCH_FS=dir: a new folder on the host's file system (no root; figures depend on its state).
 #
 # Needs nginx, fcgiwrap, openssl (scripts/install-deps.sh). Environment: GOALSYNC_BIN,
-# BENCH_SWIFT_BUILD_FLAGS (default --static-swift-stdlib), BENCH_RUNS, TMPDIR.
+# BENCH_SWIFT_BUILD_FLAGS (default --static-swift-stdlib), BENCH_RUNS, BENCH_FS, TMPDIR.
 set -euo pipefail
 
-QUICK=0
+QUICK=0; ONLY=
 while [[ $# -gt 0 ]]; do
     case $1 in
         --quick) QUICK=1; shift ;;
+        --clone-only) ONLY=clone; shift ;;
+        --pull-only) ONLY=pull; shift ;;
         -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
         *) echo "bench-https: unknown argument $1 (see --help)" >&2; exit 64 ;;
     esac
@@ -35,19 +47,16 @@ else GOALS=10000; EDITS=1000; BOTH=500; RUNS=${BENCH_RUNS:-5}; fi
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 HELPER=$ROOT/scripts/bench_sync.py
+CLONER=$ROOT/scripts/bench_clone.py
 GEN=$ROOT/scripts/bench_gen.py
-die() { echo "bench-https: error: $*" >&2; exit 2; }
-log() { echo "bench-https: $*" >&2; }
+BENCH_NAME=bench-https
+# shellcheck source=scripts/bench-lib.sh
+source "$ROOT/scripts/bench-lib.sh"
 for tool in git python3 openssl nginx fcgiwrap; do
     command -v "$tool" >/dev/null || die "$tool is not installed (scripts/install-deps.sh)"
 done
-
-export GIT_AUTHOR_NAME="Bench Author" GIT_AUTHOR_EMAIL="author@bench.invalid"
-export GIT_COMMITTER_NAME="Bench Committer" GIT_COMMITTER_EMAIL="committer@bench.invalid"
-export GIT_EDITOR=true GIT_TERMINAL_PROMPT=0 GIT_PAGER=cat NO_COLOR=1 LC_ALL=C.UTF-8
-export GIT_CONFIG_NOSYSTEM=1
-unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GOALSYNC_IN_PROCESS GOALSYNC_TODAY GOALSYNC_TOKEN
-unset GIT_SSL_CAPATH SSL_CERT_FILE SSL_CERT_DIR GIT_SSL_NO_VERIFY http_proxy https_proxy HTTPS_PROXY all_proxy ALL_PROXY
+FS_ARGS=$(bench_clone_fs_args)
+bench_env
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/goalsync-bench-https.XXXXXX")
 NGINX_PID= FCGI_PID=
@@ -60,36 +69,8 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# ---------------------------------------------------------------------------- build
-if [[ -n ${GOALSYNC_BIN:-} ]]; then
-    SRC=$GOALSYNC_BIN
-    [[ $SRC == */* ]] || SRC=$(command -v "$SRC" || true)
-    [[ -n $SRC && -x $SRC ]] || die "GOALSYNC_BIN=$GOALSYNC_BIN is not an executable"
-    BUILD="GOALSYNC_BIN"
-else
-    command -v swift >/dev/null || die "swift is not installed (or set GOALSYNC_BIN)"
-    # shellcheck disable=SC2206
-    FLAGS=(${BENCH_SWIFT_BUILD_FLAGS---static-swift-stdlib})
-    log "building: swift build -c release --scratch-path .build-bench --product goalsync ${FLAGS[*]}"
-    (cd "$ROOT" && swift build -c release --scratch-path .build-bench --product goalsync "${FLAGS[@]}") >"$WORK/build.log" 2>&1 \
-        || { tail -30 "$WORK/build.log" >&2; die "swift build failed"; }
-    SRC=$ROOT/.build-bench/release/goalsync
-    BUILD="release ${FLAGS[*]}"
-fi
-"$SRC" --version >/dev/null 2>&1 || die "$SRC does not run"
-mkdir -p "$WORK/bin"
-cp "$SRC" "$WORK/bin/goalsync"
-if "$WORK/bin/goalsync" --version >/dev/null 2>&1; then BIN=$WORK/bin/goalsync
-else rm -f "$WORK/bin/goalsync"; BIN=$(cd "$(dirname "$SRC")" && pwd)/$(basename "$SRC"); fi
-export PATH="$(dirname "$BIN"):$PATH"
-
-export HOME=$WORK/home
-mkdir -p "$HOME"
-git config --global init.defaultBranch main
-git config --global pull.rebase false
-git config --global gc.auto 0
-git config --global maintenance.auto false
-git config --global commit.gpgsign false
+bench_build "$WORK"
+bench_home "$WORK"
 log "goalsync: $SRC ($BUILD), $("$BIN" --version 2>&1 | head -1)"
 
 # ---------------------------------------------------------------------------- the server
@@ -111,7 +92,7 @@ start_server() {
     fcgiwrap -c 4 -s "unix:$SRV/fcgi.sock" >>"$SRV/fcgi.log" 2>&1 &
     FCGI_PID=$!
     for attempt in 1 2 3 4 5; do
-        PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+        PORT=$(free_port)
         cat >"$SRV/nginx.conf" <<EOF
 daemon off;
 master_process off;
@@ -188,6 +169,8 @@ edit_commit() {
     git -C "$1" add -A
     git -C "$1" commit -q --no-verify -m "bench: side $2" || die "side $2's commit failed"
 }
+echo '{}' >"$WORK/clone.json"; echo '{}' >"$WORK/pull.json"; CLONE_LOAD= PULL_LOAD=
+if [[ $ONLY != clone ]]; then
 mkdir -p "$WORK/pull"
 for side in A B; do
     git clone -q "$URL" "$WORK/pull/$side" || die "git clone $URL failed"
@@ -199,50 +182,46 @@ edit_commit "$WORK/pull/B" B
 rm -rf "$WORK/pull/A"
 cp -a "$WORK/pull/B" "$WORK/pull/B-git"
 git -C "$WORK/pull/B-git" config --remove-section merge.goalsync
+fi
 
 # ---------------------------------------------------------------------------- clone
-log "clone: $RUNS runs each of goalsync clone and git clone of $URL, interleaved"
-python3 - "$RUNS" "$BIN" "$URL" "$WORK/clones" >"$WORK/clone.json" <<'PY' || die "timing the clones failed"
-import json, os, statistics, subprocess, sys, time
-runs, binary, url, work = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
-os.makedirs(work, exist_ok=True)
-cases = {"goalsync": [binary, "clone", url], "git": ["git", "clone", "-q", url]}
-times = {name: [] for name in cases}
-files = {}
-for r in range(runs):
-    for name in (list(cases) if r % 2 == 0 else list(cases)[::-1]):
-        # A new folder each run, none removed until the end: removing 10,000 files just before
-        # creating 10,000 more makes ext4 search past the freed inodes, whoever clones next.
-        target = os.path.join(work, f"{name}-{r}")
-        t0 = time.perf_counter()
-        p = subprocess.run(cases[name] + [target], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        times[name].append(time.perf_counter() - t0)
-        if p.returncode != 0:
-            sys.exit(f"{name} clone failed: {p.stderr[-500:]}")
-        goals_dir = os.path.join(target, "goals")
-        count = len(os.listdir(goals_dir)) if os.path.isdir(goals_dir) else 0
-        if count == 0:
-            sys.exit(f"{name} clone checked out no goals in {target}: the comparison would be void")
-        files.setdefault(name, count)
-if len(set(files.values())) != 1:
-    sys.exit(f"the clones checked out different numbers of goal files: {files}")
-print(json.dumps({n: {"median_s": statistics.median(t), "runs_s": t} for n, t in times.items()}))
-PY
+if [[ $ONLY != pull ]]; then
+log "clone: $RUNS runs each of goalsync clone and git clone of $URL, interleaved, $FS_ARGS per clone; load: $(uptime)"
+# shellcheck disable=SC2086
+python3 "$CLONER" time-clone --runs "$RUNS" --work "$WORK" --goalsync "$BIN" --url "$URL" $FS_ARGS \
+    --warm "$SRV/repos/remote.git" --case goalsync=goalsync --case git=git >"$WORK/clone.json" || die "timing the clones failed"
+CLONE_LOAD=$(uptime | sed 's/.*load average: //')
+fi
 
 # ---------------------------------------------------------------------------- pull
+if [[ $ONLY != clone ]]; then
 log "pull: $RUNS runs each of goalsync pull and git pull over $URL, interleaved, on fresh copies of B"
 python3 "$HELPER" time-pull --runs "$RUNS" --work "$WORK/pull" --goalsync "$BIN" \
     --case "goalsync=$WORK/pull/B=goalsync" --case "git=$WORK/pull/B-git=git" >"$WORK/pull.json" || die "timing the pulls failed"
+PULL_LOAD=$(uptime | sed 's/.*load average: //')
+fi
 
-python3 - "$WORK/clone.json" "$WORK/pull.json" "$GOALS" "$RUNS" "$BUILD" <<'PY'
-import json, sys
+python3 - "$WORK/clone.json" "$WORK/pull.json" "$GOALS" "$RUNS" "$BUILD" "${BENCH_FS:-ext4}" "$CLONE_LOAD" "$PULL_LOAD" <<'PY'
+import json, statistics, sys
 clone, pull = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
-goals, runs, build = sys.argv[3], sys.argv[4], sys.argv[5]
+goals, runs, build, fs = sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6]
+load = {"clone": sys.argv[7], "pull": sys.argv[8]}
 ok = lambda good: "ok" if good else "ABOVE TARGET"
-print(f"bench https: goalsync {build}; nginx + fcgiwrap + git http-backend over TLS on 127.0.0.1; medians of {runs} runs")
+print(f"bench https: goalsync {build}; nginx + fcgiwrap + git http-backend over TLS on 127.0.0.1; medians of {runs} runs; clones each into a new {fs} file system")
 for name, data in (("clone", clone), ("pull", pull)):
+    if not data:
+        continue
     gs, git = data["goalsync"]["median_s"], data["git"]["median_s"]
-    print(f"bench https {name}: goals={goals} goalsync_median_s={gs:.3f} git_median_s={git:.3f} ratio={gs / git:.2f} target<=1.0 {ok(gs / git <= 1.0)}")
+    print(f"bench https {name}: goals={goals} goalsync_median_s={gs:.3f} git_median_s={git:.3f} ratio={gs / git:.2f} target<=1.0 {ok(gs / git <= 1.0)} load={load[name].replace(' ', '')}")
+for name in ("goalsync", "git") if clone else ():
+    c = clone[name]
+    um = f" umount_median_s={c['umount_median_s']:.3f}" if c.get("umount_median_s") is not None else ""
+    print(f"bench https clone runs: {name} runs_s={c['runs_s']}{um}")
+if clone:
+    pairs = sorted(g / t for g, t in zip(clone["goalsync"]["runs_s"], clone["git"]["runs_s"]))
+    print(f"bench https clone runs: paired_ratio_median={statistics.median(pairs):.2f} (each run's goalsync/git, taken together) range={pairs[0]:.2f}-{pairs[-1]:.2f}")
+if not pull:
+    sys.exit(0)
 print(f"bench https pull: exit codes goalsync={pull['goalsync']['rc']} git={pull['git']['rc']} files_in_conflict goalsync={pull['goalsync']['conflicted']} git={pull['git']['conflicted']}")
 # git's text merge leaves files in conflict (exit 1); a git pull that exits 1 with none failed before
 # merging (its fetch), and its time would compare nothing.

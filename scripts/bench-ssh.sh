@@ -13,7 +13,9 @@
 #   - the scenario of scripts/bench-sync.sh: a bare remote of N=10,000 valid goals; two clones, A
 #     edits 1,000 goals and B 1,000, 500 of them on both sides in different fields; A pushes;
 #   - clone: `goalsync clone URL` vs `git clone -q URL` (each checks out the 10,000 files),
-#     interleaved, medians and ratio (target <= 1.0);
+#     interleaved (each goes first in every other run), each clone into a file system made for it
+#     alone (BENCH_FS, below), the server's repository read into the page cache before each, one
+#     untimed clone each first (scripts/bench_clone.py time-clone); medians and ratio (target <= 1.0);
 #   - pull: on fresh copies of B (cp -a before every run, runs interleaved), `goalsync pull` vs
 #     `git pull --no-rebase --no-edit` with git's text merge; medians and ratio (target <= 1.0).
 #   With --git-daemon, the same two figures over git:// (`git daemon` on a free port) as well.
@@ -21,8 +23,15 @@
 # `bench ssh-pull: ...` lines (and `bench git-clone`/`bench git-pull` with --git-daemon). Exit 0
 # whatever the figures say; non-zero only when something could not run.
 #
+# Why a file system per clone: a 10,000-file clone into a folder of a long-used ext4 disk took 0.9 s
+# in one run and 4.4 s in the next, for git and goalsync alike (page cache, recently deleted inodes,
+# the journal); on a new file system each clone starts from the same state.
+# BENCH_FS=ext4 (default): a new loop-mounted ext4 image per clone (mkfs.ext4, no lazy init; the
+# write-back at unmount is printed, untimed); BENCH_FS=tmpfs: a new tmpfs per clone; both need root.
+# BENCH_FS=dir: a new folder on the host's file system (no root; figures depend on its state).
+#
 # Environment: GOALSYNC_BIN (use this binary, no build), BENCH_SWIFT_BUILD_FLAGS (extra flags for
-# swift build; default --static-swift-stdlib), BENCH_RUNS (timed runs per figure), TMPDIR.
+# swift build; default --static-swift-stdlib), BENCH_RUNS (timed runs per figure), BENCH_FS, TMPDIR.
 set -euo pipefail
 
 QUICK=0; DAEMON=0
@@ -43,20 +52,17 @@ fi
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 HELPER=$ROOT/scripts/bench_sync.py
-CLONER=$ROOT/scripts/bench_ssh.py
+CLONER=$ROOT/scripts/bench_clone.py
 GEN=$ROOT/scripts/bench_gen.py
-die() { echo "bench-ssh: error: $*" >&2; exit 2; }
-log() { echo "bench-ssh: $*" >&2; }
+BENCH_NAME=bench-ssh
+# shellcheck source=scripts/bench-lib.sh
+source "$ROOT/scripts/bench-lib.sh"
 command -v git >/dev/null || die "git is not installed"
 command -v python3 >/dev/null || die "python3 is not installed"
 command -v ssh >/dev/null || die "OpenSSH's client is not installed (scripts/install-deps.sh)"
 [[ -x /usr/sbin/sshd ]] || die "OpenSSH's server is not installed (scripts/install-deps.sh)"
-
-export GIT_AUTHOR_NAME="Bench Author" GIT_AUTHOR_EMAIL="author@bench.invalid"
-export GIT_COMMITTER_NAME="Bench Committer" GIT_COMMITTER_EMAIL="committer@bench.invalid"
-export GIT_EDITOR=true GIT_TERMINAL_PROMPT=0 GIT_PAGER=cat NO_COLOR=1 LC_ALL=C.UTF-8
-export GIT_CONFIG_NOSYSTEM=1
-unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GOALSYNC_IN_PROCESS GOALSYNC_TODAY GIT_SSH GIT_SSH_VARIANT SSH_AUTH_SOCK
+FS_ARGS=$(bench_clone_fs_args)
+bench_env
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/goalsync-bench-ssh.XXXXXX")
 SSHD_PID= DAEMON_PID=
@@ -68,39 +74,9 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# ---------------------------------------------------------------------------- build
-if [[ -n ${GOALSYNC_BIN:-} ]]; then
-    SRC=$GOALSYNC_BIN
-    [[ $SRC == */* ]] || SRC=$(command -v "$SRC" || true)
-    [[ -n $SRC && -x $SRC ]] || die "GOALSYNC_BIN=$GOALSYNC_BIN is not an executable"
-    BUILD="GOALSYNC_BIN"
-else
-    command -v swift >/dev/null || die "swift is not installed (or set GOALSYNC_BIN)"
-    # shellcheck disable=SC2206
-    FLAGS=(${BENCH_SWIFT_BUILD_FLAGS---static-swift-stdlib})
-    log "building: swift build -c release --scratch-path .build-bench --product goalsync ${FLAGS[*]}"
-    (cd "$ROOT" && swift build -c release --scratch-path .build-bench --product goalsync "${FLAGS[@]}") >"$WORK/build.log" 2>&1 \
-        || { tail -30 "$WORK/build.log" >&2; die "swift build failed"; }
-    SRC=$ROOT/.build-bench/release/goalsync
-    BUILD="release ${FLAGS[*]}"
-fi
-"$SRC" --version >/dev/null 2>&1 || die "$SRC does not run"
-mkdir -p "$WORK/bin"
-cp "$SRC" "$WORK/bin/goalsync"
-BIN=$WORK/bin/goalsync
-"$BIN" --version >/dev/null 2>&1 || { rm -f "$BIN"; BIN=$(cd "$(dirname "$SRC")" && pwd)/$(basename "$SRC"); }
-export PATH="$(dirname "$BIN"):$PATH"
-
-export HOME=$WORK/home
-mkdir -p "$HOME"
-git config --global init.defaultBranch main
-git config --global pull.rebase false
-git config --global gc.auto 0
-git config --global maintenance.auto false
-git config --global commit.gpgsign false
+bench_build "$WORK"
+bench_home "$WORK"
 log "goalsync: $SRC ($BUILD), $("$BIN" --version 2>&1 | head -1)"
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 # ---------------------------------------------------------------------------- sshd and the alias
 S=$WORK/ssh
@@ -201,13 +177,16 @@ measure() {
         rm -rf "$WORK/pull/$c-$name"; cp -a "$WORK/pull/$c" "$WORK/pull/$c-$name"
         git -C "$WORK/pull/$c-$name" config remote.origin.url "$url"
     done
-    log "$name: $RUNS runs each of goalsync clone and git clone of $url, interleaved"
-    python3 "$CLONER" time-clone --runs "$RUNS" --work "$WORK" --goalsync "$BIN" --url "$url" \
-        --case goalsync=goalsync --case git=git >"$WORK/$name-clone.json" || die "timing the clones failed"
+    log "$name: $RUNS runs each of goalsync clone and git clone of $url, interleaved, $FS_ARGS per clone; load: $(uptime)"
+    # shellcheck disable=SC2086
+    python3 "$CLONER" time-clone --runs "$RUNS" --work "$WORK" --goalsync "$BIN" --url "$url" $FS_ARGS \
+        --warm "$WORK/r/remote.git" --case goalsync=goalsync --case git=git >"$WORK/$name-clone.json" || die "timing the clones failed"
+    uptime | sed 's/.*load average: //; s/ //g' >"$WORK/$name-clone.load"
     log "$name: $RUNS runs each of goalsync pull and git pull (text merge), interleaved, on fresh copies of B"
     python3 "$HELPER" time-pull --runs "$RUNS" --work "$WORK/pull" --goalsync "$BIN" \
         --case "goalsync=$WORK/pull/B-$name=goalsync" --case "git=$WORK/pull/B-git-$name=git" \
         >"$WORK/$name-pull.json" || die "timing the pulls failed"
+    uptime | sed 's/.*load average: //; s/ //g' >"$WORK/$name-pull.load"
     for f in clone pull; do for c in goalsync git; do
         log "  $name $f $c: runs (s) $(json "$WORK/$name-$f.json" $c runs_s)"
     done; done
@@ -232,16 +211,24 @@ if [[ $DAEMON == 1 ]]; then
 fi
 
 # ---------------------------------------------------------------------------- report
-python3 - "$WORK" "$GOALS" "$RUNS" "$BUILD" "$DAEMON" <<'PY'
-import json, os, sys
-work, goals, runs, build, daemon = sys.argv[1:]
+python3 - "$WORK" "$GOALS" "$RUNS" "$BUILD" "$DAEMON" "${BENCH_FS:-ext4}" <<'PY'
+import json, os, statistics, sys
+work, goals, runs, build, daemon, fs = sys.argv[1:]
 ok = lambda b: "PASS" if b else "FAIL"
 print()
-print(f"bench: goalsync {build}; medians of {runs} runs; ssh through an ~/.ssh/config-style alias (GIT_SSH_COMMAND=\"ssh -F FILE\")")
+print(f"bench: goalsync {build}; medians of {runs} runs; ssh through an ~/.ssh/config-style alias (GIT_SSH_COMMAND=\"ssh -F FILE\"); clones each into a new {fs} file system")
 for name in ["ssh"] + (["git"] if daemon == "1" else []):
     for what in ("clone", "pull"):
         d = json.load(open(os.path.join(work, f"{name}-{what}.json")))
         gs, git = d["goalsync"]["median_s"], d["git"]["median_s"]
+        load = open(os.path.join(work, f"{name}-{what}.load")).read().strip()
         print(f"bench {name}-{what}: goals={goals} goalsync_median_s={gs:.3f} git_median_s={git:.3f} "
-              f"ratio={gs / git:.2f} target<=1.0 {ok(gs <= git)}")
+              f"ratio={gs / git:.2f} target<=1.0 {ok(gs <= git)} load={load}")
+    for client in ("goalsync", "git"):
+        c = json.load(open(os.path.join(work, f"{name}-clone.json")))[client]
+        um = f" umount_median_s={c['umount_median_s']:.3f}" if c.get("umount_median_s") is not None else ""
+        print(f"bench {name}-clone runs: {client} runs_s={c['runs_s']}{um}")
+    clone = json.load(open(os.path.join(work, f"{name}-clone.json")))
+    pairs = sorted(g / t for g, t in zip(clone["goalsync"]["runs_s"], clone["git"]["runs_s"]))
+    print(f"bench {name}-clone runs: paired_ratio_median={statistics.median(pairs):.2f} (each run's goalsync/git, taken together) range={pairs[0]:.2f}-{pairs[-1]:.2f}")
 PY

@@ -125,11 +125,14 @@ public final class Remote {
         session.install(into: &options.callbacks)
         // libgit2's own reflog message names an anonymous remote by its URL, secrets and all.
         let reflogMessage = "fetch \(name ?? redactedURL)"
+        let packsBefore = repository.packFileNames()
         let result = withExtendedLifetime(session) {
             withStringArray(refspecs) { git_remote_fetch(pointer, $0, &options, reflogMessage) }
         }
         try? check(git_remote_disconnect(pointer), "disconnect")
         try session.finish(result, "fetch from \(redactedURL)")
+        // The received pack and its index reach the disk, as git's do (Repository+Durability.swift).
+        try repository.syncPacks(notIn: packsBefore)
     }
 
     /// Uploads `refspecs` (`git_remote_push`) and returns each reference's outcome (`push_update_reference`)

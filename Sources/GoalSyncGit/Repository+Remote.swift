@@ -21,6 +21,9 @@ extension Repository {
         try session.finish(result, "clone \(session.url.redacted) into \(path)")
         git_repository_free(cloned)
         let repository = try open(at: path)
+        // The received pack and its index reach the disk before goalsync goes on, as git's do
+        // (Repository+Durability.swift).
+        try repository.syncPacks(notIn: nil)
         // libgit2 writes "clone: from URL" in the new reflogs, secrets and all; git writes the URL without.
         if session.url.redacted != url { try repository.replaceInReflogs(url, with: session.url.redacted) }
         return repository

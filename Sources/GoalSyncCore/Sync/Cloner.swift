@@ -35,7 +35,7 @@ package enum Cloner {
         if let head = try git.headID() {
             // Checked before anything is written (TreePathCheck); refused, the clone is removed.
             do {
-                try checkout.checkOutClone(head, url: Redaction.url(url))
+                try checkOut(head, into: checkout, url: Redaction.url(url))
             } catch {
                 try? FileManager.default.removeItem(atPath: target)
                 throw error
@@ -66,6 +66,61 @@ package enum Cloner {
         }
         let hook = try Initializer.installHook(repo, executablePath: executablePath)
         return Result(root: root, isGoalRepository: true, hook: hook, empty: empty, displayURL: Redaction.url(url), configProblem: configProblem)
+    }
+
+    /// Writes the tree of commit `id`, which HEAD already names, into the empty work tree and index
+    /// of a clone made without a checkout. Checked first, as a pull's tree is (``TreePathCheck``:
+    /// every name and mode as `git fsck` checks them, and every symbolic link and submodule refused,
+    /// there being no work tree yet); refused, nothing is written.
+    /// `url`: as it may be shown (``Redaction/url(_:)``).
+    static func checkOut(_ id: ObjectID, into repo: GoalRepository, url: String) throws {
+        let git = repo.git
+        let plan: WorkTreePlan
+        do {
+            let tree = try git.commit(id).treeID
+            try TreePathCheck.checkTree(git, tree, current: nil)
+            plan = try TreePathCheck.plan(try TreeMerge.merge(git, base: nil, ours: try git.emptyTreeID(), theirs: tree).updates, workTree: repo.root)
+        } catch let refusal as TreePathCheck.Refusal {
+            throw GoalSyncError.repository("\(url) was not cloned because of \(refusal.path) in its commit \(id.short): \(refusal.reason). Nothing is left of the clone. Ask whoever can push there to remove that entry in a new commit, then clone again.")
+        }
+        try writeNewWorkTree(plan, repo)
+    }
+
+    /// Writes a checked plan into a new clone's empty work tree and index: the folders first, then
+    /// each file created in place (``FileSystem/createWorkTreeFile(_:at:mode:)``: `O_EXCL`, no
+    /// symbolic link followed) from its blob, on the machine's cores with a libgit2 handle each, so
+    /// reading a blob (zlib) on one core overlaps creating a file on the other; then every file is
+    /// staged with the stat data of the file written (nothing read back or hashed again, as git's
+    /// checkout does) and the index written once. Not synced, as git's checkout is not.
+    private static func writeNewWorkTree(_ plan: WorkTreePlan, _ repo: GoalRepository) throws {
+        // A clone's plan only adds (from the empty tree); a deletion would be a bug upstream.
+        let files = plan.updates.compactMap { u in u.blob.map { (path: u.path, blob: $0, executable: u.executable) } }
+        var folders = Set<Substring>()
+        for f in files {
+            var path = Substring(f.path)
+            while let slash = path.lastIndex(of: "/") {
+                path = path[..<slash]
+                guard folders.insert(path).inserted else { break }
+            }
+        }
+        // Parents first; each folder is new (the work tree was empty), so one that is already
+        // there is an error, never a folder (or a link) written through.
+        for folder in folders.sorted(by: { $0.count < $1.count }) {
+            let path = repo.absolute(String(folder))
+            guard mkdir(path, 0o777) == 0 else {
+                let code = errno
+                throw GoalSyncError.repository("could not create the folder \(path) of the clone: \(String(cString: strerror(code))). Nothing is left of the clone; check the folder's permissions and free space, then clone again.")
+            }
+        }
+        let root = repo.root
+        let written = ParallelMap.map(files, repository: repo.git, perWorker: 256) { git, f in
+            Swift.Result { try FileSystem.createWorkTreeFile(try git.blobData(f.blob), at: root + "/" + f.path, mode: f.executable ? 0o755 : 0o644) }
+        }
+        let index = try repo.git.index()
+        for (f, result) in zip(files, written) {
+            try index.add(path: f.path, blob: f.blob, mode: f.executable ? 0o100755 : 0o100644, workdirStat: try result.get())
+        }
+        try index.write()
     }
 
     /// `team.git` → `team`, `ssh://host/x/goals` → `goals`.
