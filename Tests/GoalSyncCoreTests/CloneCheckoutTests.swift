@@ -1,4 +1,5 @@
 import Foundation
+import GoalSyncTestSupport
 import Testing
 @testable import GoalSyncCore
 

@@ -35,7 +35,7 @@ package enum Cloner {
         if let head = try git.headID() {
             // Checked before anything is written (TreePathCheck); refused, the clone is removed.
             do {
-                try checkOut(head, into: checkout, url: Redaction.url(url))
+                try checkOut(head, into: checkout.repository, url: Redaction.url(url))
             } catch {
                 try? FileManager.default.removeItem(atPath: target)
                 throw error
@@ -79,7 +79,9 @@ package enum Cloner {
         do {
             let tree = try git.commit(id).treeID
             try TreePathCheck.checkTree(git, tree, current: nil)
-            plan = try TreePathCheck.plan(try TreeMerge.merge(git, base: nil, ours: try git.emptyTreeID(), theirs: tree).updates, workTree: repo.root)
+            let store = LibGit2ObjectStore(git)
+            let checkout = try TreeMerge.plan(store, base: nil, ours: try git.emptyTreeID(), theirs: tree)
+            plan = try TreePathCheck.plan(try checkout.writeBlobs(to: store), workTree: repo.root)
         } catch let refusal as TreePathCheck.Refusal {
             throw GoalSyncError.repository("\(url) was not cloned because of \(refusal.path) in its commit \(id.short): \(refusal.reason). Nothing is left of the clone. Ask whoever can push there to remove that entry in a new commit, then clone again.")
         }

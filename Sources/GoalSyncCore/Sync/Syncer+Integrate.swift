@@ -167,24 +167,6 @@ extension Syncer {
         }
     }
 
-    /// Writes the tree of commit `id`, which HEAD already names, into the empty work tree and index
-    /// of a clone made without a checkout: checked first (every symbolic link and submodule is
-    /// refused: there is no work tree yet), then written as a pull writes.
-    /// `url`: as it may be shown (``Redaction/url(_:)``).
-    func checkOutClone(_ id: ObjectID, url: String) throws {
-        let plan: WorkTreePlan
-        do {
-            let tree = try git.commit(id).treeID
-            try TreePathCheck.checkTree(git, tree, current: nil)
-            let store = LibGit2ObjectStore(git)
-            let checkout = try TreeMerge.plan(store, base: nil, ours: try git.emptyTreeID(), theirs: tree)
-            plan = try TreePathCheck.plan(try checkout.writeBlobs(to: store), workTree: root)
-        } catch let refusal as TreePathCheck.Refusal {
-            throw GoalSyncError.repository("\(url) was not cloned because of \(refusal.path) in its commit \(id.short): \(refusal.reason). Nothing is left of the clone. Ask whoever can push there to remove that entry in a new commit, then clone again.")
-        }
-        try applyToWorkTree(plan, fresh: true)
-    }
-
     /// The error for a refused tree or plan: what was refused, the entry, why, that nothing was
     /// written, and what to do.
     func refused(_ refusal: TreePathCheck.Refusal, what: String, advice: String) -> GoalSyncError {
@@ -207,13 +189,11 @@ extension Syncer {
     /// has its blobs read here (libgit2 stays on this thread), is written on the machine's cores,
     /// then staged in order; a deletion is done in its place between runs. The index is written once.
     /// Temporary files go to ``temporaryDirectory``; those a killed goalsync left there are removed first.
-    /// - Parameter fresh: the work tree is a new clone's, empty: each file is created in place
-    ///   (``FileSystem/createWorkTreeFile(_:at:mode:)``, which refuses anything already there), no
-    ///   temporary name, no rename.
-    func applyToWorkTree(_ plan: WorkTreePlan, fresh: Bool = false) throws {
+    /// (A new clone's empty work tree is written by ``Cloner``, which creates each file in place.)
+    func applyToWorkTree(_ plan: WorkTreePlan) throws {
         let updates = plan.updates
         let index = try git.index()
-        let temporary: String? = !fresh && (try? FileManager.default.createDirectory(atPath: repository.temporaryDirectory, withIntermediateDirectories: true)) != nil ? repository.temporaryDirectory : nil
+        let temporary: String? = (try? FileManager.default.createDirectory(atPath: repository.temporaryDirectory, withIntermediateDirectories: true)) != nil ? repository.temporaryDirectory : nil
         if let temporary { FileSystem.removeStaleTemporaries(in: temporary) }
         var next = 0
         while next < updates.count {
@@ -233,7 +213,7 @@ extension Syncer {
                 try FileManager.default.createDirectory(atPath: absolute(folder), withIntermediateDirectories: true)
             }
             let files = try run.map { (absolute($0.path), try git.blobData($0.blob), $0.executable ? mode_t(0o755) : mode_t(0o644)) }
-            let written = fresh ? Self.createConcurrently(files) : Self.writeConcurrently(files, temporaryDirectory: temporary)
+            let written = Self.writeConcurrently(files, temporaryDirectory: temporary)
             for (u, result) in zip(run, written) {
                 try index.add(path: u.path, blob: u.blob, mode: u.executable ? 0o100755 : 0o100644, workdirStat: try result.get())
             }
@@ -246,12 +226,6 @@ extension Syncer {
     /// a few system calls); returns each file's stat, or its error, in order.
     private static func writeConcurrently(_ files: [(path: String, bytes: [UInt8], mode: mode_t)], temporaryDirectory: String?) -> [Result<stat, any Error>] {
         ParallelMap.map(files) { f in Result { try FileSystem.writeWorkTreeFile(f.bytes, to: f.path, mode: f.mode, temporaryDirectory: temporaryDirectory) } }
-    }
-
-    /// Creates a new clone's work-tree files with `FileSystem.createWorkTreeFile` on the machine's
-    /// cores; returns each file's stat, or its error, in order.
-    private static func createConcurrently(_ files: [(path: String, bytes: [UInt8], mode: mode_t)]) -> [Result<stat, any Error>] {
-        ParallelMap.map(files) { f in Result { try FileSystem.createWorkTreeFile(f.bytes, at: f.path, mode: f.mode) } }
     }
 
     private func removeEmptyParents(of path: String) {

@@ -11,7 +11,7 @@ import GoalSyncGit
 /// - ``plan(_:workTree:)``: the list of writes itself, every path (deletions too: a bad name in
 ///   HEAD must not make a deletion reach outside), and no folder on the way that is a symbolic link
 ///   in the work tree (git's `has_symlink_leading_path`). The result, a ``WorkTreePlan``, is the only
-///   thing ``Syncer/applyToWorkTree(_:fresh:)`` takes, so no write skips the check.
+///   thing ``Syncer/applyToWorkTree(_:)`` takes, so no write skips the check.
 package enum TreePathCheck {
     /// Why a tree or a plan was refused: the entry (shown escaped) and what is wrong with it.
     package struct Refusal: Error, Sendable, Equatable {
@@ -248,7 +248,7 @@ package enum TreePathCheck {
     }
 
     /// Checks the paths of `updates` (writes and deletions) and the work tree's folders on their way;
-    /// returns them as a plan ``Syncer/applyToWorkTree(_:fresh:)`` accepts.
+    /// returns them as a plan ``Syncer/applyToWorkTree(_:)`` accepts.
     package static func plan(_ updates: [TreeMerge.Update], workTree root: String) throws -> WorkTreePlan {
         var folders = Set<Substring>()
         for u in updates {
@@ -288,7 +288,7 @@ package enum TreePathCheck {
 }
 
 /// Work-tree updates whose paths passed ``TreePathCheck/plan(_:workTree:)``: the only input
-/// ``Syncer/applyToWorkTree(_:fresh:)`` takes.
+/// ``Syncer/applyToWorkTree(_:)`` takes.
 package struct WorkTreePlan: Sendable {
     package let updates: [TreeMerge.Update]
 
