@@ -32,6 +32,7 @@ struct Log: ParsableCommand {
                 return d
             }
             let repo = try global.openDespiteConfig()
+            let id = try self.id.map(repo.resolveGoalID)
             let log = try Auditor(repo).log(id: id, since: sinceDate, author: author)
             if json {
                 printJSON(log.json)
@@ -111,6 +112,7 @@ struct Blame: ParsableCommand {
     func run() throws {
         try goalsync.run {
             let repo = try global.openDespiteConfig()
+            let id = try repo.resolveGoalID(self.id)
             let blame = try Auditor(repo).blame(id: id)
             if json {
                 printJSON(blame.json)
@@ -148,6 +150,7 @@ struct Contributors: ParsableCommand {
     func run() throws {
         try goalsync.run {
             let repo = try global.openDespiteConfig()
+            let id = try self.id.map(repo.resolveGoalID)
             let (goals, log) = try Auditor(repo).contributors(id: id)
             if json {
                 printJSON(JSONValue.object([("goals", .array(goals.map(\.json))), ("shallow", .bool(log.isShallow))]))

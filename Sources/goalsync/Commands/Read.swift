@@ -65,6 +65,7 @@ struct Show: ParsableCommand {
     func run() throws {
         try goalsync.run {
             let repo = try global.openDespiteConfig()
+            let id = try repo.resolveGoalID(self.id)
             let goal = try repo.loadGoal(id)
             let progress = GoalProgress(goal: goal)
             if json {

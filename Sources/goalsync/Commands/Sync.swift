@@ -85,7 +85,8 @@ struct Resolve: ParsableCommand {
     func run() throws {
         try goalsync.run {
             let repo = try global.openDespiteConfig()
-            if let active {
+            let id = try self.id.map(repo.resolveGoalID)
+            if let active = try self.active.map(repo.resolveGoalID) {
                 try Syncer(repo).resolveActive(active)
                 print("\(active) stays the active goal")
             } else if all {

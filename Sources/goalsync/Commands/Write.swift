@@ -48,6 +48,7 @@ struct Set: ParsableCommand {
     func run() throws {
         try goalsync.run {
             let repo = try global.open()
+            let id = try repo.resolveGoalID(self.id)
             report(try GoalEditor(repo).set(id: id, field: field, value: value, reason: reason, noVerify: commit.noVerify),
                    nothing: "\(field) of \(id) is already \(value); nothing to commit")
         }
@@ -74,6 +75,7 @@ struct Add: ParsableCommand {
     func run() throws {
         try goalsync.run {
             let repo = try global.open()
+            let id = try repo.resolveGoalID(self.id)
             report(try GoalEditor(repo).add(id: id, list: list, value: value, noVerify: commit.noVerify), nothing: "nothing to commit")
         }
     }
@@ -93,6 +95,7 @@ struct Remove: ParsableCommand {
     func run() throws {
         try goalsync.run {
             let repo = try global.open()
+            let id = try repo.resolveGoalID(self.id)
             report(try GoalEditor(repo).remove(id: id, list: list, value: value, noVerify: commit.noVerify), nothing: "nothing to commit")
         }
     }
@@ -119,6 +122,7 @@ struct Checkin: ParsableCommand {
     func run() throws {
         try goalsync.run {
             let repo = try global.open()
+            let id = try repo.resolveGoalID(self.id)
             let (checkin, result) = try GoalEditor(repo).checkin(id: id, metric: metric, value: value, confidence: confidence, note: note, on: on, noVerify: commit.noVerify)
             lintNote(result)
             print("checked in \(checkin) (commit \(result.commit.prefix(8)))")
@@ -153,6 +157,7 @@ struct Activate: ParsableCommand {
     func run() throws {
         try goalsync.run {
             let repo = try global.open()
+            let id = try repo.resolveGoalID(self.id)
             report(try GoalEditor(repo).activate(id: id, close: close.flatMap(GoalStatus.init(rawValue:)), reason: reason, noVerify: commit.noVerify),
                    nothing: "\(id) is already the active goal")
         }
@@ -174,6 +179,7 @@ struct Edit: ParsableCommand {
     func run() throws {
         try goalsync.run {
             let repo = try global.open()
+            let id = try repo.resolveGoalID(self.id)
             report(try EditSession(repository: repo, id: id).run(noVerify: commit.noVerify), nothing: "no change; nothing to commit")
         }
     }
