@@ -1051,6 +1051,10 @@ A remote's URL may carry a password or a token (`https://ana:S3cret@host/team.gi
   they cannot be written.
 - Work-tree files are written under a temporary name inside `.git/goalsync/tmp` and renamed into
   place: a killed command never leaves a stray file for `git status` to show.
+- A clone or pull flushes the pack it downloads, and its index, to disk before it updates a
+  reference, as git does by default (git's `core.fsync` covers packs, not loose objects, the index
+  or the work tree); the files of a new clone's work tree are written without a flush, as git's
+  checkout writes them, each created in place (never through a link or over a file already there).
 - A write command (`set`, `new`, `checkin`, …) killed before its commit is rolled back by the next
   goalsync command, which says so in one line; a file you changed since is left alone and named.
 - goalsync commands that write to the same repository take turns: each waits up to 10 seconds for
