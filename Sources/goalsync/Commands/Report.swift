@@ -38,20 +38,8 @@ struct Report: ParsableCommand {
             let repo = try global.openDespiteConfig()
             if let html {
                 let page = try Reporter(repo).htmlReport()
-                let url = URL(fileURLWithPath: html, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true))
-                do {
-                    guard FileSystem.isDirectory(url.deletingLastPathComponent().path), !FileSystem.isDirectory(url.path) else {
-                        throw GoalSyncError.usage("")
-                    }
-                    try FileSystem.writeAtomically(Array(page.utf8), to: url.path)
-                } catch {
-                    // The path the user named: a folder that does not exist, a folder, no permission.
-                    let reason = FileSystem.isDirectory(url.path) ? "it is a folder"
-                        : !FileSystem.isDirectory(url.deletingLastPathComponent().path) ? "no folder \(url.deletingLastPathComponent().path)"
-                        : "\(error)"
-                    throw GoalSyncError.usage("cannot write the report to \(html): \(reason); give a file path in an existing folder")
-                }
-                if !json { Output.err("wrote \(url.path)") }
+                let path = try writeUserFile(Array(page.utf8), to: html, what: "the report")
+                if !json { Output.err("wrote \(path)") }
             }
             let report = Reporter(repo).progressReport()
             for p in report.problems { Output.err(p.formatted) }
