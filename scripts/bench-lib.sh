@@ -1,4 +1,5 @@
-# Shared preamble of the transport benchmarks (scripts/bench-https.sh, scripts/bench-ssh.sh):
+# Shared preamble of the benchmarks over a server (scripts/bench-https.sh, scripts/bench-ssh.sh,
+# scripts/bench-server-hook.sh):
 # sourced, not run. The caller sets BENCH_NAME (the prefix of its messages) and ROOT first.
 #
 #   bench_env               a fixed identity and plain git settings; no proxy, no system config
@@ -20,7 +21,8 @@ bench_env() {
     export GIT_COMMITTER_NAME="Bench Committer" GIT_COMMITTER_EMAIL="committer@bench.invalid"
     export GIT_EDITOR=true GIT_TERMINAL_PROMPT=0 GIT_PAGER=cat NO_COLOR=1 LC_ALL=C.UTF-8
     export GIT_CONFIG_NOSYSTEM=1
-    unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GOALSYNC_IN_PROCESS GOALSYNC_TODAY GOALSYNC_TOKEN
+    unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_OBJECT_DIRECTORY GIT_ALTERNATE_OBJECT_DIRECTORIES
+    unset GOALSYNC_IN_PROCESS GOALSYNC_TODAY GOALSYNC_TOKEN
     unset GIT_SSH GIT_SSH_VARIANT SSH_AUTH_SOCK
     unset GIT_SSL_CAPATH SSL_CERT_FILE SSL_CERT_DIR GIT_SSL_NO_VERIFY http_proxy https_proxy HTTPS_PROXY all_proxy ALL_PROXY
 }

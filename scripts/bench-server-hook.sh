@@ -36,16 +36,12 @@ if [[ $QUICK == 1 ]]; then GOALS=2000; RUNS=${BENCH_RUNS:-7}; else GOALS=10000; 
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 GEN=$ROOT/scripts/bench_gen.py
-die() { echo "bench-server-hook: error: $*" >&2; exit 2; }
-log() { echo "bench-server-hook: $*" >&2; }
+BENCH_NAME=bench-server-hook
+# shellcheck source=scripts/bench-lib.sh
+source "$ROOT/scripts/bench-lib.sh"
 command -v git >/dev/null || die "git is not installed"
 command -v python3 >/dev/null || die "python3 is not installed"
-
-export GIT_AUTHOR_NAME="Bench Author" GIT_AUTHOR_EMAIL="author@bench.invalid"
-export GIT_COMMITTER_NAME="Bench Committer" GIT_COMMITTER_EMAIL="committer@bench.invalid"
-export GIT_EDITOR=true GIT_TERMINAL_PROMPT=0 GIT_PAGER=cat NO_COLOR=1 LC_ALL=C.UTF-8
-export GIT_CONFIG_NOSYSTEM=1
-unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_OBJECT_DIRECTORY GIT_ALTERNATE_OBJECT_DIRECTORIES GOALSYNC_IN_PROCESS GOALSYNC_TODAY
+bench_env
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/goalsync-bench-hook.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
@@ -53,34 +49,9 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # ---------------------------------------------------------------------------- 1. build
-if [[ -n ${GOALSYNC_BIN:-} ]]; then
-    SRC=$GOALSYNC_BIN
-    [[ $SRC == */* ]] || SRC=$(command -v "$SRC" || true)
-    [[ -n $SRC && -x $SRC ]] || die "GOALSYNC_BIN=$GOALSYNC_BIN is not an executable"
-    BUILD="GOALSYNC_BIN"
-else
-    command -v swift >/dev/null || die "swift is not installed (or set GOALSYNC_BIN)"
-    # shellcheck disable=SC2206
-    FLAGS=(${BENCH_SWIFT_BUILD_FLAGS---static-swift-stdlib})
-    log "building: swift build -c release --scratch-path .build-bench --product goalsync ${FLAGS[*]}"
-    (cd "$ROOT" && swift build -c release --scratch-path .build-bench --product goalsync "${FLAGS[@]}") >"$WORK/build.log" 2>&1 \
-        || { tail -30 "$WORK/build.log" >&2; die "swift build failed"; }
-    SRC=$ROOT/.build-bench/release/goalsync
-    BUILD="release ${FLAGS[*]}"
-fi
-"$SRC" --version >/dev/null 2>&1 || die "$SRC does not run"
 # Our own copy (the hook names it by its absolute path), so a build during the run cannot swap it.
-mkdir -p "$WORK/bin"
-cp "$SRC" "$WORK/bin/goalsync"
-BIN=$WORK/bin/goalsync
-"$BIN" --version >/dev/null 2>&1 || { BIN=$(cd "$(dirname "$SRC")" && pwd)/$(basename "$SRC"); }
-
-export HOME=$WORK/home
-mkdir -p "$HOME"
-git config --global init.defaultBranch main
-git config --global gc.auto 0
-git config --global maintenance.auto false
-git config --global commit.gpgsign false
+bench_build "$WORK"
+bench_home "$WORK"
 git config --global receive.autogc false
 log "goalsync: $SRC ($BUILD), $("$BIN" --version 2>&1 | head -1)"
 
