@@ -73,7 +73,7 @@ struct Import: ParsableCommand {
             do {
                 bytes = try FileSystem.readRegularFile(path, limit: 64 << 20)
             } catch {
-                throw GoalSyncError.usage("cannot read \(file): \(error); give the path of a CSV file")
+                throw GoalSyncError.usage("cannot read \(file) (\(error)); give the path of a CSV file")
             }
             guard let text = String(validating: bytes, as: UTF8.self) else {
                 throw GoalSyncError.usage("\(file) is not UTF-8 text; save the sheet as CSV UTF-8")
