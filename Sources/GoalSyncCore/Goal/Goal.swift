@@ -25,6 +25,10 @@ package enum MetricDirection: String, CaseIterable, Sendable {
     case increase, decrease
     case stayAbove = "stay_above"
     case stayBelow = "stay_below"
+
+    /// `stay_above`/`stay_below` metrics are health guardrails (a limit to hold), not key results
+    /// that make progress: they never raise a goal's progress; a breached one is shown as such.
+    package var isGuardrail: Bool { self == .stayAbove || self == .stayBelow }
 }
 
 /// A check-in's confidence.
