@@ -30,9 +30,21 @@ package struct Reporter: RepositoryService {
     /// `goalsync status`: the branch and how far it is from its upstream, the active goal and its
     /// progress, how many goals of each status, unreadable files, a pull in progress.
     package func statusReport() throws -> StatusReport {
-        let (files, problems) = repository.loadAllGoalFiles()
+        var (files, problems) = repository.loadAllGoalFiles()
+        var mergeState = try MergeState.load(gitDir: git.gitDir)
+        if let state = mergeState, try repository.isFinishedByGit(state) { mergeState = nil }
+        if mergeState == nil, let adoption = try? Syncer(repository).planGitMergeAdoption() {
+            // A merge plain git stopped: shown as goalsync would take it over, the files git left in
+            // conflict as goalsync merges them (ours where a field conflicts) instead of unreadable.
+            mergeState = adoption.state
+            let replaced = Swift.Set(adoption.updates.map(\.path))
+            problems.removeAll { replaced.contains($0.file) }
+            files.removeAll { replaced.contains($0.path) }
+            for (path, bytes) in adoption.contents.sorted(by: { $0.key < $1.key }) where GoalPaths.isGoalFile(path) {
+                if let doc = try? MarkdownDocument.parse(bytes) { files.append((path: path, goal: Goal(document: doc))) }
+            }
+        }
         let goals = files.map(\.goal)
-        let mergeState = try MergeState.load(gitDir: git.gitDir)
         // While two goals activated concurrently wait for `resolve --active`, the work tree holds
         // both: show the one this clone activated (HEAD's side), the other is in active_conflict.
         let actives = goals.filter { $0.status == .active }

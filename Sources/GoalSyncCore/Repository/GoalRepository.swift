@@ -235,15 +235,29 @@ package final class GoalRepository {
     }
 
     /// Refuses while a stopped pull or a merge started by plain git waits, saying both ways out.
+    /// A stopped pull that plain git finished (see ``isFinishedByGit(_:)``) no longer waits: its
+    /// state is removed.
     func refuseWhileMerging() throws {
+        if !git.isMerging, let state = try? MergeState.load(gitDir: git.gitDir), try isFinishedByGit(state) {
+            MergeState.remove(gitDir: git.gitDir)
+        }
         if FileSystem.exists(MergeState.path(gitDir: git.gitDir)) || git.isMerging { throw mergeInProgressError }
+    }
+
+    /// Whether plain git finished or undid a stopped pull: git is no longer merging (no
+    /// `MERGE_HEAD`) and either the branch moved since (`git commit` made the merge, or a reset
+    /// undid it) or the merge was git's own, taken over by goalsync (`git merge --abort`).
+    package func isFinishedByGit(_ state: MergeState) throws -> Bool {
+        guard !git.isMerging else { return false }
+        if state.startedBy == "git" { return true }
+        return try git.headID()?.hex != state.ours
     }
 
     /// The pull in progress, or an error saying there is none.
     func requireMergeState() throws -> MergeState {
         guard let state = try MergeState.load(gitDir: git.gitDir) else {
             if git.isMerging {
-                throw GoalSyncError.repository("a merge started by plain git is in progress, not a goalsync pull; finish it with git add and git commit (or git merge --continue), or undo it with git merge --abort")
+                throw GoalSyncError.repository("a merge started by plain git is in progress with no conflict left in it; finish it with git commit (or git merge --continue), or undo it with git merge --abort")
             }
             throw GoalSyncError.usage("there is no pull in progress; nothing to resolve")
         }

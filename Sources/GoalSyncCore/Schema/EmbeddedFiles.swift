@@ -745,6 +745,28 @@ A true conflict stops the pull before anything is committed:
 - `goalsync pull --continue` commits the merge with both parents; `goalsync pull --abort` returns
   exactly to before the pull (HEAD, index and files).
 
+### Conflicts from plain `git pull` or `git merge`
+
+When plain git stops a merge on a conflict, the merge driver has left conflict markers around each
+conflicting field (or, in a clone without the driver, git's own line markers). goalsync reads that
+merge as its own stopped pull:
+
+- `goalsync status` lists each conflicting field exactly as after `goalsync pull`: base, ours,
+  theirs and who wrote each (it writes nothing; `git status` still shows git's conflict);
+- `goalsync resolve` (any form) and `goalsync pull --continue` take the merge over: each file git
+  left in conflict is merged field by field again, written without markers (your value where a
+  field conflicts), and staged, and the conflicts are recorded as a stopped `goalsync pull` records
+  them. A file git left with markers goalsync's driver did not write (git's own, or a file you
+  edited and left with markers) is kept first as a git blob, which `goalsync status` names
+  (`git show BLOB` prints it). A file you settled by hand (no markers left) is taken as it stands;
+- finish with `goalsync pull --continue` (one merge commit with both parents and git's merge
+  message) or with `git commit` once every conflict is settled (the pre-commit hook refuses while one
+  is pending, and says to run `goalsync resolve`); undo with `goalsync pull --abort` or `git merge
+  --abort`, which both return to before the merge.
+
+An octopus merge (several commits at once) and conflicts on symbolic links or submodules are left to
+plain git: goalsync says so and names git's ways out.
+
 ## Merge commits
 
 A merge commit has both parents and says what was merged:

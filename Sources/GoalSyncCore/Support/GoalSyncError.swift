@@ -115,7 +115,7 @@ package enum GoalSyncError: Error, LocalizedError, Equatable {
         case .mergeInProgress:
             return "a merge is in progress: a pull stopped on conflicts (goalsync status lists them); finish it with goalsync resolve, then goalsync pull --continue, or return to before the pull with goalsync pull --abort"
         case .gitMergeInProgress:
-            return "a merge is in progress, started by plain git; finish it with git add and git commit (or git merge --continue), or undo it with git merge --abort"
+            return "a merge is in progress, started by plain git; goalsync status lists its conflicts field by field: settle them with goalsync resolve, then goalsync pull --continue (or git commit); or undo it with goalsync pull --abort (or git merge --abort)"
         }
     }
 }

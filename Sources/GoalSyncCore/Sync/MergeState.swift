@@ -48,6 +48,12 @@ package struct MergeState: Codable, Sendable {
     package var active: ActiveConflict?
     /// Rule errors in the merged files that are not conflicts of values (fixed by editing).
     package var message: String
+    /// "git" when the merge was started by plain git (`git pull`, `git merge`) and taken over by
+    /// goalsync (``GitMergeAdoption``); nil for a goalsync pull.
+    package var startedBy: String? = nil
+    /// Files git left with conflict markers goalsync's merge driver did not write (git's own, or
+    /// edited since): the file as it was, kept as a blob by path, before goalsync rewrote it.
+    package var kept: [String: String]? = nil
 
     package var pending: [Conflict] { conflicts.filter { $0.resolution == nil } }
     package var isSettled: Bool { pending.isEmpty && (active == nil || active?.resolution != nil) }

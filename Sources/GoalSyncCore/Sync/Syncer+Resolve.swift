@@ -27,7 +27,7 @@ extension Syncer {
     package func resolve(goal: String, field: String, with resolution: Resolution) throws -> [String] {
         let lock = try repository.lockRepository()
         defer { lock.release() }
-        var state = try repository.requireMergeState()
+        var state = try requireMergeStateAdopting()
         guard let i = state.conflicts.firstIndex(where: { ($0.goal == goal || $0.path == goal) && $0.field == field }) else {
             let pending = state.pending.map { "\($0.goal ?? $0.path) \($0.field)" }
             throw GoalSyncError.usage("no conflict on \(field) of \(goal)\(pending.isEmpty ? "; none is pending" : "; pending: \(pending.joined(separator: ", "))")")
@@ -51,7 +51,7 @@ extension Syncer {
         do {
             let lock = try repository.lockRepository()
             defer { lock.release() }
-            state = try repository.requireMergeState()
+            state = try requireMergeStateAdopting()
             var plan = Settlement()
             for i in state.conflicts.indices where state.conflicts[i].resolution == nil && plan.settled[i] == nil {
                 try plan.settle(i, with: resolution, in: state, repository: self)
@@ -78,7 +78,7 @@ extension Syncer {
     package func resolveActive(_ id: String) throws {
         let lock = try repository.lockRepository()
         defer { lock.release() }
-        var state = try repository.requireMergeState()
+        var state = try requireMergeStateAdopting()
         guard var active = state.active else { throw GoalSyncError.usage("no one-active conflict is pending") }
         guard active.goals.contains(id) else {
             throw GoalSyncError.usage("\(id) is not one of the goals activated concurrently (\(active.goals.joined(separator: ", ")))")
@@ -132,7 +132,7 @@ extension Syncer {
     package func continueMerge(noVerify: Bool) throws -> String {
         let lock = try repository.lockRepository()
         defer { lock.release() }
-        let state = try repository.requireMergeState()
+        let state = try requireMergeStateAdopting()
         guard state.isSettled else {
             var lines = state.pending.map { "\($0.goal ?? $0.path) \($0.field)" }
             if let a = state.active, a.resolution == nil { lines.append("one active goal among \(a.goals.joined(separator: ", ")) (goalsync resolve --active ID)") }
@@ -151,6 +151,11 @@ extension Syncer {
         if !noVerify { try GoalEditor(repository).runPreCommitHooks() }
         let (author, committer) = try repository.identity()
         var message = (try? String(contentsOfFile: git.gitDir + "MERGE_MSG", encoding: .utf8)) ?? "merge: \(state.source)\n"
+        if state.startedBy == "git" {
+            // git's MERGE_MSG ends with "# Conflicts:" lines that git commit would strip.
+            message = message.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("#") }.joined(separator: "\n")
+                .trimmingCharacters(in: .whitespacesAndNewlines) + "\n"
+        }
         let settled = state.conflicts.map { "  \($0.goal ?? $0.path) \($0.field): \($0.resolution ?? "?")" }
         if !settled.isEmpty || state.active != nil {
             if let goalTrailers = message.range(of: "\nGoal-Id:") { message = String(message[..<goalTrailers.lowerBound]) + "\n" }
@@ -174,6 +179,9 @@ extension Syncer {
         /// The pull's state was damaged: the paths staged apart from HEAD whose files still held
         /// what was staged were put back as HEAD has them (`restored`); `kept` had other edits.
         case restoredWithoutState(restored: [String], kept: [String])
+        /// A merge plain git stopped (not yet taken over by goalsync) was undone as `git merge
+        /// --abort` does: `restored` as above; `kept` had edits besides what the merge staged.
+        case undidGitMerge(restored: [String], kept: [String])
     }
 
     /// `goalsync pull --abort`: back exactly to before the pull. Always possible while a pull is
@@ -182,6 +190,10 @@ extension Syncer {
     package func abortMerge() throws -> AbortOutcome {
         let lock = try repository.lockRepository()
         defer { lock.release() }
+        if git.isMerging && !FileSystem.exists(MergeState.path(gitDir: git.gitDir)) {
+            guard case .restoredWithoutState(let restored, let kept) = try abortWithoutState() else { return .cleared }
+            return .undidGitMerge(restored: restored, kept: kept)
+        }
         let state: MergeState
         do {
             state = try repository.requireMergeState()
@@ -213,9 +225,13 @@ extension Syncer {
         let head = try git.headTree()
         let index = try git.index()
         var updates = [TreeMerge.Update](), kept = [String]()
-        for entry in index.entries where entry.stage == 0 || entry.stage == 2 {
+        var seen = Swift.Set<String>()
+        // Each path once: a conflict's stages (1 to 3) go back to HEAD's version as one.
+        for entry in index.entries where entry.stage == 0 || seen.insert(entry.path).inserted {
             let committed = try head?.entry(at: entry.path)
             if committed?.id == entry.id && entry.stage == 0 { continue }
+            // goalsync never writes a symbolic link or a submodule: one of HEAD's is left as it is.
+            if let committed, !committed.isBlob { continue }
             let file = try? FileSystem.readRegularFile(absolute(entry.path), limit: Int.max)
             if entry.stage == 0, file != (try? git.blobData(entry.id)) {
                 kept.append(entry.path)
@@ -236,7 +252,7 @@ extension Syncer {
     }
 
     func clearMergeFiles() {
-        for name in ["MERGE_HEAD", "MERGE_MSG", "MERGE_MODE"] { FileSystem.remove(git.gitDir + name) }
+        for name in ["MERGE_HEAD", "MERGE_MSG", "MERGE_MODE", "AUTO_MERGE"] { FileSystem.remove(git.gitDir + name) }
         MergeState.remove(gitDir: git.gitDir)
     }
 }

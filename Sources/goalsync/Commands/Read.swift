@@ -100,7 +100,8 @@ struct Status: ParsableCommand {
             stale}, active_goals, goals: {<status>: <count>}, unreadable: [{file, line, field, \
             severity, code, message}]}.
             upstream, ahead and behind are null without an upstream. conflicts are the stopped \
-            pull's, one per goal and field (empty when no pull is stopped): base, ours and theirs \
+            pull's, one per goal and field (empty when no pull is stopped; a merge plain git stopped \
+            is read field by field as goalsync pull would have stopped it): base, ours and theirs \
             values, who wrote ours and theirs, and resolution (ours, theirs, base or value; null \
             while pending). active_conflict names two goals activated concurrently and the one \
             chosen (resolve --active), else null. active_goals lists every active goal (more than one \
@@ -148,7 +149,14 @@ struct Status: ParsableCommand {
             }
             for p in report.problems { Output.err(p.formatted) }
             if let state = report.mergeState {
-                print("\nPull of \(state.source) in progress:")
+                if state.startedBy == "git" {
+                    print("\nMerge of \(state.source) in progress, started by plain git; goalsync reads it field by field:")
+                } else {
+                    print("\nPull of \(state.source) in progress:")
+                }
+                for (path, blob) in (state.kept ?? [:]).sorted(by: { $0.key < $1.key }) {
+                    print("  note: \(path) held conflict markers goalsync did not write; the file as it was is kept (git show \(blob.prefix(12)))")
+                }
                 for c in state.conflicts {
                     let mark = c.resolution.map { "settled (\($0))" } ?? "CONFLICT"
                     print("  \(mark): \(c.goal ?? c.path) \(c.field)")
@@ -171,9 +179,10 @@ struct Status: ParsableCommand {
                 if !state.message.isEmpty {
                     print("Fix what is listed to fix and stage it (git add)\(state.isSettled ? "" : ", settle the conflicts"); then goalsync pull --continue checks the files again and commits; or goalsync pull --abort returns to before the pull.")
                 } else {
+                    let before = state.startedBy == "git" ? "before git's merge (git merge --abort does too)" : "before the pull"
                     print(state.isSettled
-                        ? "All settled: goalsync pull --continue commits the merge (or goalsync pull --abort returns to before the pull)."
-                        : "Then goalsync pull --continue commits the merge; or goalsync pull --abort returns to before the pull.")
+                        ? "All settled: goalsync pull --continue commits the merge (or goalsync pull --abort returns to \(before))."
+                        : "Then goalsync pull --continue commits the merge; or goalsync pull --abort returns to \(before).")
                 }
                 if !state.isSettled { throw ExitCode(1) }
             } else {

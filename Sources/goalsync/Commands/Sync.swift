@@ -43,7 +43,7 @@ struct MergeDriverCommand: ParsableCommand {
 
 struct Resolve: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Settle a conflict of a pull that stopped.",
+        abstract: "Settle a conflict of a pull (goalsync's or plain git's) that stopped.",
         discussion: """
             goalsync status lists the pending conflicts with base, ours, theirs and who wrote each.
               goalsync resolve faster-activation title --theirs
@@ -55,7 +55,10 @@ struct Resolve: ParsableCommand {
             rule that ties it to others (status and closed; a metric's direction, baseline and \
             target; timeframe.start and end), --ours, --theirs and --base take those fields from the \
             same side and say so; otherwise nothing is written and the error says what to settle \
-            together.
+            together. It works the same on a merge plain git stopped (git pull, git merge): the files \
+            git left in conflict are merged field by field again, written without markers and staged, \
+            and the merge then goes on as a stopped goalsync pull (finish with goalsync pull \
+            --continue or git commit).
             """)
 
     @OptionGroup var global: GlobalOptions

@@ -56,7 +56,9 @@ struct Pull: ParsableCommand {
             only fast-forwards needs no identity. When both sides moved, goal files merge field by field \
             against the merge base and the merge commit has both parents. A true conflict stops the pull \
             before anything is committed: see goalsync status, settle with goalsync resolve, then \
-            --continue; --abort returns exactly to before the pull, and always can. After criss-cross \
+            --continue; --abort returns exactly to before the pull, and always can. --continue and \
+            --abort also work on a merge plain git pull or git merge stopped on conflicts (see \
+            goalsync resolve --help). After criss-cross \
             merges (several merge bases), the bases are first merged into a virtual base, as git \
             does, where a field that conflicts between them keeps the value of their own merge \
             base. A failed fetch changes nothing local; a remote that makes no progress for \
@@ -96,6 +98,9 @@ struct Pull: ParsableCommand {
                     print("Pull aborted; the repository is as it was before it.")
                 case .cleared:
                     print("Pull aborted: the branch had moved since it stopped, so only its state was cleared; no file was touched.")
+                case .undidGitMerge(let restored, let kept):
+                    print("Merge aborted, as git merge --abort does; put back as HEAD has them: \(restored.isEmpty ? "none" : restored.joined(separator: ", ")).")
+                    if !kept.isEmpty { Output.err("note: kept \(kept.joined(separator: ", ")), which had edits besides what the merge staged (see git status)") }
                 case .restoredWithoutState(let restored, let kept):
                     print("Pull aborted; its state was damaged, so the staged changes were undone as git reset --merge does: \(restored.isEmpty ? "none" : restored.joined(separator: ", ")).")
                     if !kept.isEmpty { Output.err("note: kept \(kept.joined(separator: ", ")), which had edits besides what was staged (see git status)") }
