@@ -160,3 +160,11 @@ extension Vision {
         return lines.firstIndex { $0.trimmingCharacters(in: .whitespaces).hasPrefix(placeholderBody.prefix(40)) }
     }
 }
+
+extension Goal {
+    /// The framework category metric `id` names (nil: none, or not one goalsync knows).
+    package func metricFramework(_ id: String) -> MetricFramework? {
+        let item = (self["metrics"]?.list ?? []).first { $0.map?["id"]?.scalarText == id }
+        return item?.map?["framework"]?.stringValue.flatMap(MetricFramework.init(rawValue:))
+    }
+}
