@@ -132,6 +132,20 @@ import Testing
         #expect(try repo.commitCount() == count, "nothing committed")
     }
 
+    @Test func theTextReportLeadsWithTheNorthStarAndGroupsKeyResultsByFramework() throws {
+        let repo = try TestRepo()
+        try repo.ok("vision", "--set", "strategy=Small teams first", "--set", "north_star.name=Weekly active teams", "--set", "north_star.unit=teams", "--set", "north_star.target=2000")
+        try repo.ok("vision", "checkin", "1240", "--on", "2026-01-26")
+        try repo.ok("new", "Raise activation from 30% to 50%", "--id", "g")
+        try repo.ok("add", "g", "metrics", "{id: activation, name: Activation, unit: percent, direction: increase, baseline: 30, target: 50, framework: activation}")
+        try repo.ok("add", "g", "metrics", "{id: happy, name: CSAT, unit: points, direction: increase, baseline: 3, target: 4, framework: happiness}")
+        let lines = try repo.ok("report").stdout.components(separatedBy: "\n")
+        #expect(lines.count > 4 && lines[2] == "Strategy: Small teams first" && lines[3] == "North Star: Weekly active teams 1240 teams on 2026-01-26, target 2000 teams", "\(lines)")
+        let i = try #require(lines.firstIndex(of: "Key results by framework"))
+        let rows = lines[(i + 1)...].prefix(3).map { $0.split(separator: " ").map(String.init) }
+        #expect(rows == [["FRAMEWORK", "CATEGORY", "GOAL", "KEY", "RESULT"], ["HEART", "happiness", "g", "happy"], ["AARRR", "activation", "g", "activation"]], "\(rows)")
+    }
+
     @Test func anOutputShapedTitleStaysALintWarning() throws {
         let repo = try TestRepo()
         try repo.ok("new", "Launch the new onboarding", "--id", "g")

@@ -78,6 +78,7 @@ struct ReportText {
         if let v = report.vision?.frontMatter["vision"]?.scalarText { head += " — " + v }
         out.append(head)
         out.append(style.dim("as of \(report.today)"))
+        out += visionLines(report)
         if let a = report.active {
             out.append("")
             out += activeGoalLines(a)
@@ -103,6 +104,7 @@ struct ReportText {
                 [g.id ?? "?", g.closed?.on ?? "—", percent(g.progress.overall), g.closed?.reason ?? ""]
             }, indent: "  ", style: style)
         }
+        out += frameworkLines(report)
         return out
     }
 

@@ -125,3 +125,36 @@ struct VisionCheckin: ParsableCommand {
         }
     }
 }
+
+extension ReportText {
+    /// Under the report's title: the strategy and the North Star with its current value.
+    func visionLines(_ report: ProgressReport) -> [String] {
+        guard let doc = report.vision else { return [] }
+        let v = GoalSyncCore.Vision(document: doc)
+        var out = [String]()
+        if let s = v.strategy, !s.isEmpty { out.append("Strategy: " + s) }
+        if let ns = v.northStar, let name = ns.name {
+            let unit = ns.unit.map { " " + $0 } ?? ""
+            var line = "North Star: \(name) "
+            if let c = v.current { line += "\(number(c.value))\(unit) on \(c.on?.description ?? "?")" } else { line += "(no check-in yet)" }
+            if ns.target != nil { line += ", target \(number(ns.target))\(unit)" }
+            out.append(line)
+        }
+        return out
+    }
+
+    /// The key results of the goals not closed, grouped by framework category.
+    func frameworkLines(_ report: ProgressReport) -> [String] {
+        var rows = [[String]]()
+        for f in MetricFramework.allCases {
+            for g in report.goals where !(g.goal.status?.isFinal ?? false) {
+                for m in g.goal.metrics where g.goal.metricFramework(m.id) == f {
+                    rows.append([f.families.joined(separator: "/"), f.label, g.id ?? "?", m.id])
+                }
+            }
+        }
+        guard !rows.isEmpty else { return [] }
+        return ["", style.bold("Key results by framework")]
+            + tableLines(header: ["FRAMEWORK", "CATEGORY", "GOAL", "KEY RESULT"], rows: rows, indent: "  ", style: style)
+    }
+}
