@@ -6,6 +6,11 @@ struct VisionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vision",
         abstract: "Show or set the Product Vision, the strategy and the North Star metric (VISION.md).",
+        usage: """
+            goalsync vision [--json]
+              goalsync vision --set FIELD=VALUE [--set FIELD=VALUE]...
+              goalsync vision checkin VALUE [--note TEXT] [--on DATE] [--confidence C]
+            """,
         discussion: """
             Every Product Goal is a step toward the vision; the North Star is the one number that \
             shows the product getting there. Each change is one commit.
