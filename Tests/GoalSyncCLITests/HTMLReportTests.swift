@@ -57,7 +57,7 @@ import Testing
         for needle in ["<link", "src=", "@import", "url(", "https://", "<iframe", "<img"] {
             #expect(!html.contains(needle), "the page must not load \(needle)")
         }
-        #expect(html.components(separatedBy: "<script").count == 2, "one inline script: the ready flag")
+        #expect(html.components(separatedBy: "<script").count == 2, "one inline script: the ready flag (and narratives opened for print)")
         #expect(html.components(separatedBy: "<svg").count == 3, "one chart per key result")
         // User text is escaped everywhere.
         #expect(!html.contains("<script>alert"))

@@ -54,7 +54,7 @@ package struct HTMLReport: Sendable {
         h += """
             </main>
             <footer>Made by goalsync from the goal files and their git history. Every value above is in the repository.</footer>
-            <script>document.body.dataset.ready = "1";</script>
+            <script>document.body.dataset.ready = "1"; window.addEventListener("beforeprint", () => document.querySelectorAll("details").forEach(d => { d.open = true; }));</script>
             </body>
             </html>
 
