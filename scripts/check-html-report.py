@@ -6,9 +6,12 @@ inline script ran; writes a full-page screenshot per width and the page printed 
 
 usage: check-html-report.py REPORT.html OUTDIR [SECTION_ID...]
 Exit 0 when every check passes; otherwise each failure on its own line and exit 1."""
+import base64
 import json
 import os
+import shutil
 import sys
+import tempfile
 
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
@@ -25,7 +28,8 @@ options = Options()
 for arg in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
             "--no-default-browser-check", "--disable-extensions", "--hide-scrollbars"]:
     options.add_argument(arg)
-options.add_argument("--user-data-dir=" + os.path.join(outdir, ".chromium-profile"))
+profile = tempfile.mkdtemp(prefix="goalsync-chromium-")
+options.add_argument("--user-data-dir=" + profile)
 for candidate in ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]:
     if os.path.exists(candidate):
         options.binary_location = candidate
@@ -74,7 +78,6 @@ try:
         summary[name] = {"width": inner, "scrollWidth": scroll, "sections": order, "visibleNotes": notes,
                          "screenshot": shot, "bytes": os.path.getsize(shot)}
     pdf = driver.execute_cdp_cmd("Page.printToPDF", {"printBackground": False, "preferCSSPageSize": True})
-    import base64
     data = base64.b64decode(pdf["data"])
     path = os.path.join(outdir, "report.pdf")
     with open(path, "wb") as f:
@@ -84,6 +87,7 @@ try:
     summary["pdf"] = {"path": path, "bytes": len(data)}
 finally:
     driver.quit()
+    shutil.rmtree(profile, ignore_errors=True)
 
 print(json.dumps(summary, indent=2))
 for f in failures:
