@@ -27,6 +27,7 @@ struct ColorTests {
     /// A repository with one goal file that breaks two rules.
     func brokenRepo() throws -> TestRepo {
         let repo = try TestRepo()
+        try repo.writeVision()
         try repo.ok("new", "Raise activation", "--id", "x")
         try Data("---\nid: x\ntitle: 5\nstatus: bogus\n---\n".utf8).write(to: URL(fileURLWithPath: repo.path("goals/x.md")))
         return repo

@@ -149,6 +149,7 @@ struct CommandTests {
     /// Three goals: a draft, a proposed one and an active one with a metric and a check-in.
     static func threeGoals() throws -> TestRepo {
         let repo = try TestRepo()
+        try repo.writeVision()
         try repo.newGoal("Draft idea", id: "draft-idea")
         try repo.commitGoal("next-up", GoalText.clean(id: "next-up").setting("order", "2").text)
         try repo.commitGoal("faster-activation", GoalText.clean(id: "faster-activation", status: "active").setting("order", "1").text)
@@ -292,6 +293,7 @@ struct CommandTests {
     @Test("validate reads lint severities from .goalsync/config.yaml: error fails, off is silent")
     func validateSeverities() throws {
         let repo = try TestRepo()
+        try repo.writeVision()
         let stale = GoalText.clean(status: "active")
             .setting("checkins", "\n  - {id: c1, on: 2026-01-01, by: Ben <ben@example.com>, metric: activation, value: 31}")
         try repo.commitGoal("faster-activation", stale.text)

@@ -42,11 +42,13 @@ struct JSONContractTests {
         try record("sync", ["sync", "--json"], by: ana, status: 1)
         try record("status", ["status", "--json"], by: ana)
         try ana.goalsync("pull", "--abort").requireOK("abort")
+        try ana.goalsync("vision", "--set", "north_star.name=Weekly active teams", "--set", "north_star.framework=engagement").requireOK("north star")
+        try ana.goalsync("vision", "checkin", "1200", "--note", "first count").requireOK("north star checkin")
         for (name, args) in [
             ("list", ["list", "--json"]), ("show", ["show", "g", "--json"]), ("validate", ["validate", "--json"]),
             ("validate", ["validate", "--rev", "HEAD", "--json"]), ("log", ["log", "--json"]), ("log", ["log", "g", "--json"]),
             ("blame", ["blame", "g", "--json"]), ("contributors", ["contributors", "--json"]), ("report", ["report", "--json"]),
-            ("status", ["status", "--json"]),
+            ("status", ["status", "--json"]), ("vision", ["vision", "--json"]),
         ] {
             try record(name, args, by: ana)
         }
@@ -58,7 +60,7 @@ struct JSONContractTests {
             let first = text.split(separator: "\n").dropFirst().first.map(String.init) ?? ""
             #expect(first == "  \"format\": 1,", "goalsync \(command): format is not the first key: \(first)")
         }
-        #expect(Set(outputs.map(\.name)) == ["push", "sync", "status", "list", "show", "validate", "log", "blame", "contributors", "report"])
+        #expect(Set(outputs.map(\.name)) == ["push", "sync", "status", "list", "show", "validate", "log", "blame", "contributors", "report", "vision"])
     }
 
     @Test("A conflict's values are typed and its people are {name, email, date}")

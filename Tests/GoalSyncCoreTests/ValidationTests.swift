@@ -191,6 +191,8 @@ struct ValidationTests {
             name: "an off_track check-in with a blank note", goal: cleanActive.setting("checkins", "\n  - {id: c0, on: 2026-01-20, by: Ben <ben@example.com>, metric: activation, value: 31, confidence: on_track}\n  - {id: c1, on: 2026-01-25, by: Ben <ben@example.com>, metric: activation, value: 29, confidence: off_track, note: \" \"}"),
             code: "at-risk-note", field: "checkins[1].note", linePrefix: "  - {id: c1"),
         LintCase(name: "sprint goals on a proposed goal", goal: clean.setting("sprint_goals", "\n  - {sprint: 2026-S03, goal: Invite from signup, status: planned}"), code: "sprint-link", field: "sprint_goals", linePrefix: "sprint_goals:"),
+        LintCase(name: "no word on the North Star", goal: clean.removing("moves_north_star"), code: "north-star", field: "moves_north_star", linePrefix: "title:"),
+        LintCase(name: "a blank word on the North Star", goal: clean.setting("moves_north_star", "\" \""), code: "north-star", field: "moves_north_star", linePrefix: "moves_north_star:"),
     ]
 
     @Test("Each lint rule fires alone, as a warning with its code, field and line", arguments: lintCases)
@@ -253,12 +255,13 @@ struct ValidationTests {
     func lintCodes() {
         #expect(LintRule.allCases.map(\.code) == [
             "measurable", "time-bound", "owner", "lens", "evidence", "outcome", "co-created", "stale", "at-risk-note", "sprint-link",
+            "north-star", "placeholder",
         ])
     }
 
     @Test("A config naming an unknown rule or severity is refused with its line")
     func badConfig() {
-        #expect(throws: GoalSyncError.invalidConfig(line: 3, message: "lint rule 'speling' is unknown; the rules are measurable, time-bound, owner, lens, evidence, outcome, co-created, stale, at-risk-note, sprint-link")) {
+        #expect(throws: GoalSyncError.invalidConfig(line: 3, message: "lint rule 'speling' is unknown; the rules are measurable, time-bound, owner, lens, evidence, outcome, co-created, stale, at-risk-note, sprint-link, north-star, placeholder")) {
             try RepoConfig.parse("format: 1\nlint:\n  speling: error\n")
         }
         #expect(throws: GoalSyncError.self) { try RepoConfig.parse("lint: {stale: loud}\n") }

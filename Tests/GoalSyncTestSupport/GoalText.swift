@@ -22,6 +22,7 @@ package struct GoalText: Sendable, CustomStringConvertible {
             ("persona", "Admins of newly created workspaces"),
             ("problem", "Most new admins never invite a teammate"),
             ("why", "Activated workspaces retain at 3x the rate"),
+            ("moves_north_star", "Activated workspaces become weekly active teams"),
             ("proof", "\n  - \"Q3 funnel: 70% of new admins never send an invite\""),
             ("assumptions", "\n  - Admins want to invite teammates in their first session"),
             ("contributors", "[Ben Ode <ben@example.com>]"),

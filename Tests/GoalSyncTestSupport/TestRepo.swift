@@ -188,6 +188,14 @@ package final class TestRepo {
         return r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// Replaces the placeholders `goalsync init` writes in VISION.md (a `placeholder` lint warning
+    /// each) with a team's own words, and commits, for tests that count every finding.
+    package func writeVision(sourceLocation: SourceLocation = #_sourceLocation) throws {
+        try write("VISION.md", "---\nproduct: Acme\nvision: Every small team knows what matters this week.\nstrategy: Win small teams first.\n---\n# Product vision\n\nSmall teams lose track of what matters; we keep it in view.\n")
+        let r = try commitAll("vision in our own words")
+        try #require(r.status == 0, "committing VISION.md failed: \(r)", sourceLocation: sourceLocation)
+    }
+
     /// Writes `text` as `goals/<id>.md` and commits it with plain git (the hook checks it).
     package func commitGoal(_ id: String, _ text: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
         try write("goals/\(id).md", text)

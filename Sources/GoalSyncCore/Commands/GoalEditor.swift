@@ -69,7 +69,8 @@ extension GoalEditor {
     // MARK: new
 
     /// `goalsync new TITLE [--id ID] [--set FIELD=VALUE]...`: a draft goal, committed.
-    package func newGoal(title: String, id requested: String?, sets: [String], noVerify: Bool) throws -> (id: String, result: CommitResult) {
+    /// `template`: the body's questions (``GoalTemplate``); nil: the short default body.
+    package func newGoal(title: String, id requested: String?, sets: [String], template: GoalTemplate? = nil, noVerify: Bool) throws -> (id: String, result: CommitResult) {
         guard !title.trimmingCharacters(in: .whitespaces).isEmpty else { throw GoalSyncError.usage("the title is empty; say the outcome the goal aims for") }
         let id: String
         if let requested {
@@ -90,7 +91,7 @@ extension GoalEditor {
         fm["status"] = .string(GoalStatus.draft.rawValue)
         fm["owner"] = .string(try currentPerson())
         fm["created"] = .plain(today.description)
-        var goal = Goal(frontMatter: fm, body: "\n# Why now\n\nThe narrative: context, decisions and links, in the team's own words.\n")
+        var goal = Goal(frontMatter: fm, body: template?.body(id: id) ?? "\n# Why now\n\nThe narrative: context, decisions and links, in the team's own words.\n")
         for assignment in sets {
             guard let eq = assignment.firstIndex(of: "=") else {
                 throw GoalSyncError.usage("--set takes FIELD=VALUE, e.g. --set owner='Ana Ruiz <ana@example.com>'; got '\(assignment)'")

@@ -89,6 +89,7 @@ package enum Initializer {
         ---
         product: \(YAMLWriter.scalar(product, flow: false, isKey: false))
         vision: \(YAMLWriter.scalar("Say in one sentence the change \(product) makes for the people it serves.", flow: false, isKey: false))
+        strategy: \(YAMLWriter.scalar("Say in one line how \(product) gets there: the bets that come first.", flow: false, isKey: false))
         ---
         # Product vision
 

@@ -5,7 +5,7 @@ package enum YAMLWriter {
     /// The canonical order of a goal's top-level fields.
     package static let goalKeyOrder = [
         "id", "title", "status", "order", "owner", "created", "timeframe", "closed", "cadence_days",
-        "persona", "problem", "why", "proof", "assumptions", "contributors", "metrics", "checkins",
+        "persona", "problem", "why", "moves_north_star", "proof", "assumptions", "contributors", "metrics", "checkins",
         "sprint_goals", "tags",
     ]
 
@@ -13,7 +13,8 @@ package enum YAMLWriter {
     package static let nestedKeyOrder: [String: [String]] = [
         "timeframe": ["start", "end"],
         "closed": ["on", "reason"],
-        "metrics": ["id", "name", "unit", "direction", "baseline", "target", "source"],
+        "metrics": ["id", "name", "unit", "direction", "baseline", "target", "source", "framework"],
+        "north_star": ["name", "unit", "direction", "baseline", "target", "framework"],
         "checkins": ["id", "on", "by", "metric", "value", "confidence", "note"],
         "sprint_goals": ["sprint", "goal", "status"],
     ]

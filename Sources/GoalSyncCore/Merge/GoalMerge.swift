@@ -58,7 +58,7 @@ package enum GoalMerge {
             } else if path.isEmpty, FieldDiff.textLists.contains(key), let lists = lists(b, o, t),
                 [lists.0, lists.1, lists.2].allSatisfy({ Set($0).count == $0.count }) {
                 merged = .list(OrderedMerge.merge(base: lists.0.map(SortKey.init), ours: lists.1.map(SortKey.init), theirs: lists.2.map(SortKey.init)).map(\.value))
-            } else if path.isEmpty, key == "timeframe" || key == "closed", let mo = o?.map, let mt = t?.map, b == nil || b?.map != nil {
+            } else if path.isEmpty, key == "timeframe" || key == "closed" || key == "north_star", let mo = o?.map, let mt = t?.map, b == nil || b?.map != nil {
                 merged = .map(mergeMap(b?.map ?? YAMLMap(), mo, mt, path: field, keyOrder: YAMLWriter.nestedKeyOrder[key] ?? [], conflicts: &conflicts))
             } else {
                 merged = mergeScalar(b, o, t, field: field, conflicts: &conflicts)

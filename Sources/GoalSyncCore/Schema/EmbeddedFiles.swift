@@ -103,6 +103,11 @@ package enum EmbeddedFiles {
       "description": "Why the team and the business care (product manager's lens).",
       "type": "string"
     },
+    "moves_north_star": {
+      "title": "How it moves the North Star",
+      "description": "In a sentence, how reaching this goal moves the North Star metric of VISION.md. The north-star lint asks for it on proposed and active goals.",
+      "type": "string"
+    },
     "proof": {
       "title": "Proof",
       "description": "Evidence that the problem is real: data, research, quotes.",
@@ -246,6 +251,12 @@ package enum EmbeddedFiles {
           "title": "Source",
           "description": "Where the numbers come from (dashboard, query, report).",
           "type": "string"
+        },
+        "framework": {
+          "title": "Framework category",
+          "description": "The measurement-framework category of the metric: HEART (happiness, engagement, adoption, retention, task_success), AARRR (acquisition, activation, retention, referral, revenue) or Evidence-Based Management's key value areas (current_value, unrealized_value, time_to_market, ability_to_innovate). The report groups key results by it.",
+          "type": "string",
+          "enum": ["happiness", "engagement", "adoption", "retention", "task_success", "acquisition", "activation", "referral", "revenue", "current_value", "unrealized_value", "time_to_market", "ability_to_innovate"]
         }
       }
     },
@@ -348,6 +359,49 @@ package enum EmbeddedFiles {
       "description": "The Product Vision in a sentence or two: the long-term future state every Product Goal moves toward.",
       "type": "string",
       "minLength": 1
+    },
+    "strategy": {
+      "title": "Strategy",
+      "description": "The strategy in one line: how the product gets to its vision, the bets that come first.",
+      "type": "string"
+    },
+    "north_star": {
+      "title": "North Star",
+      "description": "The North Star metric: the one number that shows the product moving toward its vision. Its current value is its latest check-in.",
+      "type": "object",
+      "required": ["name"],
+      "additionalProperties": false,
+      "properties": {
+        "name": { "title": "Name", "description": "What is counted, e.g. Weekly active teams.", "type": "string", "minLength": 1 },
+        "unit": { "title": "Unit", "description": "Unit of the values, e.g. teams.", "type": "string" },
+        "direction": { "title": "Direction", "description": "Which way is good.", "type": "string", "enum": ["increase", "decrease", "stay_above", "stay_below"] },
+        "baseline": { "title": "Baseline", "description": "Value when the North Star was chosen.", "type": "number" },
+        "target": { "title": "Target", "description": "Value the team aims for.", "type": "number" },
+        "framework": {
+          "title": "Framework category",
+          "description": "The measurement-framework category of the metric: HEART (happiness, engagement, adoption, retention, task_success), AARRR (acquisition, activation, retention, referral, revenue) or Evidence-Based Management's key value areas (current_value, unrealized_value, time_to_market, ability_to_innovate). The report groups key results by it.",
+          "type": "string",
+          "enum": ["happiness", "engagement", "adoption", "retention", "task_success", "acquisition", "activation", "referral", "revenue", "current_value", "unrealized_value", "time_to_market", "ability_to_innovate"]
+        }
+      }
+    },
+    "checkins": {
+      "title": "North Star check-ins",
+      "description": "Measured values of the North Star, appended by goalsync vision checkin and never changed.",
+      "type": "array",
+      "items": {
+        "type": "object",
+        "required": ["id", "on", "by", "value"],
+        "additionalProperties": true,
+        "properties": {
+          "id": { "title": "Check-in id", "type": "string", "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$" },
+          "on": { "title": "On", "description": "Date of the measurement, YYYY-MM-DD, not after today.", "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" },
+          "by": { "title": "By", "description": "Who checked in, \"Name <email>\".", "type": "string" },
+          "value": { "title": "Value", "description": "The measured value, in the North Star's unit.", "type": "number" },
+          "confidence": { "title": "Confidence", "type": "string", "enum": ["on_track", "at_risk", "off_track"] },
+          "note": { "title": "Note", "description": "What happened.", "type": "string" }
+        }
+      }
     }
   }
 }
@@ -564,6 +618,7 @@ timeframe: {start: 2026-01-05, end: 2026-03-31}
 persona: Admins of newly created workspaces
 problem: Most new admins never invite a teammate, so their workspace never becomes useful.
 why: Activated workspaces retain at 3x the rate of the rest.
+moves_north_star: Activated workspaces become weekly active teams.
 proof:
   - "Q3 funnel: 70% of new admins never send an invite"
 assumptions:
@@ -578,6 +633,7 @@ metrics:
     baseline: 30
     target: 50
     source: Product analytics, weekly cohort chart
+    framework: activation
 checkins:
   - {id: 01jd4x7k2m, on: 2026-01-19, by: Ben Ode <ben@example.com>, metric: activation, value: 34, confidence: on_track, note: Invite step live for 20%}
 sprint_goals:
@@ -649,10 +705,64 @@ result, only more slowly: anchors and aliases, tags, tabs, `?` keys, flow collec
 lines, block scalars with an indentation indicator. A key that is itself a list or a mapping names
 no field and is an error.
 
+### Measurement frameworks
+
+A metric may name its category in a measurement framework with `framework`, and the report groups
+key results by it:
+
+- HEART: `happiness`, `engagement`, `adoption`, `retention`, `task_success`;
+- AARRR (pirate metrics): `acquisition`, `activation`, `retention`, `referral`, `revenue`;
+- Evidence-Based Management's key value areas: `current_value`, `unrealized_value`,
+  `time_to_market`, `ability_to_innovate`.
+
+Any other value is an error. `goalsync new TITLE --template okr|smart|north-star|heart|aarrr|ebm`
+starts a goal whose narrative asks that framework's questions, with the product manager's: who it
+is for, the problem, the proof, why it matters, the assumptions, how it is measured and how it
+moves the North Star.
+
 ## VISION.md
 
-Front matter with `product` and `vision` (one sentence), then the narrative. `goalsync report`
-starts with it.
+The Product Vision, the strategy and the North Star: front matter, then the vision's narrative.
+Every Product Goal is a step toward it; `goalsync report` starts with it.
+
+```markdown
+---
+product: Acme Teams
+vision: Every small team knows what matters this week, and why.
+strategy: Win small teams first, through the first week after signup.
+north_star:
+  name: Weekly active teams
+  unit: teams
+  direction: increase
+  baseline: 800
+  target: 2000
+  framework: engagement
+checkins:
+  - {id: 01m8ymaett0wsb3c, on: 2026-01-19, by: Ana Ruiz <ana@example.com>, value: 1240, note: Invite flow live}
+---
+# Product vision
+
+Who the product is for, what it changes for them, why it matters.
+```
+
+| field | what it holds |
+|---|---|
+| `product` | the product's name (required) |
+| `vision` | the vision in one sentence (required) |
+| `strategy` | how the product gets there, in one line |
+| `north_star` | the North Star metric: `name` (required), `unit`, `direction`, `baseline`, `target`, `framework` (as a metric's) |
+| `checkins` | the North Star's check-ins `{id, on, by, value, confidence, note}`, appended, never changed; its current value is the latest by date |
+
+`goalsync vision` shows it (`--json` too); `goalsync vision --set FIELD=VALUE` sets `product`,
+`vision`, `strategy` and `north_star.FIELD` (an empty VALUE removes an optional field), and
+`goalsync vision checkin VALUE [--note TEXT] [--on DATE]` records the North Star's value, each in
+one commit. A check-in is never dated after today. The text `goalsync init` writes in `vision`,
+`strategy` and the narrative is a placeholder: `goalsync validate` warns while it is there
+(`placeholder`). Each proposed or active goal says how it moves the North Star in
+`moves_north_star` (`north-star`).
+
+VISION.md merges as goals do: field by field, `north_star` field by field, check-ins by id (both
+kept when two people check in offline), the narrative line by line.
 
 ## .goalsync/config.yaml
 
@@ -828,6 +938,8 @@ under `lint:` in `.goalsync/config.yaml`.
 | `stale` | (active) have a check-in newer than its cadence (`cadence_days`, default 14) | progress is inspected |
 | `at-risk-note` | give a note with every `at_risk` / `off_track` check-in | a status without a story helps no one |
 | `sprint-link` | carry `sprint_goals` only while active | sprint goals serve the active goal |
+| `north-star` | say in `moves_north_star` how it moves the North Star of VISION.md | Product Goals are steps toward the vision |
+| `placeholder` | (VISION.md) not keep the placeholder text `goalsync init` wrote in `vision`, `strategy` or the narrative | the vision is the team's own |
 
 For `co-created`, a goal whose file names nobody besides its owner is looked up in the history: a
 commit that holds a version of its file none of its parents holds, by someone other than the owner
@@ -872,6 +984,7 @@ the help text and the real output together).
 | `log [ID] --json` | `{goal, commits, shallow, boundary, entries: [{commit, author: {name, email}, date, time, summary, merge, goal, path, kind, renamed_from, error, changes: [{field, old, new}], body}]}` |
 | `blame ID --json` | `{goal, path, head, shallow, fields: [{field, item, value, commit, author: {name, email}, date, time, summary, boundary}]}` |
 | `contributors [ID] --json` | `{goals: [{goal, title, contributors: [{name, email, roles, commits, created, proposed, edits, checkins, activated, closed, renamed, deleted, fields, first, last}]}], shallow}` |
+| `vision --json` | `{product, vision, strategy, north_star: {name, unit, direction, baseline, target, framework, current, current_on} or null, checkins: [{id, on, by, value, confidence, note}], body, problems: [diagnostic]}`; `current` is the latest check-in's value; `problems` are validate's findings on VISION.md |
 | `report --json` | `{today, product, vision: {front_matter, body}, active, goals: [...], unreadable, contributors}` |
 | `push --json` | `{result, branch, remote, commit, pulls, set_upstream, reason, server_messages}`; `result` is `pushed`, `up_to_date`, `refused` or `stopped_on_conflicts`; `server_messages` are the lines the remote's hooks wrote (as strings); printed on a refusal too (exit 2) |
 | `sync --json` | `{pull: {result, commit, files}, push: <as push --json, or null when the pull stopped>}` |

@@ -13,6 +13,7 @@ package enum FieldSchema {
         "id": .text, "name": .text, "unit": .text,
         "direction": .oneOf(MetricDirection.allCases.map(\.rawValue)),
         "baseline": .number, "target": .number, "source": .text,
+        "framework": .oneOf(MetricFramework.allCases.map(\.rawValue)),
     ]
     package static let sprintGoalFields: [String: FieldKind] = [
         "sprint": .text, "goal": .text, "status": .oneOf(["planned", "in_progress", "done", "missed"]),
@@ -29,6 +30,7 @@ package enum FieldSchema {
         "persona": .text, "problem": .text, "why": .text,
         "proof": .textList, "assumptions": .textList, "contributors": .textList, "tags": .textList,
         "metrics": .keyedList(key: "id"), "checkins": .keyedList(key: "id"), "sprint_goals": .keyedList(key: "sprint"),
+        "moves_north_star": .text,
     ]
 
     /// The fields of the items of a keyed list.

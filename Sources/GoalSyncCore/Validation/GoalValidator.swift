@@ -96,9 +96,11 @@ package struct GoalValidator: Sendable {
         let metricIDs = checkMetrics(fm["metrics"], &c)
         checkCheckins(fm["checkins"], metricIDs: metricIDs, &c)
         checkSprintGoals(fm["sprint_goals"], &c)
+        checkVisionFields(fm, &c)
 
         if let status, status == .proposed || status == .active {
             lint(goal, status: status, historyContributors: historyContributors, &c)
+            lintNorthStar(goal, status: status, &c)
         }
         return c.diagnostics
     }
@@ -335,6 +337,33 @@ package struct GoalValidator: Sendable {
         if status != .active, !(fm["sprint_goals"]?.list ?? []).isEmpty {
             emit(.sprintLink, "sprint_goals", "sprint goals serve the active Product Goal; this goal is \(status.rawValue), so move them to the active goal or remove them")
         }
+    }
+
+    // MARK: Vision and North Star
+
+    /// The fields that tie a goal to the vision: `moves_north_star` (text) and each metric's
+    /// `framework` (a HEART, AARRR or EBM category).
+    private func checkVisionFields(_ fm: YAMLMap, _ c: inout Collector) {
+        if let v = fm["moves_north_star"], Self.text(v) == nil, v != .null {
+            c.error("moves_north_star", "moves_north_star must be text, not \(v.typeName); say in a sentence how the goal moves the North Star")
+        }
+        let categories = MetricFramework.allCases.map(\.rawValue)
+        for (i, item) in (fm["metrics"]?.list ?? []).enumerated() {
+            guard let m = item.map, let v = m["framework"] else { continue }
+            if !categories.contains(v.stringValue ?? "") {
+                c.error("\(itemName("metrics", i, m)).framework",
+                        "framework '\(v.scalarText ?? v.typeName)' is not a category goalsync knows: HEART (happiness, engagement, adoption, retention, task_success), AARRR (acquisition, activation, retention, referral, revenue) or EBM (current_value, unrealized_value, time_to_market, ability_to_innovate)",
+                        at: "metrics.\(i).framework")
+            }
+        }
+    }
+
+    /// The `north-star` lint: a proposed or active goal says how it moves the North Star.
+    private func lintNorthStar(_ goal: Goal, status: GoalStatus, _ c: inout Collector) {
+        let severity = config.severity(of: .northStar)
+        guard severity != .off, isBlank(goal["moves_north_star"]?.scalarText ?? "") else { return }
+        c.add(field: "moves_north_star", at: goal["moves_north_star"] == nil ? "title" : "moves_north_star", severity: severity, code: LintRule.northStar.code,
+              message: "Product Goals are steps toward the vision: say in a sentence how this goal moves the North Star: goalsync set \(goal.id ?? "ID") moves_north_star '...'")
     }
 
     /// A value the schema reads as text: a string, or a plain date (the schema keeps dates as their

@@ -10,6 +10,10 @@ package enum LintRule: String, CaseIterable, Sendable {
     case stale
     case atRiskNote = "at-risk-note"
     case sprintLink = "sprint-link"
+    /// A proposed or active goal says how it moves the North Star (`moves_north_star`).
+    case northStar = "north-star"
+    /// VISION.md still holds the placeholder text `goalsync init` wrote.
+    case placeholder
 
     package var code: String { rawValue }
 }

@@ -155,12 +155,12 @@ package struct RepositoryValidator {
         }
         if file.isSymlink { return [diag(nil, nil, "VISION.md is a symbolic link; keep it a regular file")] }
         do {
-            let doc = try MarkdownDocument.parse(try read(file))
-            var out = [Diagnostic]()
-            for key in ["product", "vision"] where (doc.frontMatter[key]?.scalarText ?? "").isEmpty {
-                out.append(diag(doc.lines[key] ?? 1, key, "VISION.md needs '\(key)' in its front matter"))
-            }
-            return out
+            let bytes = try read(file)
+            let doc = try MarkdownDocument.parse(bytes)
+            // The body's first line in the file: the file's lines less the body's.
+            let newlines = bytes.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+            let bodyLine = newlines - doc.body.utf8.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } + 1
+            return VisionValidator(config: goalValidator.config, today: goalValidator.today).validate(doc, path: file.path, bodyLine: bodyLine)
         } catch let e as MarkdownDocument.ParseError {
             return [diag(e.line, nil, e.message)]
         } catch let e as FileSystem.ReadError {

@@ -12,9 +12,12 @@ struct Report: ParsableCommand {
             check-ins; days since the last check-in, flagged stale past the cadence (the goal's \
             cadence_days, else the config's). Achieved and abandoned goals show their outcome and \
             closed.reason. Dates are as of today (GOALSYNC_TODAY=YYYY-MM-DD sets it).
-            --html FILE writes one self-contained page (no network; inline CSS and SVG charts) with \
-            the vision, the active goal and its lens, a chart per key result, the other goals, how \
-            the active goal was co-created, and who took part.
+            --html FILE writes one self-contained page (no network; inline CSS and SVG charts) for \
+            stakeholders, readable on a phone and printable: first the vision, the strategy and the \
+            North Star with its check-ins; then the active goal and its lens, a chart per key result \
+            and its guardrails (stay_above/stay_below, held or breached) apart, its sprint goals with \
+            their status, its check-ins with their notes, the key results of open goals by framework \
+            (HEART, AARRR, EBM), the other goals, its history in sentences, and who took part.
             --json prints {format, today, product, vision: {front_matter, body}, active, goals: [{id, title, \
             status, order, owner, timeframe: {start, end}, progress, expected, pace, confidence, \
             confidence_trend, last_checkin, days_since_checkin, cadence_days, stale, \
@@ -75,6 +78,7 @@ struct ReportText {
         if let v = report.vision?.frontMatter["vision"]?.scalarText { head += " — " + v }
         out.append(head)
         out.append(style.dim("as of \(report.today)"))
+        out += visionLines(report)
         if let a = report.active {
             out.append("")
             out += activeGoalLines(a)
@@ -100,6 +104,7 @@ struct ReportText {
                 [g.id ?? "?", g.closed?.on ?? "—", percent(g.progress.overall), g.closed?.reason ?? ""]
             }, indent: "  ", style: style)
         }
+        out += frameworkLines(report)
         return out
     }
 

@@ -9,6 +9,12 @@ struct New: ParsableCommand {
             The id is the title's slug plus a random suffix, so two people who create goals with the \
             same title offline never collide; --id chooses it instead. The owner defaults to you.
               goalsync new "Raise activation from 30% to 50%" --set persona="New admins" --set timeframe.end=2026-03-31
+            --template starts the goal's narrative with the questions of a framework, and the \
+            product manager's: who it is for, the problem, the proof, why it matters, the \
+            assumptions, how it is measured and how it moves the North Star. Templates: okr, smart, \
+            north-star, heart (happiness, engagement, adoption, retention, task success), aarrr \
+            (acquisition, activation, retention, referral, revenue), ebm (current value, unrealized \
+            value, time to market, ability to innovate).
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -17,11 +23,19 @@ struct New: ParsableCommand {
     @Option(help: "The id (lower-case letters, digits, hyphens; it names the file goals/ID.md).") var id: String?
     @Option(name: .customLong("set"), help: ArgumentHelp("Set a field: FIELD=VALUE (repeatable; dotted paths such as timeframe.end).", valueName: "FIELD=VALUE"))
     var sets: [String] = []
+    @Option(help: ArgumentHelp("Start the narrative with a framework's questions: okr, smart, north-star, heart, aarrr, ebm.", valueName: "NAME"))
+    var template: String?
+
+    func validate() throws {
+        if let template, GoalTemplate(rawValue: template) == nil {
+            throw ValidationError("--template takes one of \(GoalTemplate.names), not '\(template)'")
+        }
+    }
 
     func run() throws {
         try goalsync.run {
             let repo = try global.open()
-            let (id, result) = try GoalEditor(repo).newGoal(title: title, id: id, sets: sets, noVerify: commit.noVerify)
+            let (id, result) = try GoalEditor(repo).newGoal(title: title, id: id, sets: sets, template: template.flatMap(GoalTemplate.init(rawValue:)), noVerify: commit.noVerify)
             print(id)
             lintNote(result)
         }
