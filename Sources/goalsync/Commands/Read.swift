@@ -56,7 +56,15 @@ func printTable(header: [String], rows: [[String]]) {
 struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show one goal: its file and its progress.",
-        discussion: "--json prints {format, id, path, front_matter, body, progress, metrics}.")
+        discussion: """
+            Below the file: the goal's progress (the mean of its key results, each clamped to \
+            0–100%; "no check-in yet" until one has a check-in) and its guardrails (stay_above / \
+            stay_below metrics: held or BREACHED, never part of progress). goalsync help progress \
+            gives the formulas.
+            --json prints {format, id, path, front_matter, body, progress, metrics: [{id, name, unit, \
+            direction, baseline, target, current, progress, last_checkin, confidence, guardrail, \
+            guardrail_state}], breached_guardrails}.
+            """)
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The goal's id.", completion: Completions.goalIDs) var id: String
@@ -73,14 +81,24 @@ struct Show: ParsableCommand {
                     ("id", .string(id)), ("path", .string(GoalPaths.path(forID: id))),
                     ("front_matter", YAMLValue.map(goal.frontMatter).json), ("body", .string(goal.body)),
                     ("progress", .optional(progress.overall)), ("metrics", .array(progress.metrics.map(\.json))),
+                    ("breached_guardrails", .array(progress.breachedGuardrails.map { .string($0.id) })),
                 ]))
                 return
             }
             print(goal.text, terminator: goal.body.hasSuffix("\n") || goal.body.isEmpty ? "" : "\n")
-            if !progress.metrics.isEmpty {
-                print("\nProgress: \(percent(progress.overall))")
-                for m in progress.metrics {
-                    print("  \(m.id): \(number(m.baseline)) → \(number(m.current)) → \(number(m.target)) \(m.unit ?? "")  \(percent(m.progress))")
+            let text = ReportText(style: TextStyle(enabled: false))
+            if !progress.keyResults.isEmpty {
+                print("\nProgress: \(progress.overall.map(percent) ?? "no check-in yet")")
+                for m in progress.keyResults {
+                    let shown = m.progress.map(percent) ?? (m.current == nil ? "no check-in yet" : "—")
+                    print("  \(m.id): \(number(m.baseline)) → \(number(m.current)) → \(number(m.target)) \(m.unit ?? "")  \(shown)")
+                }
+            }
+            if !progress.guardrails.isEmpty {
+                print("\nGuardrails (never part of progress):")
+                for m in progress.guardrails {
+                    let state = m.breached.map { $0 ? "BREACHED" : "held" } ?? (m.current == nil ? "no check-in yet" : "—")
+                    print("  \(m.id): \(text.limitText(m)), now \(number(m.current))  \(state)")
                 }
             }
         }
