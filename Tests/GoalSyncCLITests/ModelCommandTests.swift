@@ -159,6 +159,35 @@ import Testing
         #expect(edit.stderr.contains("checkin --amend \(id)"), "\(edit)")
     }
 
+    /// The pre-commit hook holds a plain `git commit` to what goalsync writes: a check-in's value
+    /// never changes and a check-in is never removed; a note may grow and a correction be added.
+    @Test func theHookKeepsCheckinValuesAppendOnlyButAllowsNotesAndCorrections() throws {
+        let repo = try Self.repository()
+        let id = try Self.checkinID(try repo.ok("checkin", "g", "activation", "34"))
+        let committed = try repo.read("goals/g.md")
+        let line = try #require(committed.components(separatedBy: "\n").first { $0.contains("id: \(id)") })
+
+        try repo.write("goals/g.md", committed.replacingOccurrences(of: "value: 34", with: "value: 35"))
+        let changed = try repo.commitAll("fix the value by hand")
+        #expect(changed.status != 0, "\(changed)")
+        #expect(changed.stderr.contains("check-in \(id) was changed; check-ins are append-only but for their note"), "\(changed)")
+        #expect(changed.stderr.contains("goalsync checkin --amend \(id) VALUE"))
+
+        try repo.write("goals/g.md", committed.replacingOccurrences(of: line + "\n", with: ""))
+        let removed = try repo.commitAll("remove it by hand")
+        #expect(removed.status != 0, "\(removed)")
+        #expect(removed.stderr.contains("check-in \(id) was removed"), "\(removed)")
+
+        try repo.write("goals/g.md", committed.replacingOccurrences(of: "value: 34}", with: "value: 34, note: from the weekly cohort}"))
+        #expect(try repo.commitAll("a note by hand").status == 0)
+        let noted = try repo.read("goals/g.md")
+        let correction = "  - {id: fix1, on: 2026-02-01, by: Ben Ode <ben@example.com>, metric: activation, value: 33, supersedes: \(id)}\n"
+        try repo.write("goals/g.md", noted.replacingOccurrences(of: "---\n\n", with: correction + "---\n\n"))
+        let corrected = try repo.commitAll("a correction by hand")
+        #expect(corrected.status == 0, "\(corrected)")
+        #expect((try repo.json("show", "g")["metrics"] as? [[String: Any]])?.first?["current"] as? Int == 33)
+    }
+
     @Test func draftsAndProposedGoalsAreAbandonedWithAReasonAndOnlyDraftsRemoved() throws {
         let repo = try Self.repository(activate: false)
         try repo.newGoal("Try a thing", id: "d1")
