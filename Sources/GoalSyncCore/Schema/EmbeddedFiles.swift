@@ -874,7 +874,7 @@ the help text and the real output together).
 | `push --json` | `{result, branch, remote, commit, pulls, set_upstream, reason, server_messages}`; `result` is `pushed`, `up_to_date`, `refused` or `stopped_on_conflicts`; `server_messages` are the lines the remote's hooks wrote (as strings); printed on a refusal too (exit 2) |
 | `sync --json` | `{pull: {result, commit, files}, push: <as push --json, or null when the pull stopped>}` |
 | `validate --rev/--range --json` | `validate --json`'s shape, plus `commits` (how many were checked) and each diagnostic's `commit` |
-| `export --format json` | `{format, goals: [{id, path, front_matter, body, progress, metrics}], unreadable: [diagnostic]}`: each goal as `show --json` shows it |
+| `export --format json` | `{format, goals: [{id, path, front_matter, body, progress, metrics, breached_guardrails}], unreadable: [diagnostic]}`: each goal as `show --json` shows it |
 
 ## status
 
