@@ -113,9 +113,9 @@ struct Status: ParsableCommand {
             --json prints {format, branch, upstream, ahead, behind, merging, conflicts: [{goal, path, field, \
             base, ours, theirs, ours_by: {name, email, date}, theirs_by: {name, email, date}, resolution}], active_conflict: {goals, resolution}, \
             active: {id, title, timeframe: {start, end}, progress, metrics: [{id, name, unit, \
-            direction, baseline, target, current, progress, last_checkin, confidence}], expected, \
-            pace, confidence, confidence_trend, last_checkin, days_since_checkin, cadence_days, \
-            stale}, active_goals, goals: {<status>: <count>}, unreadable: [{file, line, field, \
+            direction, baseline, target, current, progress, last_checkin, confidence, guardrail, \
+            guardrail_state}], expected, pace, confidence, confidence_trend, last_checkin, \
+            days_since_checkin, cadence_days, stale, breached_guardrails}, active_goals, goals: {<status>: <count>}, unreadable: [{file, line, field, \
             severity, code, message}]}.
             upstream, ahead and behind are null without an upstream. conflicts are the stopped \
             pull's, one per goal and field (empty when no pull is stopped): base, ours and theirs \
@@ -126,7 +126,10 @@ struct Status: ParsableCommand {
             expected are fractions (1 = 100%; expected is what the time gone in the timeframe \
             calls for), pace is ahead, on_pace or behind, confidence the latest check-in's, \
             confidence_trend improving, steady or worsening over the last three, days_since_checkin \
-            since the latest check-in, stale true when that is past cadence_days. goals counts the \
+            since the latest check-in (null when it is dated after today), stale true when that is \
+            past cadence_days. progress is null until a key result has a check-in; guardrails \
+            (stay_above / stay_below) are never in it: guardrail_state is held or breached, and \
+            breached_guardrails lists the breached ones (goalsync help progress). goals counts the \
             goals by status; unreadable lists goal files that could not be read.
             """)
 

@@ -6,9 +6,12 @@ struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show how each goal is going: key results, pace, confidence, check-ins.",
         discussion: """
-            Per key result: baseline → current → target, progress ((current − baseline) / (target − baseline)), and pace: the progress \
+            Per key result: baseline → current → target, progress ((current − baseline) / (target − baseline); \
+            "no check-in yet" before its first), and pace: the progress \
             expected from the time gone in the goal's timeframe against the actual (ahead, on pace \
-            within 5 points, or behind); the latest confidence and its trend over the last three \
+            within 5 points, or behind). Guardrails (stay_above / stay_below) are listed apart, held \
+            or BREACHED, and never count in progress; a correction (checkin --amend) counts in place \
+            of the check-in it corrects (goalsync help progress). Then the latest confidence and its trend over the last three \
             check-ins; days since the last check-in, flagged stale past the cadence (the goal's \
             cadence_days, else the config's). Achieved and abandoned goals show their outcome and \
             closed.reason. Dates are as of today (GOALSYNC_TODAY=YYYY-MM-DD sets it).
@@ -18,9 +21,10 @@ struct Report: ParsableCommand {
             --json prints {format, today, product, vision: {front_matter, body}, active, goals: [{id, title, \
             status, order, owner, timeframe: {start, end}, progress, expected, pace, confidence, \
             confidence_trend, last_checkin, days_since_checkin, cadence_days, stale, \
-            recent_confidence, metrics: [{id, name, unit, direction, baseline, target, current, \
-            progress, last_checkin, confidence, expected, pace, confidence_trend, recent_confidence, \
-            checkins: [{id, on, by, value, confidence, note}]}], closed: {outcome, on, reason}}], \
+            breached_guardrails, recent_confidence, metrics: [{id, name, unit, direction, baseline, \
+            target, current, progress, last_checkin, confidence, guardrail, guardrail_state, \
+            expected, pace, confidence_trend, recent_confidence, checkins: [{id, on, by, value, \
+            confidence, note, supersedes, superseded}]}], closed: {outcome, on, reason}}], \
             unreadable, contributors: [{name, email, roles, commits, created, proposed, edits, \
             checkins, activated, closed, renamed, deleted, fields, first, last}]}; active is the \
             active goal's entry, or null; contributors are who took part in the active goal, from \

@@ -125,9 +125,12 @@ struct Checkin: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var commit: CommitOptions
-    @Argument(help: ArgumentHelp("ID METRIC VALUE: the goal's id, the metric's id and the measured value; with --amend, only the corrected VALUE (or nothing); with --add-note, the note.", valueName: "ID METRIC VALUE"),
-              completion: Completions.goalIDs)
-    var arguments: [String] = []
+    @Argument(help: "The goal's id (with --amend: the corrected VALUE, if any; with --add-note: the note).", completion: Completions.goalIDs) var id: String?
+    @Argument(help: "The metric's id.", completion: Completions.metricIDs) var metric: String?
+    @Argument(help: "The measured value.") var value: String?
+
+    /// The positional arguments given, in order.
+    var arguments: [String] { [id, metric, value].compactMap { $0 } }
     @Option(help: "on_track, at_risk or off_track.", completion: Completions.confidences) var confidence: String?
     @Option(help: "What happened; needed with at_risk and off_track.") var note: String?
     @Option(help: "The date measured (default: today; with --amend, the corrected check-in's), YYYY-MM-DD.") var on: String?
@@ -157,13 +160,14 @@ struct Checkin: ParsableCommand {
                 return
             }
             if let addNote {
-                let (_, checkin, result) = try editor.addNote(toCheckin: addNote, text: arguments[0], noVerify: commit.noVerify)
+                let (_, checkin, result) = try editor.addNote(toCheckin: addNote, text: arguments.first ?? "", noVerify: commit.noVerify)
                 lintNote(result)
                 print("noted on \(checkin) (commit \(result.commit.prefix(8)))")
                 return
             }
-            let id = try repo.resolveGoalID(arguments[0])
-            let (checkin, result) = try editor.checkin(id: id, metric: arguments[1], value: arguments[2], confidence: confidence, note: note, on: on, noVerify: commit.noVerify)
+            guard let typed = self.id, let metric, let value else { throw GoalSyncError.usage("give ID METRIC VALUE, e.g. goalsync checkin faster-activation activation 34") }
+            let id = try repo.resolveGoalID(typed)
+            let (checkin, result) = try editor.checkin(id: id, metric: metric, value: value, confidence: confidence, note: note, on: on, noVerify: commit.noVerify)
             lintNote(result)
             print("checked in \(checkin) (commit \(result.commit.prefix(8)))")
         }
