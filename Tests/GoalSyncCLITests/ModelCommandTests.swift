@@ -38,6 +38,12 @@ import Testing
         let metrics = try #require(active["metrics"] as? [[String: Any]])
         #expect(metrics.allSatisfy { $0["progress"] is NSNull })
         #expect(metrics.map { $0["guardrail"] as? Bool } == [false, true])
+        // A proposed goal's row in the report, too.
+        try repo.newGoal("Cut churn", id: "churn")
+        try repo.ok("add", "churn", "metrics", "{id: churn, name: Churn, unit: percent, direction: decrease, baseline: 10, target: 5}")
+        try repo.ok("set", "churn", "status", "proposed")
+        let report = try repo.ok("report").stdout
+        #expect(report.lines.contains { $0.contains("churn") && $0.contains("no check-in yet") }, "\(report)")
         let show = try repo.ok("show", "g").stdout
         #expect(show.contains("Progress: no check-in yet"))
         #expect(show.contains("latency: stay below 45 ms, now —  no check-in yet"))

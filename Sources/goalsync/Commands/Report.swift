@@ -92,7 +92,7 @@ struct ReportText {
             out.append("")
             out.append(style.bold(status.capitalized))
             out += tableLines(header: ["ORDER", "ID", "PROGRESS", "TITLE"], rows: group.map { g in
-                [g.goal.order.map(String.init) ?? "", g.id ?? "?", bar(g.progress.overall, width: 10) + " " + percent(g.progress.overall), g.title ?? ""]
+                [g.goal.order.map(String.init) ?? "", g.id ?? "?", overallText(g.progress), g.title ?? ""]
             }, indent: "  ", style: style)
         }
         for status in ["achieved", "abandoned"] {
@@ -134,6 +134,13 @@ struct ReportText {
             }, indent: "  ", style: style)
         }
         return out
+    }
+
+    /// A goal's progress in a table: a bar and the percentage, "no check-in yet", or "—" when it
+    /// has no key result to measure.
+    func overallText(_ p: GoalProgress) -> String {
+        if let overall = p.overall { return bar(overall, width: 10) + " " + percent(overall) }
+        return p.keyResults.isEmpty ? "—" : style.dim("no check-in yet")
     }
 
     /// A key result's progress: a bar and the percentage, or "no check-in yet".
