@@ -134,6 +134,13 @@ import Testing
         #expect(checkins.last?["supersedes"] as? String == first)
         #expect(checkins.last?["confidence"] as? String == "on_track", "taken from the corrected check-in")
         #expect(try repo.ok("report").stdout.contains("40 (corrected)"))
+        // The outputs with corrections and guardrails match their schemas.
+        try repo.ok("checkin", "g", "latency", "47", "--confidence", "at_risk", "--note", "slow")
+        for (command, schema) in [(["report", "--json"], "report"), (["status", "--json"], "status"), (["show", "g", "--json"], "show"), (["export", "--format", "json"], "export")] {
+            let out = try repo.ok(command).stdout
+            let mismatches = try JSONContractTests.mismatches(out, schema: schema)
+            #expect(mismatches == nil, "\(schema): \(mismatches ?? "")")
+        }
         // Amending the corrected one again is refused; the correction can be corrected.
         expectCleanFailure(try repo.goalsync("checkin", "--amend", first, "36"), exit: 1, mentioning: "already corrected by \(second)")
         try repo.ok("checkin", "--amend", second, "--on", "2026-02-01", "--confidence", "at_risk", "--note", "recount")
