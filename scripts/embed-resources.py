@@ -17,6 +17,7 @@ files = {
     "lintCodesDoc": "docs/lint-codes.md",
     "jsonOutputsDoc": "docs/json-outputs.md",
     "safetyDoc": "docs/safety.md",
+    "progressDoc": "docs/progress.md",
 }
 out = ["// Written by scripts/embed-resources.py from the files named below. Do not edit by hand.", "",
        "/// The project files the binary carries: schemas for editors and tools, the hooks, and the docs of `goalsync help TOPIC`.",

@@ -32,7 +32,7 @@ struct GoalSync: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            Init.self, New.self, List.self, Show.self, Set.self, Add.self, Remove.self, Checkin.self, Edit.self,
+            Init.self, New.self, List.self, Show.self, Set.self, Add.self, Remove.self, Rm.self, Checkin.self, Edit.self,
             Activate.self, VisionCommand.self, Status.self, Validate.self, Pull.self, Push.self, SyncCommand.self, Clone.self, Resolve.self,
             Hooks.self, MergeDriverCommand.self,
             Log.self, Blame.self, Contributors.self, Report.self, Export.self, Import.self,

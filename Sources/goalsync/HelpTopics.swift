@@ -8,6 +8,7 @@ enum HelpTopics {
         ("format", "the goal file: fields, types, what the fast reader and the writer keep", EmbeddedFiles.fileFormatDoc),
         ("merge", "how pull merges concurrent edits per goal and per field, and what a conflict is", EmbeddedFiles.mergeRulesDoc),
         ("lint", "the lint codes, what each asks of a goal, and how to set their severity", EmbeddedFiles.lintCodesDoc),
+        ("progress", "how progress, guardrails, pace and check-in dates are computed", EmbeddedFiles.progressDoc),
         ("json", "the --json outputs of the reading commands", EmbeddedFiles.jsonOutputsDoc),
         ("safety", "what goalsync guarantees against hostile remotes, files and interruptions", EmbeddedFiles.safetyDoc),
     ]

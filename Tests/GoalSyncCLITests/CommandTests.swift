@@ -212,7 +212,7 @@ struct CommandTests {
         #expect(metrics.first?["current"] as? Double == 34)
         #expect(metrics.first?["baseline"] as? Double == 30)
         #expect((json["progress"] as? Double).map { abs($0 - 0.2) < 1e-9 } == true)
-        #expect(Set(json.keys) == ["format", "id", "path", "front_matter", "body", "progress", "metrics"])
+        #expect(Set(json.keys) == ["format", "id", "path", "front_matter", "body", "progress", "metrics", "breached_guardrails"])
     }
 
     @Test("--json output is the same bytes on every run, keys in the documented order")
@@ -225,7 +225,7 @@ struct CommandTests {
             }
         }
         #expect(topLevelKeys(ofJSONObject: try repo.ok("show", "faster-activation", "--json").stdout)
-            == ["format", "id", "path", "front_matter", "body", "progress", "metrics"])
+            == ["format", "id", "path", "front_matter", "body", "progress", "metrics", "breached_guardrails"])
         #expect(topLevelKeys(ofJSONObject: try repo.ok("validate", "--json").stdout) == ["format", "files", "errors", "warnings", "diagnostics"])
     }
 
@@ -294,7 +294,7 @@ struct CommandTests {
     func validateSeverities() throws {
         let repo = try TestRepo()
         try repo.writeVision()
-        let stale = GoalText.clean(status: "active")
+        let stale = GoalText.clean(status: "active").setting("created", "2025-12-20")
             .setting("checkins", "\n  - {id: c1, on: 2026-01-01, by: Ben <ben@example.com>, metric: activation, value: 31}")
         try repo.commitGoal("faster-activation", stale.text)
         let warn = try repo.goalsync("validate")

@@ -116,7 +116,7 @@ struct JSONHelpTests {
         let team = try Team()
         let ana = try team.founder("Ana")
         for id in ["a", "b"] {
-            try ana.goalsync("new", "Raise activation from 30% to 50%", "--id", id, "--set", "timeframe.start=2026-01-05", "--set", "timeframe.end=2026-12-31").requireOK("new")
+            try ana.goalsync("new", "Raise activation from 30% to 50%", "--id", id, "--set", "created=2026-01-05", "--set", "timeframe.start=2026-01-05", "--set", "timeframe.end=2026-12-31").requireOK("new")
             try ana.goalsync("add", id, "metrics", "{id: m, name: Activation, unit: percent, direction: increase, baseline: 30, target: 50}").requireOK("metric")
             try ana.goalsync("set", id, "status", "proposed").requireOK("propose")
         }

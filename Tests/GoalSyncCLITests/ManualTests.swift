@@ -9,7 +9,7 @@ import Testing
 struct ManualTests {
     @Test("goalsync help TOPIC prints the document, byte for byte", arguments: [
         ("format", "docs/file-format.md"), ("merge", "docs/merge-rules.md"), ("lint", "docs/lint-codes.md"),
-        ("json", "docs/json-outputs.md"), ("safety", "docs/safety.md"),
+        ("json", "docs/json-outputs.md"), ("safety", "docs/safety.md"), ("progress", "docs/progress.md"),
     ])
     func helpTopics(_ topic: String, _ file: String) throws {
         let repo = try TestRepo(initialize: false)

@@ -44,7 +44,8 @@ import Testing
         #expect(onPace.trend == .steady)
         let before = GoalReport(goal: try Self.goal(checkins: []), today: SimpleDate("2025-12-01")!, cadenceDays: 14)
         #expect(before.elapsed == 0)
-        #expect(before.pace == .onPace)
+        #expect(before.pace == nil, "no check-in: no progress, so no pace")
+        #expect(before.progress.overall == nil)
         let after = GoalReport(goal: try Self.goal(checkins: [("2026-01-10", 40, "on_track")]), today: SimpleDate("2026-04-01")!, cadenceDays: 14)
         #expect(after.elapsed == 1)
         #expect(after.pace == .behind)
@@ -139,7 +140,8 @@ import Testing
     }
 
     /// SPEC §3: progress is uncapped per key result (decrease too), the roll-up clamps each to
-    /// 0–100% and takes the mean; stay_above / stay_below are met or not.
+    /// 0–100% and takes the mean; stay_above / stay_below are guardrails, held or breached, and
+    /// never part of progress.
     @Test func progressFollowsTheDirectionAndTheRollUpClamps() throws {
         let metrics = """
 
@@ -158,8 +160,10 @@ import Testing
         let byID = Dictionary(uniqueKeysWithValues: progress.metrics.map { ($0.id, $0.progress ?? -1) })
         #expect(abs((byID["churn"] ?? -1) - 0.6) < 1e-9, "(7 − 10) / (5 − 10)")
         #expect(abs((byID["nps"] ?? -1) - 1.5) < 1e-9, "uncapped per key result")
-        #expect(byID["uptime"] == 0, "99.1 is not above 99.5")
-        #expect(abs((progress.overall ?? -1) - (0.6 + 1 + 0) / 3) < 1e-9, "the roll-up clamps 150% to 100%")
+        #expect(byID["uptime"] == -1, "a guardrail makes no progress")
+        #expect(progress.metrics.first { $0.id == "uptime" }?.breached == true, "99.1 is not above 99.5")
+        #expect(progress.breachedGuardrails.map(\.id) == ["uptime"])
+        #expect(abs((progress.overall ?? -1) - (0.6 + 1) / 2) < 1e-9, "the roll-up clamps 150% to 100%; the guardrail is not in it")
     }
 
     @Test func reportTextHasTablesBarsAndNoColourOffATerminal() throws {

@@ -156,6 +156,7 @@ struct SchemaAgreementTests {
         Embedded(file: "docs/lint-codes.md", text: EmbeddedFiles.lintCodesDoc),
         Embedded(file: "docs/json-outputs.md", text: EmbeddedFiles.jsonOutputsDoc),
         Embedded(file: "docs/safety.md", text: EmbeddedFiles.safetyDoc),
+        Embedded(file: "docs/progress.md", text: EmbeddedFiles.progressDoc),
     ]
 
     @Test("EmbeddedFiles.swift holds the project's files byte for byte (run scripts/embed-resources.py)", arguments: embedded)

@@ -53,7 +53,7 @@ struct ValidationTests {
         ErrorCase(name: "closed.on is not a date", goal: clean.setting("status", "achieved").setting("closed", "\n  on: soon\n  reason: Reached 52%"), field: "closed.on", linePrefix: "  on:", says: "closed.on must be the date"),
         ErrorCase(name: "created is an impossible date", goal: clean.setting("created", "2026-02-30"), field: "created", linePrefix: "created:", says: "must be a date"),
         ErrorCase(name: "timeframe.start is not a date", goal: clean.setting("timeframe", "\n  start: next week\n  end: 2026-03-31"), field: "timeframe.start", linePrefix: "  start:", says: "must be a date"),
-        ErrorCase(name: "timeframe ends before it starts", goal: clean.setting("timeframe", "\n  start: 2026-03-31\n  end: 2026-01-05"), field: "timeframe.end", linePrefix: "  end:", says: "ends (2026-01-05) before it starts (2026-03-31)"),
+        ErrorCase(name: "timeframe ends before it starts", goal: clean.setting("timeframe", "\n  start: 2026-05-31\n  end: 2026-03-31"), field: "timeframe.end", linePrefix: "  end:", says: "ends (2026-03-31) before it starts (2026-05-31)"),
         ErrorCase(
             name: "increase with the target below the baseline",
             goal: clean.setting("metrics", "\n  - id: activation\n    name: Activation\n    unit: percent\n    direction: increase\n    baseline: 30\n    target: 20"),
@@ -181,7 +181,7 @@ struct ValidationTests {
         LintCase(name: "no contributors", goal: clean.removing("contributors"), code: "co-created", field: "contributors", linePrefix: "title:"),
         LintCase(name: "only the owner contributes", goal: clean.setting("contributors", "[Ana Ruiz <ANA@example.com>]"), code: "co-created", field: "contributors", linePrefix: "contributors:"),
         LintCase(
-            name: "last check-in 31 days ago", goal: cleanActive.setting("checkins", "\n  - {id: c1, on: 2026-01-01, by: Ben <ben@example.com>, metric: activation, value: 31}"),
+            name: "last check-in 31 days ago", goal: cleanActive.setting("created", "2025-12-20").setting("checkins", "\n  - {id: c1, on: 2026-01-01, by: Ben <ben@example.com>, metric: activation, value: 31}"),
             code: "stale", field: "checkins", linePrefix: "checkins:"),
         LintCase(name: "no check-in, started 27 days ago", goal: cleanActive.removing("checkins"), code: "stale", field: "checkins", linePrefix: "status:"),
         LintCase(
@@ -190,6 +190,23 @@ struct ValidationTests {
         LintCase(
             name: "an off_track check-in with a blank note", goal: cleanActive.setting("checkins", "\n  - {id: c0, on: 2026-01-20, by: Ben <ben@example.com>, metric: activation, value: 31, confidence: on_track}\n  - {id: c1, on: 2026-01-25, by: Ben <ben@example.com>, metric: activation, value: 29, confidence: off_track, note: \" \"}"),
             code: "at-risk-note", field: "checkins[1].note", linePrefix: "  - {id: c1"),
+        LintCase(
+            name: "a stay_below guardrail past its limit",
+            goal: cleanActive.setting("metrics", "\n  - {id: activation, name: Activation, unit: percent, direction: increase, baseline: 30, target: 50}\n  - {id: latency, name: p95 latency, unit: ms, direction: stay_below, target: 45}")
+                .setting("checkins", "\n  - {id: c1, on: 2026-01-25, by: Ben <ben@example.com>, metric: activation, value: 34}\n  - {id: c2, on: 2026-01-25, by: Ben <ben@example.com>, metric: latency, value: 47}"),
+            code: "guardrail-breached", field: "metrics.latency", linePrefix: "  - {id: latency"),
+        LintCase(
+            name: "a corrected stay_above guardrail now breached",
+            goal: cleanActive.setting("metrics", "\n  - {id: activation, name: Activation, unit: percent, direction: increase, baseline: 30, target: 50}\n  - {id: uptime, name: Uptime, unit: percent, direction: stay_above, target: 99.5}")
+                .setting("checkins", "\n  - {id: c1, on: 2026-01-25, by: Ben <ben@example.com>, metric: uptime, value: 99.9}\n  - {id: c2, on: 2026-01-25, by: Ben <ben@example.com>, metric: uptime, value: 99.1, supersedes: c1}"),
+            code: "guardrail-breached", field: "metrics.uptime", linePrefix: "  - {id: uptime"),
+        LintCase(
+            name: "a check-in dated after today", goal: cleanActive.setting("checkins", "\n  - {id: c1, on: 2026-02-02, by: Ben <ben@example.com>, metric: activation, value: 34}"),
+            code: "checkin-date", field: "checkins[0].on", linePrefix: "  - {id: c1"),
+        LintCase(
+            name: "a check-in dated before the goal was created", goal: clean.setting("checkins", "\n  - {id: c1, on: 2026-01-04, by: Ben <ben@example.com>, metric: activation, value: 34}"),
+            code: "checkin-date", field: "checkins[0].on", linePrefix: "  - {id: c1"),
+        LintCase(name: "a proposed goal that ended before today", goal: clean.setting("timeframe", "{start: 2026-01-05, end: 2026-01-31}"), code: "past-end", field: "timeframe.end", linePrefix: "timeframe:"),
         LintCase(name: "sprint goals on a proposed goal", goal: clean.setting("sprint_goals", "\n  - {sprint: 2026-S03, goal: Invite from signup, status: planned}"), code: "sprint-link", field: "sprint_goals", linePrefix: "sprint_goals:"),
         LintCase(name: "no word on the North Star", goal: clean.removing("moves_north_star"), code: "north-star", field: "moves_north_star", linePrefix: "title:"),
         LintCase(name: "a blank word on the North Star", goal: clean.setting("moves_north_star", "\" \""), code: "north-star", field: "moves_north_star", linePrefix: "moves_north_star:"),
@@ -228,12 +245,18 @@ struct ValidationTests {
     static let quietCases: [QuietCase] = [
         QuietCase(name: "outcome: an output verb with a number in the title", goal: clean.setting("title", "Ship onboarding that lifts activation to 50%")),
         QuietCase(name: "outcome: 'launch' inside another word", goal: clean.setting("title", "Relaunched admins invite teammates")),
-        QuietCase(name: "stale: a long cadence", goal: cleanActive.setting("cadence_days", "60").setting("checkins", "\n  - {id: c1, on: 2026-01-01, by: Ben <ben@example.com>, metric: activation, value: 31}")),
+        QuietCase(name: "stale: a long cadence", goal: cleanActive.setting("created", "2025-12-20").setting("cadence_days", "60").setting("checkins", "\n  - {id: c1, on: 2026-01-01, by: Ben <ben@example.com>, metric: activation, value: 31}")),
         QuietCase(name: "stale: a check-in exactly at the cadence", goal: cleanActive.setting("checkins", "\n  - {id: c1, on: 2026-01-18, by: Ben <ben@example.com>, metric: activation, value: 31}")),
         QuietCase(name: "stale: only active goals go stale", goal: clean.setting("timeframe", "{start: 2025-01-01, end: 2026-12-31}")),
         QuietCase(name: "at-risk-note: an at_risk check-in with a note", goal: cleanActive.setting("checkins", "\n  - {id: c1, on: 2026-01-25, by: Ben <ben@example.com>, metric: activation, value: 31, confidence: at_risk, note: Invite step slipped}")),
         QuietCase(name: "sprint-link: sprint goals on the active goal", goal: cleanActive.setting("sprint_goals", "\n  - {sprint: 2026-S03, goal: Invite from signup, status: done}")),
         QuietCase(name: "co-created: several contributors", goal: clean.setting("contributors", "[Ana Ruiz <ana@example.com>, Ben Ode <ben@example.com>]")),
+        QuietCase(name: "guardrail-breached: a guardrail held", goal: cleanActive.setting("metrics", "\n  - {id: activation, name: Activation, unit: percent, direction: increase, baseline: 30, target: 50}\n  - {id: latency, name: p95 latency, unit: ms, direction: stay_below, target: 45}")
+            .setting("checkins", "\n  - {id: c1, on: 2026-01-25, by: Ben <ben@example.com>, metric: activation, value: 34}\n  - {id: c2, on: 2026-01-25, by: Ben <ben@example.com>, metric: latency, value: 45}")),
+        QuietCase(name: "guardrail-breached: a breach corrected away", goal: cleanActive.setting("metrics", "\n  - {id: activation, name: Activation, unit: percent, direction: increase, baseline: 30, target: 50}\n  - {id: latency, name: p95 latency, unit: ms, direction: stay_below, target: 45}")
+            .setting("checkins", "\n  - {id: c1, on: 2026-01-25, by: Ben <ben@example.com>, metric: latency, value: 47}\n  - {id: c2, on: 2026-01-25, by: Ben <ben@example.com>, metric: latency, value: 44, supersedes: c1}")),
+        QuietCase(name: "checkin-date: a check-in dated today and one on the day the goal was created", goal: cleanActive.setting("checkins", "\n  - {id: c0, on: 2026-01-05, by: Ben <ben@example.com>, metric: activation, value: 31}\n  - {id: c1, on: 2026-02-01, by: Ben <ben@example.com>, metric: activation, value: 34}")),
+        QuietCase(name: "past-end: a timeframe that ends today", goal: clean.setting("timeframe", "{start: 2026-01-05, end: 2026-02-01}")),
         QuietCase(name: "measurable: one of two metrics is complete", goal: clean.setting("metrics", "\n  - {id: a, name: A, direction: increase}\n  - {id: b, name: B, unit: days, direction: decrease, baseline: 9, target: 3}")),
     ]
 
@@ -256,12 +279,13 @@ struct ValidationTests {
         #expect(LintRule.allCases.map(\.code) == [
             "measurable", "time-bound", "owner", "lens", "evidence", "outcome", "co-created", "stale", "at-risk-note", "sprint-link",
             "north-star", "placeholder",
+            "guardrail-breached", "checkin-date", "past-end",
         ])
     }
 
     @Test("A config naming an unknown rule or severity is refused with its line")
     func badConfig() {
-        #expect(throws: GoalSyncError.invalidConfig(line: 3, message: "lint rule 'speling' is unknown; the rules are measurable, time-bound, owner, lens, evidence, outcome, co-created, stale, at-risk-note, sprint-link, north-star, placeholder")) {
+        #expect(throws: GoalSyncError.invalidConfig(line: 3, message: "lint rule 'speling' is unknown; the rules are measurable, time-bound, owner, lens, evidence, outcome, co-created, stale, at-risk-note, sprint-link, north-star, placeholder, guardrail-breached, checkin-date, past-end")) {
             try RepoConfig.parse("format: 1\nlint:\n  speling: error\n")
         }
         #expect(throws: GoalSyncError.self) { try RepoConfig.parse("lint: {stale: loud}\n") }

@@ -202,7 +202,7 @@ extension GoalEditor {
             if current.isFinal {
                 throw GoalSyncError.rule("goal \(id) is \(current.rawValue), which is final; create a new goal to pursue it again")
             }
-            throw GoalSyncError.rule("\(current.withArticle) goal cannot become \(next.rawValue); the moves are draft ⇄ proposed → active → achieved | abandoned, and proposed → abandoned")
+            throw GoalSyncError.rule("\(current.withArticle) goal cannot become \(next.rawValue); the moves are draft ⇄ proposed → active → achieved | abandoned, and draft or proposed → abandoned")
         }
         goal["status"] = .string(next.rawValue)
         if next.isFinal {
@@ -284,7 +284,7 @@ extension GoalEditor {
         var entry = YAMLMap()
         let checkinID = GoalID.makeCheckinID()
         entry["id"] = .string(checkinID)
-        entry["on"] = try FieldSchema.value(on ?? today.description, kind: .date, field: "--on")
+        entry["on"] = try checkinDate(on, goal: goal)
         entry["by"] = .string(try currentPerson())
         entry["metric"] = .string(metric)
         entry["value"] = try FieldSchema.value(value, kind: .number, field: "VALUE")
@@ -338,6 +338,12 @@ extension GoalEditor {
                 changed.append(other)
             }
         }
+        if !alreadyActive, let end = goal.timeframeEnd, end < today {
+            throw GoalSyncError.rule("goal \(id) ends before today: its timeframe.end is \(end) and today is \(today); change timeframe.end first (goalsync set \(id) timeframe.end YYYY-MM-DD), then run goalsync activate \(id) again")
+        }
+        if !alreadyActive, let start = goal.timeframeStart, let end = goal.timeframeEnd, start > end {
+            throw GoalSyncError.rule("goal \(id)'s timeframe ends (\(end)) before it starts (\(start)); change timeframe.start or timeframe.end first (goalsync set \(id) timeframe.start YYYY-MM-DD)")
+        }
         if !alreadyActive {
             goal["status"] = .string(GoalStatus.active.rawValue)
             if goal.timeframeStart == nil {
@@ -377,13 +383,19 @@ extension GoalEditor {
                 }
             }
             if !before.canMove(to: after) {
-                throw GoalSyncError.rule("\(before.withArticle) goal cannot become \(after.rawValue); the moves are draft ⇄ proposed → active → achieved | abandoned, and proposed → abandoned")
+                throw GoalSyncError.rule("\(before.withArticle) goal cannot become \(after.rawValue); the moves are draft ⇄ proposed → active → achieved | abandoned, and draft or proposed → abandoned")
             }
         }
         if let old = committed?.checkins ?? Optional(original.checkins) {
             let now = Dictionary(edited.checkins.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-            for c in old where now[c.id] != c {
-                throw GoalSyncError.rule("the edit changes or removes check-in \(c.id); check-ins are append-only")
+            for c in old {
+                guard var edited = now[c.id] else {
+                    throw GoalSyncError.rule("the edit removes check-in \(c.id); check-ins are append-only (a correction is a new check-in: goalsync checkin --amend \(c.id) VALUE)")
+                }
+                edited.note = c.note
+                if edited != c {
+                    throw GoalSyncError.rule("the edit changes check-in \(c.id); check-ins are append-only but for their note: record the correction with goalsync checkin --amend \(c.id) VALUE")
+                }
             }
         }
         return try commitGoals([edited], verb: "edit", noVerify: noVerify)

@@ -8,11 +8,12 @@ package enum GoalStatus: String, CaseIterable, Sendable {
     /// Achieved and abandoned goals are closed for good and carry `closed: {on, reason}`.
     package var isFinal: Bool { self == .achieved || self == .abandoned }
 
-    /// The legal moves: draft ⇄ proposed → active → achieved | abandoned, and proposed → abandoned.
+    /// The legal moves: draft ⇄ proposed → active → achieved | abandoned, and draft or proposed →
+    /// abandoned (a goal given up before it was pursued, with its reason).
     package func canMove(to next: GoalStatus) -> Bool {
         switch (self, next) {
         case (.draft, .proposed), (.proposed, .draft), (.proposed, .active), (.active, .achieved),
-            (.active, .abandoned), (.proposed, .abandoned):
+            (.active, .abandoned), (.proposed, .abandoned), (.draft, .abandoned):
             return true
         default:
             return self == next
@@ -59,6 +60,9 @@ package struct Checkin: Sendable, Equatable {
     package var value: Double?
     package var confidence: Confidence?
     package var note: String?
+    /// The check-in this one corrects (`goalsync checkin --amend ID`): reports use this one in
+    /// place of that one, and both stay in the file and the history.
+    package var supersedes: String?
 }
 
 /// One goal file: its front matter (kept as written, in order, unknown keys included) and its body.
@@ -113,8 +117,24 @@ package struct Goal: Sendable {
             return Checkin(
                 id: id, on: m["on"]?.date, by: m["by"]?.scalarText, metric: m["metric"]?.scalarText,
                 value: m["value"]?.number, confidence: m["confidence"]?.stringValue.flatMap(Confidence.init(rawValue:)),
-                note: m["note"]?.scalarText)
+                note: m["note"]?.scalarText, supersedes: m["supersedes"]?.scalarText)
         }
+    }
+
+    /// The check-ins that count, in file order: every check-in but those another check-in of the
+    /// same key result corrects (`supersedes`). Progress, pace, the report and the lint read these;
+    /// the superseded ones stay in the file and the history. A correction of a correction replaces
+    /// both; two corrections of one check-in both count (the later, by date then file order, is
+    /// the key result's current value).
+    package var effectiveCheckins: [Checkin] {
+        let all = checkins
+        let metricOf = Dictionary(all.map { ($0.id, $0.metric) }, uniquingKeysWith: { a, _ in a })
+        var superseded = Swift.Set<String>()
+        for c in all {
+            guard let old = c.supersedes, old != c.id, let m = metricOf[old], m == c.metric else { continue }
+            superseded.insert(old)
+        }
+        return superseded.isEmpty ? all : all.filter { !superseded.contains($0.id) }
     }
 
     /// The file's bytes in canonical form.

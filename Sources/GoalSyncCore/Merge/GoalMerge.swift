@@ -107,7 +107,13 @@ package enum GoalMerge {
             let name = key.contains(".") ? "\(list)[\(key)]" : "\(list).\(key)"
             let bi = b[key] ?? YAMLMap()
             switch (o[key], t[key]) {
-            case (let oi?, let ti?):
+            case (var oi?, var ti?):
+                // A check-in's note grows (goalsync checkin --add-note): notes added on both
+                // sides merge line by line, both kept, rather than conflict.
+                if list == "checkins", let note = mergeNotes(bi["note"], oi["note"], ti["note"]) {
+                    oi["note"] = note
+                    ti["note"] = note
+                }
                 out.append(.map(mergeMap(bi, oi, ti, path: name, keyOrder: YAMLWriter.nestedKeyOrder[list] ?? [], conflicts: &conflicts)))
             case (let oi?, nil):
                 out.append(.map(oi))
@@ -130,6 +136,22 @@ package enum GoalMerge {
             }
         }
         return out
+    }
+
+    /// Two notes of one check-in that both sides changed, merged as ordered sets of lines (each
+    /// side's added lines kept, in a deterministic order); nil when they need no merge or cannot
+    /// be merged so (not text, or a line written twice), which leaves them to ``mergeScalar``.
+    static func mergeNotes(_ b: YAMLValue?, _ o: YAMLValue?, _ t: YAMLValue?) -> YAMLValue? {
+        guard o != t, o != b, t != b else { return nil }
+        func lines(_ v: YAMLValue?) -> [String]? {
+            guard let v else { return [] }
+            guard case .string(let s) = v else { return v.scalarText.map { [$0] } }
+            let l = s.components(separatedBy: "\n")
+            return Set(l).count == l.count ? l : nil
+        }
+        guard let bl = lines(b), let ol = lines(o), let tl = lines(t) else { return nil }
+        let merged = OrderedMerge.merge(base: bl, ours: ol, theirs: tl)
+        return merged.isEmpty ? nil : .string(merged.joined(separator: "\n"))
     }
 
     /// Merges the Markdown body line by line (`git_merge_file`); a conflict keeps ours in the file.

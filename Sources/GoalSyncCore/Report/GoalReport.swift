@@ -26,8 +26,12 @@ package struct GoalReport: Sendable {
         package var trend: Trend?
         /// The confidences of the last three check-ins that give one, oldest first.
         package var recentConfidence: [String]
-        /// This key result's check-ins, by date.
+        /// This key result's check-ins that count (``Goal/effectiveCheckins``), by date.
         package var checkins: [Checkin]
+        /// Every check-in of this key result, the ones a correction replaces included, by date.
+        package var allCheckins: [Checkin] = []
+        /// The ids of this key result's check-ins that a correction replaces (kept, not counted).
+        package var superseded: Swift.Set<String> = []
     }
 
     package var goal: Goal
@@ -47,11 +51,17 @@ package struct GoalReport: Sendable {
     package var trend: Trend?
     package var recentConfidence: [String]
 
+    /// The last check-in is dated after today (a wrong date): no day count is given for it.
+    package var lastCheckinInFuture: Bool
+    /// Guardrails whose latest check-in is past their limit, by id.
+    package var breachedGuardrails: [String]
+
     package init(goal: Goal, today: SimpleDate, cadenceDays defaultCadence: Int) {
         self.goal = goal
         status = goal["status"]?.scalarText
         progress = GoalProgress(goal: goal)
-        let checkins = Self.byDate(goal.checkins)
+        let all = Self.byDate(goal.checkins)
+        let checkins = Self.byDate(goal.effectiveCheckins)
         let active = goal.status == .active
         if active, let start = goal.timeframeStart, let end = goal.timeframeEnd, start <= end {
             let span = end.dayNumber - start.dayNumber
@@ -59,22 +69,29 @@ package struct GoalReport: Sendable {
             elapsed = span == 0 ? (done >= 0 ? 1 : 0) : min(1, max(0, Double(done) / Double(span)))
         }
         let elapsed = self.elapsed
+        let superseded = Swift.Set(all.map(\.id)).subtracting(checkins.map(\.id))
         metrics = progress.metrics.map { m in
             let mine = checkins.filter { $0.metric == m.id }
             let (recent, trend) = Self.trend(mine)
+            // Pace compares progress with the time gone only where both exist: not for a guardrail,
+            // nor for a key result with no check-in.
             return MetricReport(
-                progress: m, expected: elapsed, pace: Self.pace(m.progress, expected: elapsed), trend: trend,
-                recentConfidence: recent, checkins: mine)
+                progress: m, expected: m.guardrail ? nil : elapsed, pace: Self.pace(m.progress, expected: elapsed), trend: trend,
+                recentConfidence: recent, checkins: mine,
+                allCheckins: all.filter { $0.metric == m.id }, superseded: superseded)
         }
         pace = Self.pace(progress.overall, expected: elapsed)
         lastCheckin = checkins.compactMap(\.on).max()
-        daysSinceCheckin = lastCheckin.map { today.dayNumber - $0.dayNumber }
+        let days = lastCheckin.map { today.dayNumber - $0.dayNumber }
+        lastCheckinInFuture = (days ?? 0) < 0
+        daysSinceCheckin = days.flatMap { $0 >= 0 ? $0 : nil }
         let cadence = goal["cadence_days"]?.integer ?? defaultCadence
         cadenceDays = cadence
         let since = lastCheckin ?? goal.timeframeStart ?? goal["created"]?.date
         stale = active && (since.map { today.dayNumber - $0.dayNumber > cadence } ?? true)
         latestConfidence = checkins.last { $0.confidence != nil }?.confidence?.rawValue
         (recentConfidence, trend) = Self.trend(checkins)
+        breachedGuardrails = progress.breachedGuardrails.map(\.id)
     }
 
     package var id: String? { goal.id }
@@ -124,6 +141,7 @@ package struct GoalReport: Sendable {
             ("confidence", .optional(latestConfidence)), ("confidence_trend", .optional(trend?.rawValue)),
             ("last_checkin", .optional(lastCheckin?.description)), ("days_since_checkin", .optional(daysSinceCheckin)),
             ("cadence_days", .optional(cadenceDays)), ("stale", .bool(stale)),
+            ("breached_guardrails", .array(breachedGuardrails.map(JSONValue.string))),
         ]
     }
 
@@ -141,10 +159,11 @@ package struct GoalReport: Sendable {
                     ("expected", .optional(m.expected)), ("pace", .optional(m.pace?.rawValue)),
                     ("confidence_trend", .optional(m.trend?.rawValue)),
                     ("recent_confidence", .array(m.recentConfidence.map(JSONValue.string))),
-                    ("checkins", .array(m.checkins.map { c in
+                    ("checkins", .array(m.allCheckins.map { c in
                         .object([
                             ("id", .string(c.id)), ("on", .optional(c.on?.description)), ("by", .person(c.by)),
                             ("value", .optional(c.value)), ("confidence", .optional(c.confidence?.rawValue)), ("note", .optional(c.note)),
+                            ("supersedes", .optional(c.supersedes)), ("superseded", .bool(m.superseded.contains(c.id))),
                         ])
                     })),
                 ]

@@ -300,8 +300,13 @@ package enum EmbeddedFiles {
         },
         "note": {
           "title": "Note",
-          "description": "Context for the value: what changed, what the team will do.",
+          "description": "Context for the value: what changed, what the team will do. goalsync checkin --add-note adds to it.",
           "type": "string"
+        },
+        "supersedes": {
+          "$ref": "#/$defs/key",
+          "title": "Supersedes",
+          "description": "The id of the check-in of the same metric that this one corrects (goalsync checkin --amend): progress counts this one in its place; both are kept."
         }
       }
     },
@@ -444,7 +449,12 @@ package enum EmbeddedFiles {
         "co-created": { "$ref": "#/$defs/severity", "title": "co-created", "description": "A proposed or active goal has contributors besides the owner." },
         "stale": { "$ref": "#/$defs/severity", "title": "stale", "description": "An active goal has a check-in newer than its cadence." },
         "at-risk-note": { "$ref": "#/$defs/severity", "title": "at-risk-note", "description": "Every at_risk / off_track check-in has a note." },
-        "sprint-link": { "$ref": "#/$defs/severity", "title": "sprint-link", "description": "A goal carries sprint_goals only while active." }
+        "sprint-link": { "$ref": "#/$defs/severity", "title": "sprint-link", "description": "A goal carries sprint_goals only while active." },
+        "north-star": { "$ref": "#/$defs/severity", "title": "north-star", "description": "A proposed or active goal says in moves_north_star how it moves the North Star of VISION.md." },
+        "placeholder": { "$ref": "#/$defs/severity", "title": "placeholder", "description": "VISION.md no longer holds the placeholder text goalsync init wrote (vision, strategy, narrative)." },
+        "guardrail-breached": { "$ref": "#/$defs/severity", "title": "guardrail-breached", "description": "Every guardrail (stay_above / stay_below) of the active goal is held by its latest check-in." },
+        "checkin-date": { "$ref": "#/$defs/severity", "title": "checkin-date", "description": "No check-in is dated after today or before the goal was created." },
+        "past-end": { "$ref": "#/$defs/severity", "title": "past-end", "description": "A goal that is not closed has timeframe.end today or later." }
       }
     },
     "cadence_days": {
@@ -658,7 +668,7 @@ Narrative, decisions and links, in the team's own words.
 | `proof`, `assumptions` | lists of text: the evidence, and what the team assumes |
 | `contributors` | list of `Name <email>`: the people who shaped it besides the owner |
 | `metrics` | the key results: `id`, `name`, `unit`, `direction`, `baseline`, `target`, optional `source` |
-| `checkins` | append-only measurements: `id`, `on` (date), `by`, `metric`, `value`, optional `confidence` (`on_track`, `at_risk`, `off_track`) and `note` |
+| `checkins` | append-only measurements: `id`, `on` (date), `by`, `metric`, `value`, optional `confidence` (`on_track`, `at_risk`, `off_track`), `note`, and `supersedes` (the id of the check-in this one corrects) |
 | `sprint_goals` | `{sprint, goal, status}` items: the sprint goals serving the active goal |
 | `tags` | list of text |
 | `cadence_days` | days the active goal may go without a check-in (default from the config, 14) |
@@ -670,8 +680,10 @@ into `.goalsync/schema/` for editors and other tools.
 
 ### Status and the one-active rule
 
-`draft` ⇄ `proposed` → `active` → `achieved` | `abandoned`, and `proposed` → `abandoned`. Achieved
-and abandoned are final and carry `closed: {on, reason}`. Only a proposed goal can be activated (the
+`draft` ⇄ `proposed` → `active` → `achieved` | `abandoned`, and `draft` or `proposed` → `abandoned`
+(with a reason: `goalsync set ID status abandoned --reason TEXT`). Achieved and abandoned are final
+and carry `closed: {on, reason}`. A draft can also be removed (`goalsync rm ID`, a commit; its
+file stays in the history); any other goal stays as the record of what the team decided. Only a proposed goal can be activated (the
 team has seen it). **At most one goal is active at a time**: `goalsync activate` refuses while another
 is active unless told how to close it (`--close achieved|abandoned --reason TEXT`), the pre-commit
 hook refuses a plain `git commit` that makes a second one active, a merge that would activate two
@@ -681,11 +693,18 @@ refuses to publish commits that break the rule.
 ### Key results and progress
 
 A metric's `direction` is `increase`, `decrease`, `stay_above` or `stay_below`. Its current value is
-its latest check-in. For `increase` and `decrease`, progress is (current − baseline) / (target −
-baseline), which is positive for a decrease that goes the right way too; a metric with no check-in
-counts as still at its baseline. `stay_above` and `stay_below` metrics are guardrails: today they count
-as 100% while met and 0% when breached. A metric's own progress is shown uncapped; the goal's progress
-is the mean of its metrics' progress, each clamped to 0–100%.
+its latest check-in (a correction counting in place of the check-in it `supersedes`). `increase` and
+`decrease` metrics are key results: progress is (current − baseline) / (target − baseline), positive
+for a decrease that goes the right way too, shown uncapped; a key result with no check-in has no
+progress yet ("no check-in yet"). `stay_above` and `stay_below` metrics are guardrails: held or
+breached, never part of the goal's progress. The goal's progress is the mean of its key results'
+progress, each clamped to 0–100%. The formulas, pace and the date rules are in
+[progress.md](progress.md).
+
+Check-ins are never changed or removed: a wrong value is corrected by a new check-in that
+`supersedes` it (`goalsync checkin --amend CHECKIN VALUE`), and both stay in the file and the
+history; only a check-in's `note` may grow (`goalsync checkin --add-note CHECKIN TEXT`). A check-in is
+dated no later than today and no earlier than the goal's `created` date.
 
 ### Canonical style
 
@@ -923,7 +942,7 @@ Exit status: 0 when there is no error (warnings allowed), 1 when there is at lea
 
 ## Lint rules (warnings by default)
 
-They speak for proposed and active goals. Set each one's severity — `error`, `warning` or `off` —
+They speak for proposed and active goals (`checkin-date` and `past-end` for drafts too). Set each one's severity — `error`, `warning` or `off` —
 under `lint:` in `.goalsync/config.yaml`.
 
 | code | a proposed or active goal should… | why |
@@ -940,6 +959,9 @@ under `lint:` in `.goalsync/config.yaml`.
 | `sprint-link` | carry `sprint_goals` only while active | sprint goals serve the active goal |
 | `north-star` | say in `moves_north_star` how it moves the North Star of VISION.md | Product Goals are steps toward the vision |
 | `placeholder` | (VISION.md) not keep the placeholder text `goalsync init` wrote in `vision`, `strategy` or the narrative | the vision is the team's own |
+| `guardrail-breached` | (active) hold every guardrail (`stay_above` / `stay_below`): its latest check-in within its limit | a key result bought by breaking a guardrail is not progress |
+| `checkin-date` | (also drafts) date every check-in no later than today and no earlier than `created` | a measurement cannot come from the future or before the goal |
+| `past-end` | (also drafts) have `timeframe.end` today or later | a goal whose time is up is closed or given a new end; `activate` refuses it |
 
 For `co-created`, a goal whose file names nobody besides its owner is looked up in the history: a
 commit that holds a version of its file none of its parents holds, by someone other than the owner
@@ -978,7 +1000,7 @@ the help text and the real output together).
 | command | shape |
 |---|---|
 | `list --json` | `{format, goals: [{id, title, status, order, owner: {name, email}, timeframe: {start, end}, progress, path}], unreadable: [diagnostic]}` |
-| `show ID --json` | `{id, path, front_matter, body, progress, metrics: [{id, name, unit, direction, baseline, target, current, progress, last_checkin, confidence}]}`; `front_matter` is the file's front matter as JSON, in its key order |
+| `show ID --json` | `{id, path, front_matter, body, progress, metrics: [{id, name, unit, direction, baseline, target, current, progress, last_checkin, confidence, guardrail, guardrail_state}], breached_guardrails}`; `front_matter` is the file's front matter as JSON, in its key order |
 | `status --json` | `{branch, upstream, ahead, behind, merging, conflicts: [...], active_conflict, active, goals: {<status>: <count>}, unreadable: [...]}` |
 | `validate --json` | `{files, errors, warnings, diagnostics: [{file, line, field, severity, code, message}]}` |
 | `log [ID] --json` | `{goal, commits, shallow, boundary, entries: [{commit, author: {name, email}, date, time, summary, merge, goal, path, kind, renamed_from, error, changes: [{field, old, new}], body}]}` |
@@ -989,7 +1011,7 @@ the help text and the real output together).
 | `push --json` | `{result, branch, remote, commit, pulls, set_upstream, reason, server_messages}`; `result` is `pushed`, `up_to_date`, `refused` or `stopped_on_conflicts`; `server_messages` are the lines the remote's hooks wrote (as strings); printed on a refusal too (exit 2) |
 | `sync --json` | `{pull: {result, commit, files}, push: <as push --json, or null when the pull stopped>}` |
 | `validate --rev/--range --json` | `validate --json`'s shape, plus `commits` (how many were checked) and each diagnostic's `commit` |
-| `export --format json` | `{format, goals: [{id, path, front_matter, body, progress, metrics}], unreadable: [diagnostic]}`: each goal as `show --json` shows it |
+| `export --format json` | `{format, goals: [{id, path, front_matter, body, progress, metrics, breached_guardrails}], unreadable: [diagnostic]}`: each goal as `show --json` shows it |
 
 ## status
 
@@ -1002,8 +1024,25 @@ the help text and the real output together).
 - `active_conflict` names two goals activated concurrently and the one chosen, else `null`.
 - `active` is the active goal with `progress`, `expected` (what the time gone in its timeframe calls
   for), `pace` (`ahead`, `on_pace`, `behind`), `confidence` and `confidence_trend` (`improving`,
-  `steady`, `worsening`), `last_checkin`, `days_since_checkin`, `cadence_days`, `stale`.
+  `steady`, `worsening`), `last_checkin`, `days_since_checkin`, `cadence_days`, `stale`,
+  `breached_guardrails`. `days_since_checkin` is `null` without a check-in, and when the latest
+  check-in is dated after today (a wrong date the `checkin-date` lint reports).
 - `unreadable` lists goal files that could not be read, as diagnostics.
+
+## Progress and guardrails (status, report, show, export)
+
+How the numbers are computed is in [progress.md](progress.md). In every metric object:
+
+- `progress` is a fraction (1 = 100%), uncapped, for a key result (`increase`, `decrease`) with a
+  check-in; `null` for a key result with no check-in yet and for every guardrail.
+- `guardrail` is true for a `stay_above` / `stay_below` metric; `guardrail_state` is `held` or
+  `breached` by its latest check-in, `null` before one (and for key results).
+- The goal's `progress` is `null` until a key result has a check-in; guardrails are never in it.
+  `breached_guardrails` lists the ids of the goal's breached guardrails. `pace` and `expected` are
+  `null` where there is no progress.
+- In `report --json`, each metric's `checkins` lists every check-in of it by date, corrections
+  included: `supersedes` names the check-in a correction replaces (`goalsync checkin --amend`), and
+  `superseded` is true on a check-in a later one corrects (kept, not counted).
 
 ## log
 
@@ -1222,6 +1261,89 @@ writes megabytes never hangs a commit (goalsync shows the first 1 MiB).
   machine: it stops mistakes, not someone who writes into the folder by hand.
 - Hooks of your own repository run as they would under git (the team's other pre-commit hooks,
   unless `--no-verify`); goalsync never runs hooks or commands from fetched content.
+
+"""#
+
+    /// `docs/progress.md`.
+    package static let progressDoc = #"""
+# Progress, guardrails, pace and dates
+
+What `goalsync status`, `report`, `show`, `list` and `export` compute from a goal's `metrics` and
+`checkins`, and the rules for the dates they rely on.
+
+## Which check-ins count
+
+Every check-in counts except one that a later check-in of the same metric corrects: a check-in
+with `supersedes: ID` (written by `goalsync checkin --amend ID`) replaces check-in `ID`. Both stay
+in the file and in the history; the report lists the old one as corrected. A correction of a
+correction replaces both. A `supersedes` that names no check-in of the same metric replaces
+nothing.
+
+A metric's **current value** is its latest counting check-in: the one with the latest `on` date,
+and among check-ins of the same date the last in the file.
+
+## Key results
+
+`increase` and `decrease` metrics are key results. With a baseline, a target and a current value:
+
+    progress = (current − baseline) / (target − baseline)
+
+It is shown uncapped (120% when the target is passed, below 0% when the metric went the wrong
+way) and is positive for a `decrease` that goes the right way. A key result with **no check-in has
+no progress**: it shows "no check-in yet", never 0% or -0%.
+
+## Guardrails
+
+`stay_above` and `stay_below` metrics are guardrails: a limit (`target`) to hold while the key
+results move. They never enter the goal's progress. By its current value a guardrail is:
+
+- **held**: `stay_above` and current ≥ target, or `stay_below` and current ≤ target;
+- **breached**: otherwise;
+- neither before its first check-in.
+
+A breached guardrail is shown as such (`status`, `report`, `show`, `--json`: `guardrail_state`,
+`breached_guardrails`) and, on the active goal, reported by the `guardrail-breached` lint.
+
+## The goal's progress
+
+    goal progress = mean over the key results of clamp(progress, 0%, 100%)
+
+Key results without a baseline and a target are left out; a key result with no check-in counts as
+0% in the mean (it has not moved yet). The goal has no progress ("no check-in yet") until one of its
+key results has a check-in, and none at all when it has no key result (only guardrails). So the
+goal's progress is never above the best of its key results, and guardrails never raise it.
+
+## Pace
+
+For the active goal with `timeframe.start` ≤ `timeframe.end`:
+
+    expected = clamp((today − start) / (end − start), 0, 1)     (1 when start = end and today ≥ start)
+
+Pace compares progress with `expected` only where both exist (a key result or goal with no
+progress has no pace): **ahead** when progress ≥ expected + 5 points, **behind** when progress ≤
+expected − 5 points, else **on pace**. Guardrails have no pace.
+
+## Check-in age and staleness
+
+`last check-in N days ago` counts from the latest counting check-in to today. A check-in dated
+after today gets no day count: status says "dated DATE, after today" and the `checkin-date` lint
+reports it. The active goal is **stale** when the time since its latest check-in (else its
+`timeframe.start`, else `created`) is more than its cadence (`cadence_days`, else the config's,
+default 14).
+
+## Dates
+
+"Today" is the date in the local time zone of the person running goalsync (as git dates commits);
+`GOALSYNC_TODAY=YYYY-MM-DD` sets it for scripts and tests.
+
+- A check-in is dated no later than today and no earlier than the goal's `created` date: `goalsync
+  checkin` (and `--amend --on`) refuses other dates; a file that has one is reported by the
+  `checkin-date` lint.
+- `timeframe.end` before today is a warning on `goalsync new` and `goalsync set` (the `past-end`
+  lint), and an error on `goalsync activate`, which names the field to change: `goalsync set ID
+  timeframe.end YYYY-MM-DD`.
+- `goalsync activate` sets `timeframe.start` to today when it is missing, and says which start date
+  the goal runs from.
 
 """#
 }

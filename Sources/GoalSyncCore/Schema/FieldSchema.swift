@@ -20,7 +20,7 @@ package enum FieldSchema {
     ]
     package static let checkinFields: [String: FieldKind] = [
         "id": .text, "on": .date, "by": .text, "metric": .text, "value": .number,
-        "confidence": .oneOf(Confidence.allCases.map(\.rawValue)), "note": .text,
+        "confidence": .oneOf(Confidence.allCases.map(\.rawValue)), "note": .text, "supersedes": .text,
     ]
 
     package static let goalFields: [String: FieldKind] = [

@@ -153,6 +153,7 @@ extension MetricProgress {
             ("id", .string(id)), ("name", .optional(name)), ("unit", .optional(unit)), ("direction", .optional(direction)),
             ("baseline", .optional(baseline)), ("target", .optional(target)), ("current", .optional(current)),
             ("progress", .optional(progress)), ("last_checkin", .optional(lastCheckin)), ("confidence", .optional(confidence)),
+            ("guardrail", .bool(guardrail)), ("guardrail_state", .optional(guardrailState)),
         ])
     }
 }

@@ -18,6 +18,7 @@ extension GoalEditor {
     /// written; else one commit holds it all.
     package func importTable(_ rows: [GoalTable.Row], file: String, noVerify: Bool) throws -> ImportSummary {
         var goals = [String: Goal](), order = [String](), introducedAt = [String: Int]()
+        var createdHere = Set<String>()  // the goals a goal row of this file creates
         // The row of each key result and check-in added, by "goal/metrics.ID" and "goal/checkins.ID",
         // so that what the format says of one is named at its row.
         var itemLine = [String: Int]()
@@ -93,6 +94,7 @@ extension GoalEditor {
                 goals[id] = g
                 order.append(id)
                 introducedAt[id] = row.line
+                createdHere.insert(id)
                 summary.goals += 1
             case .metric:
                 guard let id = row["goal"], var g = goal(id, line: row.line), let metric = row["metric"] else { continue }
@@ -135,6 +137,11 @@ extension GoalEditor {
                     continue
                 }
                 entry["on"] = on
+                // A goal this import creates existed as data since its earliest check-in: its
+                // created date goes back to it, so no check-in predates the goal (checkin-date).
+                if createdHere.contains(id), let day = on.date, let created = g["created"]?.date, day < created {
+                    g["created"] = .plain(day.description)
+                }
                 entry["by"] = .string(row["by"] ?? person)
                 entry["metric"] = .string(metric)
                 entry["value"] = value

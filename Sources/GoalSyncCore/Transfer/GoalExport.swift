@@ -17,7 +17,7 @@ package enum GoalExport {
         }
     }
 
-    /// `{format, goals: [{id, path, front_matter, body, progress, metrics}], unreadable}`: each goal as
+    /// `{format, goals: [{id, path, front_matter, body, progress, metrics, breached_guardrails}], unreadable}`: each goal as
     /// `goalsync show ID --json` shows it.
     package static func json(_ goals: [Goal], unreadable: [Diagnostic]) -> JSONValue {
         .object([
@@ -27,6 +27,7 @@ package enum GoalExport {
                     ("id", .optional(goal.id)), ("path", .optional(goal.id.map(GoalPaths.path(forID:)))),
                     ("front_matter", YAMLValue.map(goal.frontMatter).json), ("body", .string(goal.body)),
                     ("progress", .optional(progress.overall)), ("metrics", .array(progress.metrics.map(\.json))),
+                    ("breached_guardrails", .array(progress.breachedGuardrails.map { .string($0.id) })),
                 ])
             })),
             ("unreadable", .array(unreadable.map(\.json))),
@@ -53,11 +54,12 @@ package enum GoalExport {
                 out += ["| Key result | Baseline | Current | Target | Progress |", "|---|---:|---:|---:|---:|"]
                 for m in progress.metrics {
                     let unit = m.unit.map { " " + cell($0) } ?? ""
-                    out.append("| \(cell(m.name ?? m.id)) | \(number(m.baseline))\(unit) | \(number(m.current))\(unit) | \(number(m.target))\(unit) | \(m.progress.map(percent) ?? "-") |")
+                    out.append("| \(cell(m.name ?? m.id)) | \(number(m.baseline))\(unit) | \(number(m.current))\(unit) | \(number(m.target))\(unit) | \(m.guardrailState ?? m.progress.map(percent) ?? "-") |")
                 }
                 out.append("")
             }
             let checkins = goal.checkins
+            let counted = Set(goal.effectiveCheckins.map(\.id))
             if !checkins.isEmpty {
                 out.append("Check-ins:")
                 out.append("")
@@ -66,6 +68,8 @@ package enum GoalExport {
                     if let confidence = c.confidence { line += " (\(confidence.rawValue))" }
                     if let by = c.by { line += ", \(cell(by))" }
                     if let note = c.note { line += ": \(cell(note))" }
+                    if let old = c.supersedes { line += " (corrects \(cell(old)))" }
+                    if !counted.contains(c.id) { line += " (corrected)" }
                     out.append(line)
                 }
                 out.append("")

@@ -102,6 +102,9 @@ package struct GoalValidator: Sendable {
             lint(goal, status: status, historyContributors: historyContributors, &c)
             lintNorthStar(goal, status: status, &c)
         }
+        if let status, !status.isFinal {
+            lintDates(goal, status: status, &c)
+        }
         return c.diagnostics
     }
 
@@ -334,6 +337,9 @@ package struct GoalValidator: Sendable {
                 emit(.atRiskNote, "checkins[\(i)].note", "a check-in that is \(conf) needs a note saying why and what the team will do", at: "checkins.\(i)")
             }
         }
+        if status == .active {
+            lintGuardrails(goal, &c)
+        }
         if status != .active, !(fm["sprint_goals"]?.list ?? []).isEmpty {
             emit(.sprintLink, "sprint_goals", "sprint goals serve the active Product Goal; this goal is \(status.rawValue), so move them to the active goal or remove them")
         }
@@ -386,6 +392,51 @@ package struct GoalValidator: Sendable {
 
     private func format(_ d: Double) -> String {
         d == d.rounded() && abs(d) < 1e15 ? String(Int(d)) : String(d)
+    }
+}
+
+// MARK: Lint: guardrails and dates (issue 9)
+
+extension GoalValidator {
+    private func emit(_ rule: LintRule, _ field: String, _ message: String, at: String, _ c: inout Collector) {
+        let severity = config.severity(of: rule)
+        guard severity != .off else { return }
+        c.add(field: field, at: at, severity: severity, code: rule.code, message: message)
+    }
+
+    /// `guardrail-breached`: a guardrail of the active goal whose latest check-in (corrections
+    /// counted, ``Goal/effectiveCheckins``) is past its limit.
+    private func lintGuardrails(_ goal: Goal, _ c: inout Collector) {
+        let progress = GoalProgress(goal: goal)
+        for (i, m) in progress.metrics.enumerated() where m.breached == true {
+            let side = m.direction == MetricDirection.stayAbove.rawValue ? "above" : "below"
+            let value = m.current.map(format) ?? "?", limit = m.target.map(format) ?? "?"
+            emit(.guardrailBreached, "metrics.\(m.id)",
+                 "guardrail \(m.id) is breached: \(value)\(m.unit.map { " " + $0 } ?? "") on \(m.lastCheckin ?? "its last check-in"), and it must stay \(side) \(limit); say what the team does about it in a check-in note",
+                 at: goal.frontMatter["metrics"]?.list?.indices.contains(i) == true ? "metrics.\(i)" : "metrics", &c)
+        }
+    }
+
+    /// `checkin-date` and `past-end`: a check-in dated after today or before the goal was created;
+    /// a timeframe that ended before today on a goal not closed.
+    private func lintDates(_ goal: Goal, status: GoalStatus, _ c: inout Collector) {
+        let fm = goal.frontMatter
+        let created = fm["created"]?.date
+        for (i, item) in (fm["checkins"]?.list ?? []).enumerated() {
+            guard let m = item.map, let on = m["on"]?.date else { continue }
+            let id = m["id"]?.scalarText ?? "\(i)"
+            if on > today {
+                emit(.checkinDate, "checkins[\(i)].on", "check-in \(id) is dated \(on), after today (\(today)); correct it with goalsync checkin --amend \(id) --on YYYY-MM-DD", at: "checkins.\(i)", &c)
+            } else if let created, on < created {
+                emit(.checkinDate, "checkins[\(i)].on", "check-in \(id) is dated \(on), before the goal was created (\(created)); correct it with goalsync checkin --amend \(id) --on YYYY-MM-DD", at: "checkins.\(i)", &c)
+            }
+        }
+        if let end = goal.timeframeEnd, end < today {
+            let what = status == .active
+                ? "close the goal (goalsync set \(goal.id ?? "ID") status achieved|abandoned --reason TEXT) or extend it"
+                : "set a later end before it is activated"
+            emit(.pastEnd, "timeframe.end", "timeframe.end (\(end)) is before today (\(today)); \(what): goalsync set \(goal.id ?? "ID") timeframe.end YYYY-MM-DD", at: "timeframe.end", &c)
+        }
     }
 }
 

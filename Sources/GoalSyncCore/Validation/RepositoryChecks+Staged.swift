@@ -80,6 +80,10 @@ extension RepositoryChecks {
         if !owners.isEmpty {
             diagnostics = validateStagedFiles(files + owners, fullyValidated: fullyValidated, cache: cache)
         }
+        for change in changes {
+            guard let old = change.old, let new = change.new, old.id != new.id else { continue }
+            diagnostics += checkinHistoryDiagnostics(path: path(change.name), old: old.id, new: new.id)
+        }
         diagnostics += try pendingConflictDiagnostics()
         // The summary of the tree this commit will make: HEAD's, with the changed files as checked.
         if let stagedGoalsTree = stagedGoalsTree.wait(), stagedGoalsTree != headGoals?.id, !diagnostics.contains(where: { $0.severity == .error }) {

@@ -56,7 +56,15 @@ func printTable(header: [String], rows: [[String]]) {
 struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show one goal: its file and its progress.",
-        discussion: "--json prints {format, id, path, front_matter, body, progress, metrics}.")
+        discussion: """
+            Below the file: the goal's progress (the mean of its key results, each clamped to \
+            0–100%; "no check-in yet" until one has a check-in) and its guardrails (stay_above / \
+            stay_below metrics: held or BREACHED, never part of progress). goalsync help progress \
+            gives the formulas.
+            --json prints {format, id, path, front_matter, body, progress, metrics: [{id, name, unit, \
+            direction, baseline, target, current, progress, last_checkin, confidence, guardrail, \
+            guardrail_state}], breached_guardrails}.
+            """)
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The goal's id.", completion: Completions.goalIDs) var id: String
@@ -73,14 +81,24 @@ struct Show: ParsableCommand {
                     ("id", .string(id)), ("path", .string(GoalPaths.path(forID: id))),
                     ("front_matter", YAMLValue.map(goal.frontMatter).json), ("body", .string(goal.body)),
                     ("progress", .optional(progress.overall)), ("metrics", .array(progress.metrics.map(\.json))),
+                    ("breached_guardrails", .array(progress.breachedGuardrails.map { .string($0.id) })),
                 ]))
                 return
             }
             print(goal.text, terminator: goal.body.hasSuffix("\n") || goal.body.isEmpty ? "" : "\n")
-            if !progress.metrics.isEmpty {
-                print("\nProgress: \(percent(progress.overall))")
-                for m in progress.metrics {
-                    print("  \(m.id): \(number(m.baseline)) → \(number(m.current)) → \(number(m.target)) \(m.unit ?? "")  \(percent(m.progress))")
+            let text = ReportText(style: TextStyle(enabled: false))
+            if !progress.keyResults.isEmpty {
+                print("\nProgress: \(progress.overall.map(percent) ?? "no check-in yet")")
+                for m in progress.keyResults {
+                    let shown = m.progress.map(percent) ?? (m.current == nil ? "no check-in yet" : "—")
+                    print("  \(m.id): \(number(m.baseline)) → \(number(m.current)) → \(number(m.target)) \(m.unit ?? "")  \(shown)")
+                }
+            }
+            if !progress.guardrails.isEmpty {
+                print("\nGuardrails (never part of progress):")
+                for m in progress.guardrails {
+                    let state = m.breached.map { $0 ? "BREACHED" : "held" } ?? (m.current == nil ? "no check-in yet" : "—")
+                    print("  \(m.id): \(text.limitText(m)), now \(number(m.current))  \(state)")
                 }
             }
         }
@@ -95,9 +113,9 @@ struct Status: ParsableCommand {
             --json prints {format, branch, upstream, ahead, behind, merging, conflicts: [{goal, path, field, \
             base, ours, theirs, ours_by: {name, email, date}, theirs_by: {name, email, date}, resolution}], active_conflict: {goals, resolution}, \
             active: {id, title, timeframe: {start, end}, progress, metrics: [{id, name, unit, \
-            direction, baseline, target, current, progress, last_checkin, confidence}], expected, \
-            pace, confidence, confidence_trend, last_checkin, days_since_checkin, cadence_days, \
-            stale}, active_goals, goals: {<status>: <count>}, unreadable: [{file, line, field, \
+            direction, baseline, target, current, progress, last_checkin, confidence, guardrail, \
+            guardrail_state}], expected, pace, confidence, confidence_trend, last_checkin, \
+            days_since_checkin, cadence_days, stale, breached_guardrails}, active_goals, goals: {<status>: <count>}, unreadable: [{file, line, field, \
             severity, code, message}]}.
             upstream, ahead and behind are null without an upstream. conflicts are the stopped \
             pull's, one per goal and field (empty when no pull is stopped; a merge plain git stopped \
@@ -109,7 +127,10 @@ struct Status: ParsableCommand {
             expected are fractions (1 = 100%; expected is what the time gone in the timeframe \
             calls for), pace is ahead, on_pace or behind, confidence the latest check-in's, \
             confidence_trend improving, steady or worsening over the last three, days_since_checkin \
-            since the latest check-in, stale true when that is past cadence_days. goals counts the \
+            since the latest check-in (null when it is dated after today), stale true when that is \
+            past cadence_days. progress is null until a key result has a check-in; guardrails \
+            (stay_above / stay_below) are never in it: guardrail_state is held or breached, and \
+            breached_guardrails lists the breached ones (goalsync help progress). goals counts the \
             goals by status; unreadable lists goal files that could not be read.
             """)
 

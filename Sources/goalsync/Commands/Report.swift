@@ -6,9 +6,12 @@ struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show how each goal is going: key results, pace, confidence, check-ins.",
         discussion: """
-            Per key result: baseline → current → target, progress ((current − baseline) / (target − baseline)), and pace: the progress \
+            Per key result: baseline → current → target, progress ((current − baseline) / (target − baseline); \
+            "no check-in yet" before its first), and pace: the progress \
             expected from the time gone in the goal's timeframe against the actual (ahead, on pace \
-            within 5 points, or behind); the latest confidence and its trend over the last three \
+            within 5 points, or behind). Guardrails (stay_above / stay_below) are listed apart, held \
+            or BREACHED, and never count in progress; a correction (checkin --amend) counts in place \
+            of the check-in it corrects (goalsync help progress). Then the latest confidence and its trend over the last three \
             check-ins; days since the last check-in, flagged stale past the cadence (the goal's \
             cadence_days, else the config's). Achieved and abandoned goals show their outcome and \
             closed.reason. Dates are as of today (GOALSYNC_TODAY=YYYY-MM-DD sets it).
@@ -21,9 +24,10 @@ struct Report: ParsableCommand {
             --json prints {format, today, product, vision: {front_matter, body}, active, goals: [{id, title, \
             status, order, owner, timeframe: {start, end}, progress, expected, pace, confidence, \
             confidence_trend, last_checkin, days_since_checkin, cadence_days, stale, \
-            recent_confidence, metrics: [{id, name, unit, direction, baseline, target, current, \
-            progress, last_checkin, confidence, expected, pace, confidence_trend, recent_confidence, \
-            checkins: [{id, on, by, value, confidence, note}]}], closed: {outcome, on, reason}}], \
+            breached_guardrails, recent_confidence, metrics: [{id, name, unit, direction, baseline, \
+            target, current, progress, last_checkin, confidence, guardrail, guardrail_state, \
+            expected, pace, confidence_trend, recent_confidence, checkins: [{id, on, by, value, \
+            confidence, note, supersedes, superseded}]}], closed: {outcome, on, reason}}], \
             unreadable, contributors: [{name, email, roles, commits, created, proposed, edits, \
             checkins, activated, closed, renamed, deleted, fields, first, last}]}; active is the \
             active goal's entry, or null; contributors are who took part in the active goal, from \
@@ -92,7 +96,7 @@ struct ReportText {
             out.append("")
             out.append(style.bold(status.capitalized))
             out += tableLines(header: ["ORDER", "ID", "PROGRESS", "TITLE"], rows: group.map { g in
-                [g.goal.order.map(String.init) ?? "", g.id ?? "?", bar(g.progress.overall, width: 10) + " " + percent(g.progress.overall), g.title ?? ""]
+                [g.goal.order.map(String.init) ?? "", g.id ?? "?", overallText(g.progress), g.title ?? ""]
             }, indent: "  ", style: style)
         }
         for status in ["achieved", "abandoned"] {
@@ -113,19 +117,56 @@ struct ReportText {
     func activeGoalLines(_ a: GoalReport) -> [String] {
         var out = [style.bold("Active goal: \(a.id ?? "?")") + " — \(a.title ?? "")"]
         out += activeLines(a).map { "  " + $0 }
-        if !a.metrics.isEmpty {
+        let keyResults = a.metrics.filter { !$0.progress.guardrail }
+        let guardrails = a.metrics.filter(\.progress.guardrail)
+        if !keyResults.isEmpty {
             out.append("")
-            let rows = a.metrics.map { m -> [String] in
+            let rows = keyResults.map { m -> [String] in
                 let p = m.progress
                 return [
                     p.id, "\(number(p.baseline)) → \(number(p.current)) → \(number(p.target))\(p.unit.map { " " + $0 } ?? "")",
-                    bar(p.progress, width: 10) + " " + percent(p.progress), paceText(m.pace),
-                    confidenceText(p.confidence, m.trend), p.lastCheckin ?? "—",
+                    progressText(p), paceText(m.pace), confidenceText(p.confidence, m.trend), p.lastCheckin ?? "—",
                 ]
             }
             out += tableLines(header: ["KEY RESULT", "BASELINE → CURRENT → TARGET", "PROGRESS", "PACE", "CONFIDENCE", "LAST CHECK-IN"], rows: rows, indent: "  ", style: style)
         }
+        if !guardrails.isEmpty {
+            out.append("")
+            out += tableLines(header: ["GUARDRAIL", "LIMIT", "CURRENT", "STATE", "CONFIDENCE", "LAST CHECK-IN"], rows: guardrails.map { m in
+                let p = m.progress
+                return [p.id, limitText(p), number(p.current) + (p.current == nil ? "" : p.unit.map { " " + $0 } ?? ""),
+                        guardrailText(p), confidenceText(p.confidence, m.trend), p.lastCheckin ?? "—"]
+            }, indent: "  ", style: style)
+        }
         return out
+    }
+
+    /// A goal's progress in a table: a bar and the percentage, "no check-in yet", or "—" when it
+    /// has no key result to measure.
+    func overallText(_ p: GoalProgress) -> String {
+        if let overall = p.overall { return bar(overall, width: 10) + " " + percent(overall) }
+        return p.keyResults.isEmpty ? "—" : style.dim("no check-in yet")
+    }
+
+    /// A key result's progress: a bar and the percentage, or "no check-in yet".
+    func progressText(_ p: MetricProgress) -> String {
+        guard let progress = p.progress else { return p.current == nil ? style.dim("no check-in yet") : "—" }
+        return bar(progress, width: 10) + " " + percent(progress)
+    }
+
+    /// A guardrail's limit: "stay above 99.5 percent".
+    func limitText(_ p: MetricProgress) -> String {
+        let side = p.direction == MetricDirection.stayAbove.rawValue ? "stay above" : "stay below"
+        return "\(side) \(number(p.target))\(p.unit.map { " " + $0 } ?? "")"
+    }
+
+    /// held, BREACHED, or no check-in yet.
+    func guardrailText(_ p: MetricProgress) -> String {
+        switch p.breached {
+        case true?: return style.red("BREACHED")
+        case false?: return style.green("held")
+        case nil: return style.dim(p.current == nil ? "no check-in yet" : "—")
+        }
     }
 
     /// What to say when no goal is active: maybe one is, in a file that cannot be read.
@@ -138,9 +179,13 @@ struct ReportText {
     /// Every check-in of a goal, oldest first: when, who, which key result, the value, the
     /// confidence and the note.
     func checkinTimelineLines(_ a: GoalReport) -> [String] {
-        let checkins = a.metrics.flatMap(\.checkins).sorted { ($0.on?.dayNumber ?? 0, $0.id) < ($1.on?.dayNumber ?? 0, $1.id) }
+        let superseded = a.metrics.reduce(into: Swift.Set<String>()) { $0.formUnion($1.superseded) }
+        let checkins = a.metrics.flatMap(\.allCheckins).sorted { ($0.on?.dayNumber ?? 0, $0.id) < ($1.on?.dayNumber ?? 0, $1.id) }
         return tableLines(header: ["ON", "BY", "KEY RESULT", "VALUE", "CONFIDENCE", "NOTE"], rows: checkins.map { c in
-            [c.on?.description ?? "—", c.by ?? "—", c.metric ?? "—", number(c.value), confidenceText(c.confidence?.rawValue, nil), c.note ?? ""]
+            var note = c.note ?? ""
+            if let old = c.supersedes { note = "corrects \(old)" + (note.isEmpty ? "" : ": " + note) }
+            let value = number(c.value) + (superseded.contains(c.id) ? style.dim(" (corrected)") : "")
+            return [c.on?.description ?? "—", c.by ?? "—", c.metric ?? "—", value, confidenceText(c.confidence?.rawValue, nil), note]
         }, indent: "  ", style: style)
     }
 
@@ -157,9 +202,17 @@ struct ReportText {
         if let s = a.goal.timeframeStart, let e = a.goal.timeframeEnd {
             out.append("timeframe \(s) → \(e)" + (a.elapsed.map { ", \(percent($0)) of the time gone" } ?? ""))
         }
-        var progress = "progress  \(bar(a.progress.overall, width: 20)) \(percent(a.progress.overall))"
-        if let pace = a.pace { progress += "  \(paceText(pace)) (expected \(percent(a.elapsed)))" }
-        out.append(progress)
+        if let overall = a.progress.overall {
+            var progress = "progress  \(bar(overall, width: 20)) \(percent(overall))"
+            if let pace = a.pace { progress += "  \(paceText(pace)) (expected \(percent(a.elapsed)))" }
+            out.append(progress)
+        } else {
+            out.append("progress  " + style.dim(a.progress.keyResults.isEmpty ? "no key result to measure" : "no check-in yet"))
+        }
+        for id in a.breachedGuardrails {
+            guard let p = a.progress.metrics.first(where: { $0.id == id }) else { continue }
+            out.append(style.red("guardrail \(id) breached") + ": \(number(p.current))\(p.unit.map { " " + $0 } ?? "") against \(limitText(p))")
+        }
         out.append(checkinLine(a))
         if let c = a.latestConfidence { out.append("confidence \(confidenceText(c, a.trend))" + (a.recentConfidence.count > 1 ? style.dim("  (last: \(a.recentConfidence.joined(separator: ", ")))") : "")) }
         return out
@@ -170,6 +223,8 @@ struct ReportText {
         var line: String
         if let d = a.daysSinceCheckin, let last = a.lastCheckin {
             line = "last check-in \(d) day\(d == 1 ? "" : "s") ago (\(last)), cadence \(a.cadenceDays) days"
+        } else if a.lastCheckinInFuture, let last = a.lastCheckin {
+            line = "last check-in dated \(last), after today: " + style.red("correct its date with goalsync checkin --amend CHECKIN --on YYYY-MM-DD")
         } else {
             line = "no check-in yet, cadence \(a.cadenceDays) days"
         }

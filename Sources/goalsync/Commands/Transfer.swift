@@ -11,7 +11,7 @@ struct Export: ParsableCommand {
             csv: one row per goal, per key result (metric) and per check-in, told apart by the kind \
             column, with the columns goalsync import reads back: kind, goal, title, status, owner, start, \
             end, persona, problem, metric, name, unit, direction, baseline, target, on, value, confidence, \
-            note, by. json prints {format, goals: [{id, path, front_matter, body, progress, metrics}], \
+            note, by. json prints {format, goals: [{id, path, front_matter, body, progress, metrics, breached_guardrails}], \
             unreadable}: each goal as goalsync show ID --json shows it. markdown: a section per goal \
             with its key results as a table and its check-ins. Goals are sorted by id. Written to \
             stdout, or to FILE with --output; goal files that cannot be read are named on stderr and \
