@@ -182,10 +182,7 @@ package struct HTMLReport: Sendable {
     }
 
     /// Whether a guardrail's latest value is on the wrong side of its limit (nil: not known yet).
-    package static func isBreached(_ p: MetricProgress) -> Bool? {
-        guard let d = p.direction.flatMap(MetricDirection.init(rawValue:)), d.isGuardrail, let current = p.current, let limit = p.target else { return nil }
-        return d == .stayAbove ? current < limit : current > limit
-    }
+    package static func isBreached(_ p: MetricProgress) -> Bool? { p.guardrail ? p.breached : nil }
 
     private func keyResult(_ m: GoalReport.MetricReport, goal: GoalReport) -> String {
         let p = m.progress
@@ -242,11 +239,16 @@ package struct HTMLReport: Sendable {
         guard !checkins.isEmpty else {
             return h + "<p class=\"empty\">No check-in yet: <code>goalsync checkin \(esc(a.goal.id ?? "ID")) METRIC VALUE --note '…'</code></p>\n</section>\n"
         }
+        // A corrected check-in stays in the timeline, marked; its correction says which it replaces.
+        let effective = Swift.Set(a.goal.effectiveCheckins.map(\.id))
         h += "<ol class=\"timeline\">\n"
         for c in checkins {
             let metric = c.metric.flatMap { names[$0] }
             let unit = metric?.unit.map { " " + esc($0) } ?? ""
-            h += "<li class=\"checkin\"><time>\(c.on.map(\.description) ?? "?")</time> <strong>\(esc(metric?.name ?? c.metric ?? "?"))</strong> at <strong>\(num(c.value))\(c.value == nil ? "" : unit)</strong>"
+            let superseded = !effective.contains(c.id)
+            h += "<li class=\"checkin\(superseded ? " superseded" : "")\"><time>\(c.on.map(\.description) ?? "?")</time> <strong>\(esc(metric?.name ?? c.metric ?? "?"))</strong> at <strong>\(superseded ? "<s>" : "")\(num(c.value))\(c.value == nil ? "" : unit)\(superseded ? "</s>" : "")</strong>"
+            if superseded { h += " <span class=\"badge corrected\">corrected</span>" }
+            if let old = c.supersedes { h += " · corrects <code>\(esc(old))</code>" }
             if let conf = c.confidence { h += " <span class=\"badge conf \(conf.rawValue)\">\(conf.rawValue.replacingOccurrences(of: "_", with: " "))</span>" }
             if let by = c.by { h += " · \(esc(Self.personName(by)))" }
             if let note = c.note, !note.isEmpty { h += "<p class=\"note-text\">\(esc(note))</p>" }
