@@ -161,6 +161,10 @@ struct FrontMatterReaderTests {
         "id: g\nwhy: >2\n   indentation indicator\n",
         "id: g\nlist:\n  # a comment in a list\n  - a   # after an item\n\n  - b\nmap:\n  # a comment in a mapping\n  k: v\n",
         "\"quoted key\": 1\n'single ''key''': 2\n\"esc\\u00e9\": 3\n",
+        // An empty key holding a list: its items' lines are keyed as Yams keys them ("0", not
+        // ".0"); found by the random foreign-style test below.
+        "id: g\n\"\":\n  - a\n  - b\nnext: x\n",
+        "id: g\n'':\n- a\n- {k: v}\n",
         "key with spaces: 1\na:b: 2\nurl: http://example.com/a#b\nk : spaced before the colon\n",
         "id: g\ntitle: plain over\n  two lines\n\n  and a blank one\nnext: 1\n",
         "- a\n- b\n",

@@ -305,7 +305,7 @@ enum FrontMatterFastPath {
                 guard p < e else { return nil }  // `-` alone: the item is on the next lines, or null
                 while p < e, b[p] == UInt8(ascii: " ") { p += 1 }
                 guard p < e, !isDash(li, p - starts[li]) else { return nil }
-                let itemPath = path + "." + String(items.count)
+                let itemPath = Self.child(path, String(items.count))
                 lines[itemPath] = li + firstLine
                 if blockKey(p, e) != nil {
                     guard let v = mapping(col: p - starts[li], li: &li, path: itemPath) else { return nil }
@@ -650,7 +650,7 @@ enum FrontMatterFastPath {
                 guard p < e else { return nil }
                 let itemPath: String
                 if isList {
-                    itemPath = path + "." + String(items.count)
+                    itemPath = Self.child(path, String(items.count))
                 } else {
                     guard let colon = keyEnd(p, e, eolAllowed: false) else { return nil }
                     let key = text(p, colon)
