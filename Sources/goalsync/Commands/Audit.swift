@@ -68,28 +68,21 @@ struct Log: ParsableCommand {
         }
     }
 
-    /// The lines that say what one entry did.
+    /// The lines that say what one entry did (Core's ``GoalLogEntry/lines``, which `serve` shows too).
     func describe(_ entry: GoalLogEntry, style: TextStyle) -> [String] {
-        var out = [String]()
-        switch entry.kind {
-        case .created: out.append(style.green("created \(entry.path)"))
-        case .deleted: out.append(style.red("deleted \(entry.path)"))
-        case .renamed: out.append("renamed from \(entry.renamedFrom ?? "?")")
-        case .unparsable: out.append(style.red("file did not parse: \(entry.error ?? "unknown reason")"))
-        case .boundary: out.append(style.dim("history is cut here (shallow clone): the goal is shown as found, not as made here"))
-        case .merge: out.append("settled in the merge:")
-        case .changed: break
-        }
-        for c in entry.changes {
-            switch (c.old, c.new) {
-            case (let o?, let n?): out.append("\(c.field): \(o) → \(n)")
-            case (nil, let n?): out.append("\(c.field): " + style.green("+ \(n)"))
-            case (let o?, nil): out.append("\(c.field): " + style.red("− \(o)"))
-            default: out.append(c.field)
+        entry.lines.map { line in
+            switch line.tone {
+            case .plain: return line.text
+            case .dim: return style.dim(line.text)
+            case .added, .removed:
+                // The field name stays plain; what was added or removed is coloured.
+                let paint = line.tone == .added ? style.green : style.red
+                if let colon = line.text.range(of: ": "), entry.changes.contains(where: { line.text.hasPrefix($0.field + ": ") }) {
+                    return String(line.text[..<colon.upperBound]) + paint(String(line.text[colon.upperBound...]))
+                }
+                return paint(line.text)
             }
         }
-        if let body = entry.body { out.append("body: \(body.summary)") }
-        return out
     }
 }
 
