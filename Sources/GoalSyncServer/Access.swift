@@ -102,7 +102,7 @@ struct AccessMiddleware<Context: RequestContext>: RouterMiddleware {
             response = Pages.errorResponse(.internalServerError, (error as? LocalizedError)?.errorDescription ?? "\(error)")
         }
         response.headers[.xContentTypeOptions] = "nosniff"
-        response.headers[.referrerPolicy] = "no-referrer"
+        response.headers[.referrerPolicy] = "same-origin"  // no-referrer would make the browser send Origin: null with a form
         response.headers[.contentSecurityPolicy] =
             "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
         if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
