@@ -197,9 +197,19 @@ extension GoalServer {
         _ = try await form(request, context)
         if sync.begin() {
             let job = sync, root = self.root, environment = self.environment
-            Task.detached { _ = try? await Blocking.write { job.run(root: root, environment: environment) } }
+            // Queued before the answer goes back: a write sent after it waits for the sync to end.
+            Blocking.enqueueWrite { job.run(root: root, environment: environment) }
         }
         return Self.redirect("/sync")
+    }
+
+    /// What the Sync button starts, run to its end on the caller's thread (tests, scripts); returns
+    /// the sentence the sync page shows. Nil when a sync is already running.
+    package func syncNow() -> (message: String, failed: Bool, conflicts: Bool)? {
+        guard sync.begin() else { return nil }
+        sync.run(root: root, environment: environment)
+        let s = sync.current
+        return (s.message, s.failed, s.stoppedOnConflicts)
     }
 
     func settle(_ action: String, _ request: Request, _ context: BasicRequestContext) async throws -> Response {

@@ -213,6 +213,11 @@ enum Blocking {
         try await run(on: writes, work)
     }
 
+    /// Queues `work` behind the writes already queued, without waiting for it.
+    static func enqueueWrite(_ work: @escaping @Sendable () -> Void) {
+        writes.async(execute: work)
+    }
+
     private static func run<T: Sendable>(on queue: DispatchQueue, _ work: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             queue.async { continuation.resume(with: Result { try work() }) }
