@@ -60,14 +60,14 @@ final class GoalIndex: Sendable {
     init(root: String, gitDir: String) {
         self.root = root
         self.gitDir = gitDir.hasSuffix("/") ? gitDir : gitDir + "/"
-        state.withLock { s in Self.update(&s, root: root, signature: signature(), full: true) }
+        state.withLock { s in Self.update(&s, root: root, signature: signature()) }
     }
 
     /// The goals as they are now: the last snapshot when none of the watched files changed.
     func current() -> Snapshot {
         let sig = signature()
         return state.withLock { s in
-            if s.signature != sig { Self.update(&s, root: root, signature: sig, full: true) }
+            if s.signature != sig { Self.update(&s, root: root, signature: sig) }
             return s
         }
     }
@@ -78,7 +78,7 @@ final class GoalIndex: Sendable {
     func rescan() -> Int {
         let sig = signature()
         return state.withLock { s in
-            Self.update(&s, root: root, signature: sig, full: true)
+            Self.update(&s, root: root, signature: sig)
             return s.generation
         }
     }
@@ -99,7 +99,7 @@ final class GoalIndex: Sendable {
 
     private static let statusOrder: [GoalStatus] = [.active, .proposed, .draft, .achieved, .abandoned]
 
-    private static func update(_ s: inout Snapshot, root: String, signature: [FileStamp?], full: Bool) {
+    private static func update(_ s: inout Snapshot, root: String, signature: [FileStamp?]) {
         var changed = s.signature != signature
         s.signature = signature
         let folder = root + "/" + GoalPaths.goalsDirectory

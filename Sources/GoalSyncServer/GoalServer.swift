@@ -44,7 +44,7 @@ package struct GoalServer: Sendable {
         router.middlewares.add(AccessMiddleware(access: access))
         router.get("/assets/app.css") { _, _ in Self.asset(Assets.css, "text/css; charset=utf-8") }
         router.get("/assets/app.js") { _, _ in Self.asset(Assets.js, "text/javascript; charset=utf-8") }
-        router.get("/api/state") { _, _ in try await self.state() }
+        router.get("/api/state") { request, _ in try await self.state(request) }
         router.get("/") { _, _ in try await self.overview() }
         router.get("/goals") { request, _ in try await self.list(request) }
         router.get("/new") { _, _ in try await self.newGoalPage() }
@@ -133,11 +133,16 @@ package struct GoalServer: Sendable {
 
     // MARK: Reading
 
-    func state() async throws -> Response {
+    /// The generation of the goals and the sync's progress, for the pages' script; `If-None-Match`
+    /// with the last ETag gets 304 while nothing changed.
+    func state(_ request: Request) async throws -> Response {
         let snap = try await Blocking.read { index.current() }
+        let job = sync.current
+        let etag = "\"\(snap.generation)-\(job.running)-\(job.message.hashValue)\""
+        if request.headers[.ifNoneMatch] == etag { return Response(status: .notModified, headers: [.eTag: etag]) }
         struct Body: Encodable { var generation: Int; var sync: SyncJob.State }
-        let data = try JSONEncoder().encode(Body(generation: snap.generation, sync: sync.current))
-        return Response(status: .ok, headers: [.contentType: "application/json", .eTag: "\"\(snap.generation)\""],
+        let data = try JSONEncoder().encode(Body(generation: snap.generation, sync: job))
+        return Response(status: .ok, headers: [.contentType: "application/json", .eTag: etag],
                         body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 

@@ -272,7 +272,10 @@ struct ServeRouteTests {
             #expect(try await client.get("/goals").body.contains("Changed by the CLI"))
             let g2 = try Self.generation(try await client.get("/api/state").body)
             #expect(g2 > g1)
-            #expect(try await client.get("/api/state").body.contains("\"generation\":\(g2)"), "no change, same generation")
+            let state2 = try await client.get("/api/state")
+            #expect(state2.body.contains("\"generation\":\(g2)"), "no change, same generation")
+            let etag = try #require(state2.headers[.eTag])
+            #expect(try await client.get("/api/state", headers: [.ifNoneMatch: etag]).status == .notModified)
             // A goal added and committed with plain git.
             try GoalText.minimal(id: "by-git", title: "Added with git").description.write(toFile: shell.root + "/goals/by-git.md", atomically: true, encoding: .utf8)
             #expect(try shell.git("add", "goals/by-git.md").status == 0)
