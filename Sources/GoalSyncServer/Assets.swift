@@ -30,6 +30,8 @@ enum Assets {
     .row{display:grid;grid-template-columns:repeat(auto-fit,minmax(10rem,1fr));gap:0 .7rem}
     .field-error{color:var(--bad);font-size:.88rem;margin:.15rem 0}
     button{font:inherit;padding:.35rem .8rem;border-radius:.3rem;border:1px solid var(--accent);background:var(--accent);color:#fff;cursor:pointer;margin:.4rem .3rem 0 0}
+    button[disabled]{opacity:.45;cursor:not-allowed}
+    tbody th{white-space:nowrap}
     button.secondary{background:#fff;color:var(--accent)}
     button.danger{background:#fff;color:var(--bad);border-color:var(--bad)}
     ul.plain{list-style:none;padding:0;margin:.2rem 0}

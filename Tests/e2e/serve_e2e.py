@@ -120,6 +120,40 @@ def main():
         wait.until(lambda d: "Raise new-admin activation to 55%" in d.page_source)
         check("the open page shows the change without a reload by hand", True)
         shot("05-overview-after-cli-edit")
+
+        # A teammate's clone changes the same field; the page's own edit then conflicts on Sync.
+        base = os.path.dirname(REPO)
+        remote, ben = os.path.join(base, "remote.git"), os.path.join(base, "ben")
+        ben_env = dict(env, GIT_AUTHOR_NAME="Ben Ode", GIT_AUTHOR_EMAIL="ben@example.com",
+                       GIT_COMMITTER_NAME="Ben Ode", GIT_COMMITTER_EMAIL="ben@example.com")
+        for cmd, cmd_env in ((["git", "init", "-q", "--bare", "-b", "main", remote], env),
+                             (["git", "-C", REPO, "remote", "add", "origin", remote], env),
+                             ([GOALSYNC, "-C", REPO, "push"], env),
+                             ([GOALSYNC, "clone", remote, ben], ben_env),
+                             ([GOALSYNC, "-C", ben, "set", "activation", "title", "Raise new-admin activation to 60%"], ben_env),
+                             ([GOALSYNC, "-C", ben, "push"], ben_env)):
+            done = subprocess.run(cmd, env=cmd_env, capture_output=True, text=True, timeout=120)
+            if done.returncode != 0:
+                raise AssertionError(f"{' '.join(cmd)}: {done.stderr}")
+        driver.get(url.split("?", 1)[0] + "goals/activation")
+        submit("form[data-form=fields]", {"title": "Raise new-admin activation to 58%"})
+        check("the page saves its own edit", "Saved: commit" in driver.page_source)
+        driver.find_element(By.LINK_TEXT, "Sync").click()
+        wait.until(EC.presence_of_element_located((By.ID, "sync-progress")))
+        submit("form[action='/sync']", {}, "Sync")
+        wait.until(lambda d: "conflict to settle" in d.page_source)
+        page = driver.page_source
+        check("the conflict shows ours, theirs and who wrote each",
+              "to 58%" in page and "to 60%" in page and "by Ben Ode" in page)
+        shot("06-sync-conflict")
+        submit("form[action='/sync/resolve']", {}, "Take theirs")
+        check("the conflict is settled in the page", "settled: theirs" in driver.page_source)
+        submit("form[action='/sync/continue']", {}, "Finish the pull")
+        check("the pull is finished", "The pull is finished" in driver.page_source)
+        submit("form[action='/sync']", {}, "Sync")
+        wait.until(lambda d: "Pushed" in d.page_source or "Sync failed" in d.page_source)
+        check("the merge is pushed", "Pushed" in driver.page_source)
+        shot("07-synced")
     except Exception:
         driver.save_screenshot(os.path.join(SHOTS, "failure.png"))
         text = driver.find_element(By.TAG_NAME, "body").text
