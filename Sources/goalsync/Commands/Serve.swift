@@ -61,7 +61,7 @@ struct Serve: ParsableCommand {
             done.wait()
             if let error = failure.error {
                 if let e = error as? GoalSyncError { throw e }
-                throw GoalSyncError.repository("cannot serve on \(host):\(port): \(error)")
+                throw GoalSyncError.repository("cannot serve on \(host):\(port) (\(error)); if another program listens there, choose another --port (0: any free port)")
             }
         }
     }
