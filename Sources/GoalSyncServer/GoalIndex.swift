@@ -35,6 +35,17 @@ final class GoalIndex: Sendable {
         /// nil when the file did not parse (``problem`` says why).
         var goal: Goal?
         var problem: String?
+        /// The goal's `status` as written ("unreadable" when the file did not parse), read once.
+        var status: String
+
+        init(path: String, id: String, stamp: FileStamp, goal: Goal?, problem: String?) {
+            self.path = path
+            self.id = id
+            self.stamp = stamp
+            self.goal = goal
+            self.problem = problem
+            status = goal.map { $0["status"]?.scalarText ?? "" } ?? "unreadable"
+        }
     }
 
     struct Snapshot: Sendable {
@@ -42,6 +53,8 @@ final class GoalIndex: Sendable {
         /// Every goal file, active first, then proposed, draft, achieved, abandoned; by order, then id.
         var entries: [Entry] = []
         var byID: [String: Int] = [:]
+        /// How many goals have each status (and "unreadable").
+        var counts: [String: Int] = [:]
         var config = RepoConfig()
         var vision: MarkdownDocument?
         var visionProblem: String?
@@ -157,7 +170,11 @@ final class GoalIndex: Sendable {
         }
         s.entries = (keep + fresh).sorted { rank($0) < rank($1) }
         s.byID = [:]
-        for (i, e) in s.entries.enumerated() where s.byID[e.id] == nil { s.byID[e.id] = i }
+        s.counts = [:]
+        for (i, e) in s.entries.enumerated() {
+            if s.byID[e.id] == nil { s.byID[e.id] = i }
+            s.counts[e.status, default: 0] += 1
+        }
         s.generation += 1
     }
 }

@@ -197,7 +197,7 @@ package struct GoalServer: Sendable {
         let log = try Auditor(repo).log(id: id)
         let snap = index.current()
         let findings = repo.validator.validate(goal, path: GoalPaths.path(forID: id))
-        let others = snap.entries.filter { $0.goal?.status == .active && $0.id != id }.map(\.id)
+        let others = snap.entries.prefix { $0.status == "active" }.filter { $0.id != id }.map(\.id)
         let model = GoalPageModel(goal: goal, id: id, version: version, history: log.entries, historyShallow: log.isShallow,
                                   findings: findings, otherActive: others, today: repo.today, cadenceDays: repo.config.cadenceDays)
         return Pages.goalPage(model, notice: notice, errors: errors, conflict: conflict, context(snap))

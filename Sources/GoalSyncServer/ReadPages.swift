@@ -18,7 +18,7 @@ extension Pages {
         // above the active goal, once Core exposes it.
         guard let active = snap.active else {
             p.raw("<h1>No goal is active</h1><p>Only one Product Goal is active at a time. ")
-            let proposed = snap.entries.filter { $0.goal?.status == .proposed }
+            let proposed = snap.entries.filter { $0.status == "proposed" }
             if proposed.isEmpty {
                 p.raw("<a href=\"/new\">Write a goal</a>, propose it to the team, then activate it.</p>")
             } else {
@@ -183,8 +183,7 @@ extension Pages {
     }
 
     static func counts(_ snap: GoalIndex.Snapshot) -> String {
-        var byStatus = [String: Int]()
-        for e in snap.entries { byStatus[e.goal?["status"]?.scalarText ?? "unreadable", default: 0] += 1 }
+        let byStatus = snap.counts
         var p = PageWriter()
         p.raw("<h2>All goals</h2><p>")
         for s in GoalStatus.allCases.map(\.rawValue) + ["unreadable"] {
@@ -210,7 +209,7 @@ extension Pages {
         p.raw("</select></div><div><label>&nbsp;</label><button type=\"submit\">Show</button></div></form>")
         let needle = query.lowercased()
         let matches = snap.entries.filter { e in
-            if let status, !status.isEmpty, e.goal?["status"]?.scalarText != status { return false }
+            if let status, !status.isEmpty, e.status != status { return false }
             guard !needle.isEmpty else { return true }
             if e.id.lowercased().contains(needle) { return true }
             guard let g = e.goal else { return false }
@@ -230,7 +229,7 @@ extension Pages {
                 p.text(problem)
                 p.raw("</span>")
             }
-            p.raw("</td><td>\(statusBadge(e.goal?["status"]?.scalarText ?? (e.problem == nil ? nil : "unreadable")))</td><td class=\"hide-small\">")
+            p.raw("</td><td>\(statusBadge(e.status))</td><td class=\"hide-small\">")
             p.text(e.goal?.owner ?? "")
             p.raw("</td><td>")
             if let g = e.goal, !g.metrics.isEmpty {
