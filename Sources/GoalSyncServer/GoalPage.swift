@@ -216,7 +216,7 @@ extension Pages {
             for line in entry.lines {
                 let cls = line.tone == .added ? "add" : line.tone == .removed ? "rem" : line.tone == .dim ? "muted" : ""
                 p.raw("<li class=\"\(cls)\">")
-                p.text(line.text)
+                p.text(line.display)
                 p.raw("</li>")
             }
         }

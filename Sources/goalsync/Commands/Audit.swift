@@ -68,20 +68,18 @@ struct Log: ParsableCommand {
         }
     }
 
-    /// The lines that say what one entry did (Core's ``GoalLogEntry/lines``, which `serve` shows too).
+    /// The lines that say what one entry did (Core's ``GoalLogEntry/lines``, which `serve` shows too):
+    /// the field name plain, what happened to it coloured.
     func describe(_ entry: GoalLogEntry, style: TextStyle) -> [String] {
         entry.lines.map { line in
+            let text: String
             switch line.tone {
-            case .plain: return line.text
-            case .dim: return style.dim(line.text)
-            case .added, .removed:
-                // The field name stays plain; what was added or removed is coloured.
-                let paint = line.tone == .added ? style.green : style.red
-                if let colon = line.text.range(of: ": "), entry.changes.contains(where: { line.text.hasPrefix($0.field + ": ") }) {
-                    return String(line.text[..<colon.upperBound]) + paint(String(line.text[colon.upperBound...]))
-                }
-                return paint(line.text)
+            case .plain: text = line.text
+            case .dim: text = style.dim(line.text)
+            case .added: text = style.green(line.text)
+            case .removed: text = style.red(line.text)
             }
+            return line.field.map { "\($0): " + text } ?? text
         }
     }
 }
