@@ -102,18 +102,10 @@ struct AccessMiddleware<Context: RequestContext>: RouterMiddleware {
             response = Pages.errorResponse(.internalServerError, (error as? LocalizedError)?.errorDescription ?? "\(error)")
         }
         response.headers[.xContentTypeOptions] = "nosniff"
-        response.headers[.referrerPolicy] = "same-origin"  // no-referrer would make the browser send Origin: null with a form
+        if let referrerPolicy = HTTPField.Name("Referrer-Policy") { response.headers[referrerPolicy] = "same-origin" }  // no-referrer would make the browser send Origin: null with a form
         response.headers[.contentSecurityPolicy] =
             "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
         if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
         return response
-    }
-}
-
-extension HTTPField.Name {
-    /// `Referrer-Policy` (not among HTTPTypes' names).
-    static var referrerPolicy: Self {
-        guard let name = Self("Referrer-Policy") else { preconditionFailure("a valid field name") }
-        return name
     }
 }

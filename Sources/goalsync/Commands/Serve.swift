@@ -75,17 +75,35 @@ private final class FailureBox: @unchecked Sendable {
     func set(_ e: any Error) { lock.withLock { stored = e } }
 }
 
-/// `xdg-open URL`, when it is on PATH; otherwise the printed address is enough.
+/// `xdg-open URL`, when it is on PATH; otherwise the printed address is enough. Not waited for
+/// (a thread reaps it).
 private func openInBrowser(_ url: String) {
-    let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+    let environment = ProcessInfo.processInfo.environment
+    let path = environment["PATH"] ?? "/usr/bin:/bin"
     guard let opener = path.split(separator: ":").map({ "\($0)/xdg-open" }).first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
         FileHandle.standardError.write(Data("goalsync serve: xdg-open is not installed; open the address above by hand\n".utf8))
         return
     }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: opener)
-    process.arguments = [url]
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
-    try? process.run()
+    let argv = [strdup(opener), strdup(url), nil]
+    let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+    defer {
+        for p in argv { free(p) }
+        for p in envp { free(p) }
+    }
+    // The browser's own messages would mix with the server's: they go to /dev/null.
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    var pid: pid_t = 0
+    guard posix_spawn(&pid, opener, &actions, nil, argv, envp) == 0 else {
+        FileHandle.standardError.write(Data("goalsync serve: could not start xdg-open; open the address above by hand\n".utf8))
+        return
+    }
+    let child = pid
+    DispatchQueue.global().async {
+        var status: Int32 = 0
+        _ = waitpid(child, &status, 0)
+    }
 }
