@@ -252,8 +252,8 @@ extension GoalServer {
         return Self.response(outcome)
     }
 
-    func syncPage(notice: String?, error: String?) async throws -> Response {
-        let html = try await Blocking.read { try syncPageHTML(try openRepository(), error: error) }
+    func syncPage() async throws -> Response {
+        let html = try await Blocking.read { try syncPageHTML(try openRepository(), error: nil) }
         return Pages.response(html)
     }
 

@@ -87,11 +87,20 @@ final class GoalIndex: Sendable {
 
     /// Lists the goals folder and reads every file whose `stat` changed (an edit in place that left
     /// the watched files alone). Returns the generation after it.
+    /// The listing and the `stat`s run outside the lock, so that requests are not held while it looks.
     @discardableResult
     func rescan() -> Int {
         let sig = signature()
+        let before = state.withLock { $0 }
+        var next = before
+        Self.update(&next, root: root, signature: sig)
         return state.withLock { s in
-            Self.update(&s, root: root, signature: sig)
+            if s.generation == before.generation {
+                s = next
+            } else {
+                // A request refreshed it meanwhile: look again from what it found.
+                Self.update(&s, root: root, signature: sig)
+            }
             return s.generation
         }
     }

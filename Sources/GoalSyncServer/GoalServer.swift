@@ -15,8 +15,8 @@ package struct GoalServer: Sendable {
     let sync = SyncJob()
 
     /// Opens the repository at `path` (git's discovery, like `goalsync -C`) and reads its goals.
-    /// `hosts`: the Host values requests may carry (``Access/hosts(bind:port:)``); empty: any.
-    package init(path: String, environment: [String: String], hosts: Set<String> = [], token: String? = nil) throws {
+    /// Until ``allowHosts(_:)`` is called, any Host is answered (the token still guards it).
+    package init(path: String, environment: [String: String]) throws {
         let repo = try GoalRepository.open(at: path, environment: environment)
         guard FileSystem.isDirectory(repo.root + "/" + GoalPaths.goalsDirectory) || FileSystem.exists(repo.root + "/.goalsync/config.yaml") else {
             throw GoalSyncError.notAGoalRepository(repo.root)
@@ -24,7 +24,7 @@ package struct GoalServer: Sendable {
         root = repo.root
         self.environment = environment
         index = GoalIndex(root: repo.root, gitDir: repo.git.gitDir)
-        access = token.map { Access(token: $0, hosts: hosts) } ?? Access(hosts: hosts)
+        access = Access(hosts: [])
     }
 
     package var token: String { access.token }
@@ -53,7 +53,7 @@ package struct GoalServer: Sendable {
         for action in ["edit", "status", "activate", "add", "remove", "metrics", "sprint-goals", "checkin"] {
             router.post("/goals/:id/\(action)") { request, context in try await self.write(action, request, context) }
         }
-        router.get("/sync") { _, _ in try await self.syncPage(notice: nil, error: nil) }
+        router.get("/sync") { _, _ in try await self.syncPage() }
         router.post("/sync") { request, context in try await self.startSync(request, context) }
         for action in ["resolve", "resolve-active", "continue", "abort"] {
             router.post("/sync/\(action)") { request, context in try await self.settle(action, request, context) }
