@@ -7,11 +7,15 @@ let package = Package(
     products: [
         .executable(name: "goalsync", targets: ["goalsync"]),
         .library(name: "GoalSyncCore", targets: ["GoalSyncCore"]),
+        .library(name: "GoalSyncServer", targets: ["GoalSyncServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        // Hummingbird's own dependencies, named for the types the server uses directly.
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -38,10 +42,20 @@ let package = Package(
             name: "GoalSyncCore",
             dependencies: ["GoalSyncGit", .product(name: "Yams", package: "Yams")]
         ),
+        // `goalsync serve`: the goal repository as a local web app (Hummingbird), over Core's services.
+        .target(
+            name: "GoalSyncServer",
+            dependencies: [
+                "GoalSyncCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
         .executableTarget(
             name: "goalsync",
             dependencies: [
                 "GoalSyncCore",
+                "GoalSyncServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -71,6 +85,13 @@ let package = Package(
                 "goalsync", "GoalSyncCore", "GoalSyncGit", "GoalSyncFuzzChecks", "GoalSyncTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
                 .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .testTarget(
+            name: "GoalSyncServerTests",
+            dependencies: [
+                "goalsync", "GoalSyncServer", "GoalSyncCore", "GoalSyncTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
         .testTarget(

@@ -34,7 +34,7 @@ struct GoalSync: ParsableCommand {
         subcommands: [
             Init.self, New.self, List.self, Show.self, Set.self, Add.self, Remove.self, Rm.self, Checkin.self, Edit.self,
             Activate.self, VisionCommand.self, Status.self, Validate.self, Pull.self, Push.self, SyncCommand.self, Clone.self, Resolve.self,
-            Hooks.self, MergeDriverCommand.self,
+            Hooks.self, MergeDriverCommand.self, Serve.self,
             Log.self, Blame.self, Contributors.self, Report.self, Export.self, Import.self,
         ]
     )

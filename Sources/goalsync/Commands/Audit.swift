@@ -68,28 +68,19 @@ struct Log: ParsableCommand {
         }
     }
 
-    /// The lines that say what one entry did.
+    /// The lines that say what one entry did (Core's ``GoalLogEntry/lines``, which `serve` shows too):
+    /// the field name plain, what happened to it coloured.
     func describe(_ entry: GoalLogEntry, style: TextStyle) -> [String] {
-        var out = [String]()
-        switch entry.kind {
-        case .created: out.append(style.green("created \(entry.path)"))
-        case .deleted: out.append(style.red("deleted \(entry.path)"))
-        case .renamed: out.append("renamed from \(entry.renamedFrom ?? "?")")
-        case .unparsable: out.append(style.red("file did not parse: \(entry.error ?? "unknown reason")"))
-        case .boundary: out.append(style.dim("history is cut here (shallow clone): the goal is shown as found, not as made here"))
-        case .merge: out.append("settled in the merge:")
-        case .changed: break
-        }
-        for c in entry.changes {
-            switch (c.old, c.new) {
-            case (let o?, let n?): out.append("\(c.field): \(o) → \(n)")
-            case (nil, let n?): out.append("\(c.field): " + style.green("+ \(n)"))
-            case (let o?, nil): out.append("\(c.field): " + style.red("− \(o)"))
-            default: out.append(c.field)
+        entry.lines.map { line in
+            let text: String
+            switch line.tone {
+            case .plain: text = line.text
+            case .dim: text = style.dim(line.text)
+            case .added: text = style.green(line.text)
+            case .removed: text = style.red(line.text)
             }
+            return line.field.map { "\($0): " + text } ?? text
         }
-        if let body = entry.body { out.append("body: \(body.summary)") }
-        return out
     }
 }
 
