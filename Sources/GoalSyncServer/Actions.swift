@@ -78,7 +78,14 @@ extension GoalServer {
                 let title = Self.text(form, "title").trimmingCharacters(in: .whitespacesAndNewlines)
                 var sets = [String]()
                 for f in ["persona", "problem", "why"] { if let v = Self.optional(form, f) { sets.append("\(f)=\(v)") } }
-                let (id, result) = try GoalEditor(repo).newGoal(title: title, id: Self.optional(form, "id"), sets: sets, noVerify: true)
+                var template: GoalTemplate?
+                if let name = Self.optional(form, "template") {
+                    guard let t = GoalTemplate(rawValue: name) else {
+                        throw GoalSyncError.usage("template: '\(name)' is not one of \(GoalTemplate.names)")
+                    }
+                    template = t
+                }
+                let (id, result) = try GoalEditor(repo).newGoal(title: title, id: Self.optional(form, "id"), sets: sets, template: template, noVerify: true)
                 return .redirect(Pages.goalLink(id) + "?saved=" + result.commit)
             } catch {
                 guard let (status, errors) = Self.errors(error, form: "new", values: form) else { throw error }

@@ -241,7 +241,6 @@ extension Pages {
             return "<p class=\"field-error\" role=\"alert\">\(HTML.escape(msg))</p>"
         }
         p.raw("<h1>New goal</h1><p class=\"muted\">A new goal starts as a draft; propose it to the team when it is ready.</p>")
-        // `goalsync new --template` (issue 9) adds a choice of template here once Core has it.
         p.raw("<form method=\"post\" action=\"/goals\" class=\"card\" data-form=\"new\">" + hidden("csrf", ctx.csrf))
         for e in errors?.general ?? [] { p.raw("<p class=\"notice error\" role=\"alert\">\(HTML.escape(e))</p>") }
         p.raw("<label for=\"new-title\">Title: the outcome, e.g. Raise activation from 30% to 50%</label><input type=\"text\" id=\"new-title\" name=\"title\" required value=\"\(v("title"))\">\(err("title"))")
@@ -249,6 +248,14 @@ extension Pages {
         for (f, label) in [("persona", "Who is it for"), ("problem", "What problem does it solve for them"), ("why", "Why do we care")] {
             p.raw("<label for=\"new-\(f)\">\(label)</label><input type=\"text\" id=\"new-\(f)\" name=\"\(f)\" value=\"\(v(f))\">\(err(f))")
         }
+        // `goalsync new --template`: the narrative starts with the framework's questions.
+        let chosen = errors?.values["template"] ?? ""
+        p.raw("<label for=\"new-template\">Start the narrative from a template</label><select id=\"new-template\" name=\"template\">")
+        p.raw("<option value=\"\"\(chosen.isEmpty ? " selected" : "")>none</option>")
+        for t in GoalTemplate.allCases {
+            p.raw("<option value=\"\(HTML.attribute(t.rawValue))\"\(chosen == t.rawValue ? " selected" : "")>\(HTML.escape(t.rawValue))</option>")
+        }
+        p.raw("</select>\(err("template"))")
         p.raw("<button type=\"submit\">Create the goal</button></form>")
         return layout("New goal", ctx, current: "/new", p.html)
     }

@@ -14,8 +14,7 @@ extension Pages {
             p.text(problem)
             p.raw("</p>")
         }
-        // Issue 9 adds the North Star (VISION.md) and its check-ins to the model: its section goes here,
-        // above the active goal, once Core exposes it.
+        if let doc = snap.vision { p.raw(northStar(Vision(document: doc))) }
         guard let active = snap.active else {
             p.raw("<h1>No goal is active</h1><p>Only one Product Goal is active at a time. ")
             let proposed = snap.entries.filter { $0.status == "proposed" }
@@ -89,6 +88,52 @@ extension Pages {
         return "<span class=\"\(cls)\">\(HTML.escape(c.replacingOccurrences(of: "_", with: " ")))</span>"
     }
 
+    /// The strategy line and the North Star of VISION.md: its value (the latest check-in), from
+    /// baseline to target, and its last check-ins with their notes.
+    static func northStar(_ vision: Vision) -> String {
+        var p = PageWriter()
+        if let strategy = vision.strategy, !strategy.isEmpty, !Vision.isPlaceholder(strategy, field: "strategy") {
+            p.raw("<section aria-label=\"Strategy\"><p class=\"muted\">Strategy</p><p>")
+            p.text(strategy)
+            p.raw("</p></section>")
+        }
+        guard let star = vision.northStar, let name = star.name else { return p.html }
+        let unit = star.unit.map { " " + $0 } ?? ""
+        let current = vision.current
+        p.raw("<section id=\"north-star\" aria-label=\"North Star\"><p class=\"muted\">North Star</p><h2>")
+        p.text(name)
+        p.raw("</h2><p>")
+        if let value = current?.value {
+            p.text("\(number(value))\(unit)")
+            if let on = current?.on { p.raw(" <span class=\"muted\">"); p.text("on \(on)"); p.raw("</span>") }
+            let progress = MetricProgress.progress(direction: star.direction, baseline: star.baseline, target: star.target, current: value)
+            if star.baseline != nil, star.target != nil, !(star.direction?.isGuardrail ?? false) {
+                p.raw(" \(bar(progress)) \(percent(progress))")
+            }
+        } else {
+            p.raw("<span class=\"muted\">no check-in yet</span>")
+        }
+        if star.baseline != nil || star.target != nil {
+            p.raw(" <span class=\"muted\">")
+            p.text("\(number(star.baseline)) → \(number(star.target))\(unit)")
+            p.raw("</span>")
+        }
+        p.raw("</p>")
+        let recent = vision.datedCheckins.suffix(3).reversed()
+        if !recent.isEmpty {
+            p.raw("<ul class=\"timeline\">")
+            for c in recent {
+                p.raw("<li>")
+                p.text("\(c.on?.description ?? "?") · \(number(c.value))\(unit)")
+                if let note = c.note, !note.isEmpty { p.raw(" — "); p.text(note) }
+                p.raw("</li>")
+            }
+            p.raw("</ul>")
+        }
+        p.raw("</section>")
+        return p.html
+    }
+
     /// The key results (progress toward the goal) and, apart, the guardrails (stay_above /
     /// stay_below: met or breached, never part of the progress).
     static func keyResults(_ report: GoalReport) -> String {
@@ -114,8 +159,7 @@ extension Pages {
             p.raw("</tbody></table></div>")
         }
         if !guardrails.isEmpty {
-            // Whether each guardrail is met or breached comes with issue 9's progress rules.
-            p.raw("<h2>Guardrails</h2><div class=\"scroll\"><table><thead><tr><th>Guardrail</th><th>Current</th><th>Must stay</th></tr></thead><tbody>")
+            p.raw("<h2>Guardrails</h2><div class=\"scroll\"><table><thead><tr><th>Guardrail</th><th>Current</th><th>Must stay</th><th>State</th></tr></thead><tbody>")
             for m in guardrails {
                 let mp = m.progress
                 p.raw("<tr><td>")
@@ -124,7 +168,11 @@ extension Pages {
                 p.text(number(mp.current) + (mp.unit.map { " " + $0 } ?? ""))
                 p.raw("</td><td>")
                 p.text("\(mp.direction == "stay_below" ? "below" : "above") \(number(mp.target))")
-                p.raw("</td></tr>")
+                switch mp.guardrailState {
+                case "breached"?: p.raw("</td><td><span class=\"bad\">breached</span></td></tr>")
+                case "held"?: p.raw("</td><td><span class=\"ok\">held</span></td></tr>")
+                default: p.raw("</td><td><span class=\"muted\">no check-in yet</span></td></tr>")
+                }
             }
             p.raw("</tbody></table></div>")
         }

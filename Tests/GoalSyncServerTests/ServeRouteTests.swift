@@ -335,4 +335,47 @@ struct ServeRouteTests {
             #expect(overview.body.contains("Cut churn"), "the proposed goals are offered")
         }
     }
+
+    // MARK: Vision, North Star, guardrails and templates
+
+    @Test("the overview leads with the vision, the strategy and the North Star; guardrails say held or breached; a new goal can start from a template")
+    func visionNorthStarAndTemplates() async throws {
+        let served = try ServedRepo()
+        try await served.test { client, shell in
+            try shell.goalsync("vision", "--set", "vision=Every small team knows what matters this week", "--set", "strategy=Win small teams first",
+                               "--set", "north_star.name=Weekly active teams", "--set", "north_star.unit=teams",
+                               "--set", "north_star.baseline=800", "--set", "north_star.target=2000").requireOK("vision --set")
+            try shell.goalsync("vision", "checkin", "1400", "--note", "Invite <flow> live").requireOK("vision checkin")
+
+            var r = try await client.post("/goals", [("title", "Raise weekly retention to 40%"), ("id", "retention"), ("template", "heart")])
+            #expect(r.status == .seeOther)
+            #expect(shell.file("retention").contains("# How it moves the North Star"), "the template's questions start the narrative")
+            #expect(shell.file("retention").contains("HEART"))
+            let head = shell.head
+            r = try await client.post("/goals", [("title", "Another goal"), ("template", "bogus")])
+            #expect(r.status == .badRequest)
+            #expect(r.body.contains("not one of okr, smart, north-star, heart, aarrr, ebm"))
+            #expect(shell.head == head, "nothing written")
+            #expect(try await client.get("/new").body.contains("<option value=\"aarrr\">aarrr</option>"))
+
+            for args in [["add", "retention", "metrics", "{id: kept, name: Retained teams, unit: percent, direction: increase, baseline: 30, target: 40}"],
+                         ["add", "retention", "metrics", "{id: latency, name: Page latency, unit: ms, direction: stay_below, target: 400}"],
+                         ["add", "retention", "metrics", "{id: nps, name: NPS, direction: stay_above, target: 20}"],
+                         ["set", "retention", "timeframe.end", "2099-12-31"], ["set", "retention", "status", "proposed"],
+                         ["activate", "retention"], ["checkin", "retention", "latency", "420"], ["checkin", "retention", "kept", "35"]] {
+                try ProcessRunner.run(shell.binary, args, in: shell.root, environment: shell.environment).requireOK(args.joined(separator: " "))
+            }
+            let overview = try await client.get("/").body
+            let vision = try #require(overview.range(of: "Every small team knows what matters this week"))
+            let star = try #require(overview.range(of: "Weekly active teams"))
+            let goal = try #require(overview.range(of: "Raise weekly retention to 40%"))
+            #expect(vision.lowerBound < star.lowerBound && star.lowerBound < goal.lowerBound, "vision, then North Star, then the active goal")
+            #expect(overview.contains("Win small teams first"))
+            #expect(overview.contains("1,400 teams") || overview.contains("1400 teams"), "the North Star's value is its latest check-in")
+            #expect(overview.contains("Invite &lt;flow&gt; live"), "the check-in's note, escaped")
+            #expect(overview.contains("<span class=\"bad\">breached</span>"), "latency 420 against stay below 400")
+            #expect(overview.contains("no check-in yet"), "the NPS guardrail has no check-in")
+            #expect(overview.contains("50%"), "progress counts the key result only: (35-30)/(40-30)")
+        }
+    }
 }
