@@ -98,8 +98,10 @@ final class GoalIndex: Sendable {
             if s.generation == before.generation {
                 s = next
             } else {
-                // A request refreshed it meanwhile: look again from what it found.
-                Self.update(&s, root: root, signature: sig)
+                // A request refreshed it meanwhile: look again from what it found, with the watched
+                // files as they are now (the signature taken before the look may be older than the
+                // one the request saw, and would read as a change that did not happen).
+                Self.update(&s, root: root, signature: signature())
             }
             return s.generation
         }
