@@ -111,7 +111,9 @@ final class GoalIndex: Sendable {
 
     /// The files whose change means the goals or their history may have changed.
     private func signature() -> [FileStamp?] {
-        var paths = [gitDir + "HEAD", gitDir + "index", gitDir + "packed-refs", gitDir + "MERGE_HEAD", gitDir + "goalsync",
+        // Not the .git/goalsync folder itself: goalsync's caches there change on reads (a page's lint
+        // writes the status cache), which would read as a change and reload the page that caused it.
+        var paths = [gitDir + "HEAD", gitDir + "index", gitDir + "packed-refs", gitDir + "MERGE_HEAD",
                      gitDir + "goalsync/merge.json", root + "/" + GoalPaths.goalsDirectory, root + "/" + GoalPaths.vision,
                      root + "/.goalsync/config.yaml"]
         if let head = try? String(contentsOfFile: gitDir + "HEAD", encoding: .utf8), head.hasPrefix("ref: ") {

@@ -5,7 +5,10 @@ import GoalSyncCore
 extension Pages {
     static func overview(_ snap: GoalIndex.Snapshot, today: SimpleDate, _ ctx: PageContext) -> String {
         var p = PageWriter()
-        if let vision = snap.vision?.frontMatter["vision"]?.scalarText, !vision.isEmpty {
+        if let vision = snap.vision?.frontMatter["vision"]?.scalarText, !vision.isEmpty, Vision.isPlaceholder(vision, field: "vision") {
+            // The text goalsync init wrote is not the team's vision: say how to write it instead.
+            p.raw("<section aria-label=\"Vision\"><p class=\"muted\">No vision yet: write it in one sentence with <code>goalsync vision --set vision=\"…\"</code>.</p></section>")
+        } else if let vision = snap.vision?.frontMatter["vision"]?.scalarText, !vision.isEmpty {
             p.raw("<section aria-label=\"Vision\"><p class=\"muted\">Vision</p><p>")
             p.text(vision)
             p.raw("</p></section>")

@@ -16,7 +16,7 @@ struct ServeBrowserTests {
         env["PATH"] = (env["PATH"] ?? "") + ":/usr/sbin:/sbin"
         let result = try ProcessRunner.run("/usr/bin/python3", [script, repo.binary, repo.root, shots], in: repo.root, environment: env, timeout: 300)
         #expect(result.status == 0, "\(result)")
-        #expect(result.stdout.contains("e2e: 17 passed, 0 failed"), "\(result.stdout)")
+        #expect(result.stdout.contains("e2e: 18 passed, 0 failed"), "\(result.stdout)")
         let log = try repo.gitOutput("log", "--format=%s")
         #expect(log.contains("checkin(activation): activation = 34 (on_track)"))
         #expect(log.contains("activate(activation)"))

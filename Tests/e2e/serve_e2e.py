@@ -21,6 +21,7 @@ from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.support.ui import WebDriverWait
 
 GOALSYNC, REPO, SHOTS = sys.argv[1], sys.argv[2], sys.argv[3]
@@ -58,12 +59,22 @@ def start_server():
 
 
 def main():
+    # The team's vision and North Star, set from the terminal: the overview leads with them.
+    for args in (["vision", "--set", "vision=Every new workspace gets its team on board in its first week",
+                  "--set", "strategy=Win admins of small teams first",
+                  "--set", "north_star.name=Weekly active teams", "--set", "north_star.unit=teams",
+                  "--set", "north_star.baseline=800", "--set", "north_star.target=2000"],
+                 ["vision", "checkin", "1240", "--note", "Invite flow live for 20% of signups"]):
+        done = subprocess.run([GOALSYNC, "-C", REPO] + args, capture_output=True, text=True, timeout=60)
+        if done.returncode != 0:
+            raise AssertionError(f"goalsync {' '.join(args)}: {done.stderr}")
     server, url = start_server()
     options = Options()
     for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=390,1400"):
         options.add_argument(arg)
     driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-    wait = WebDriverWait(driver, 20)
+    # The sync page reloads itself when a sync ends: reading the page while it reloads is retried.
+    wait = WebDriverWait(driver, 20, ignored_exceptions=(StaleElementReferenceException, WebDriverException))
     try:
         def shot(name):
             driver.save_screenshot(os.path.join(SHOTS, name + ".png"))
@@ -111,6 +122,8 @@ def main():
         check("the overview shows the active goal", "Raise new-admin activation from 30% to 50%" in page)
         check("the overview shows the key result's progress", "Activated workspaces" in page and "20%" in page)
         check("the overview shows the check-in", "Invite step live for 20%" in page)
+        check("the overview leads with the vision and the North Star",
+              0 <= page.find("Every new workspace gets its team") < page.find("Weekly active teams") < page.find("Raise new-admin activation"))
         shot("04-overview")
 
         env = dict(os.environ)
