@@ -105,6 +105,7 @@ extension GoalServer {
         case "status", "activate": return "status"
         case "metrics": return "metric"
         case "sprint-goals": return "sprint"
+        case "metric-edit", "amend", "sprint-status", "rm": return action
         case "checkin": return "checkin"
         default: return "list-\(form["list"] ?? "")"
         }
@@ -117,6 +118,8 @@ extension GoalServer {
             let repo = try openRepository()
             do {
                 let commit = try Self.perform(action, id: id, form: form, editor: GoalEditor(repo))
+                // A removed draft has no page left: back to the list.
+                if action == "rm" { return .redirect("/goals") }
                 return .redirect(Pages.goalLink(id) + "?saved=" + (commit ?? "none"))
             } catch let conflict as StaleEditConflict {
                 return .page(.conflict, try goalPage(repo, id: id, notice: nil, errors: nil, conflict: conflict))
@@ -186,6 +189,33 @@ extension GoalServer {
                                                                  message: "name the sprint, e.g. 2026-S03")])
             }
             return try editor.addItem(id: id, list: "sprint_goals", fields: fields)?.commit
+        case "metric-edit":
+            guard let metric = optional(form, "metric"), let field = optional(form, "field"),
+                ["target", "baseline", "name", "unit", "direction", "source", "framework"].contains(field)
+            else { throw GoalSyncError.usage("choose the key result and the field to change") }
+            let value = text(form, "value").trimmingCharacters(in: .whitespacesAndNewlines)
+            do {
+                return try editor.setFields(id: id, [("metrics.\(metric).\(field)", value)], basedOn: version)?.commit
+            } catch GoalSyncError.validationFailed(let problems) {
+                // The error goes beside the value the person typed.
+                throw GoalSyncError.validationFailed(problems.map { d in var d = d; d.field = "value"; return d })
+            }
+        case "sprint-status":
+            guard let sprint = optional(form, "sprint"), let status = optional(form, "status") else {
+                throw GoalSyncError.usage("choose the sprint and its status")
+            }
+            return try editor.setFields(id: id, [("sprint_goals.\(sprint).status", status)], basedOn: version)?.commit
+        case "amend":
+            guard let checkin = optional(form, "checkin") else { throw GoalSyncError.usage("choose the check-in to correct") }
+            guard let note = optional(form, "note") else {
+                throw GoalSyncError.validationFailed([Diagnostic(file: GoalPaths.path(forID: id), line: nil, field: "note", severity: .error, code: "error", message: "say why the check-in is corrected: it is kept as the correction's note")])
+            }
+            guard try editor.goalVersion(id).goal.checkins.contains(where: { $0.id == checkin }) else {
+                throw GoalSyncError.usage("goal \(id) has no check-in \(checkin)")
+            }
+            return try editor.amendCheckin(checkin, value: optional(form, "value"), confidence: nil, note: note, on: nil, noVerify: true).result.commit
+        case "rm":
+            return try editor.removeDraft(id: id, noVerify: true).commit
         case "checkin":
             guard let metric = optional(form, "metric") else { throw GoalSyncError.usage("choose the key result the check-in is for") }
             guard let value = optional(form, "value") else {

@@ -112,8 +112,12 @@ extension Pages {
         default:
             p.raw("<p class=\"muted\">A closed goal is final; write a new goal to pursue it again.</p>")
         }
-        if goal.status == .proposed {
+        if goal.status == .proposed || goal.status == .draft {
             p.raw(form("status", "status") + hidden("to", "abandoned") + "<label for=\"abandon-reason\">Abandon it: why</label><input type=\"text\" id=\"abandon-reason\" name=\"reason\" required><button type=\"submit\" class=\"danger\">Abandon</button></form>")
+        }
+        if goal.status == .draft {
+            // `goalsync rm`: only a draft can be removed (any other goal stays as the team's record).
+            p.raw(form("rm", "rm", cls: "inline") + "<button type=\"submit\" class=\"danger\">Remove this draft</button></form>")
         }
 
         // Key results and check-ins.
@@ -144,10 +148,40 @@ extension Pages {
             p.raw("</select></div><div><label for=\"checkin-on\">On (default today)</label><input type=\"date\" id=\"checkin-on\" name=\"on\" value=\"\(HTML.attribute(value("checkin", "on", "")))\">\(fieldError("checkin", "on"))</div></div>")
             p.raw("<label for=\"checkin-note\">Note</label><input type=\"text\" id=\"checkin-note\" name=\"note\" value=\"\(HTML.attribute(value("checkin", "note", "")))\"><button type=\"submit\">Record the check-in</button></form>")
         }
+        if !goal.metrics.isEmpty, !(goal.status?.isFinal ?? false) {
+            // `goalsync set ID metrics.M.FIELD VALUE`: change a key result after it was added.
+            p.raw(form("metric-edit", "metric-edit") + "<strong>Change a key result</strong>" + general("metric-edit") + "<div class=\"row\"><div><label for=\"medit-metric\">Key result</label><select id=\"medit-metric\" name=\"metric\">")
+            for metric in goal.metrics {
+                p.raw("<option value=\"\(HTML.attribute(metric.id))\">")
+                p.text(metric.name ?? metric.id)
+                p.raw("</option>")
+            }
+            p.raw("</select></div><div><label for=\"medit-field\">Field</label><select id=\"medit-field\" name=\"field\">")
+            for f in ["target", "baseline", "name", "unit", "direction", "source", "framework"] { p.raw("<option>\(f)</option>") }
+            p.raw("</select></div><div><label for=\"medit-value\">New value</label><input type=\"text\" id=\"medit-value\" name=\"value\" value=\"\(HTML.attribute(value("metric-edit", "value", "")))\">\(fieldError("metric-edit", "value"))</div></div><button type=\"submit\">Change it</button></form>")
+        }
+        let effective = goal.effectiveCheckins
+        if !effective.isEmpty, !(goal.status?.isFinal ?? false) {
+            // `goalsync checkin --amend`: a correction recorded beside the check-in it replaces.
+            p.raw(form("amend", "amend") + "<strong>Correct a check-in</strong>" + general("amend") + "<div class=\"row\"><div><label for=\"amend-checkin\">Check-in</label><select id=\"amend-checkin\" name=\"checkin\">")
+            for c in effective.reversed() {
+                p.raw("<option value=\"\(HTML.attribute(c.id))\">")
+                p.text("\(c.on?.description ?? "?") \(c.metric ?? "?") = \(c.value.map { String($0) } ?? "?")")
+                p.raw("</option>")
+            }
+            p.raw("</select></div><div><label for=\"amend-value\">Corrected value (empty: keep)</label><input type=\"text\" inputmode=\"decimal\" id=\"amend-value\" name=\"value\" value=\"\(HTML.attribute(value("amend", "value", "")))\">\(fieldError("amend", "value"))</div></div>")
+            p.raw("<label for=\"amend-note\">Why (kept as its note)</label><input type=\"text\" id=\"amend-note\" name=\"note\" required value=\"\(HTML.attribute(value("amend", "note", "")))\"><button type=\"submit\">Record the correction</button></form>")
+        }
         p.raw(timeline(report))
 
         // Sprint goals.
         p.raw(sprintGoals(goal))
+        let sprints = (goal["sprint_goals"]?.list ?? []).compactMap { $0.map?["sprint"]?.scalarText }
+        if !sprints.isEmpty, goal.status == .active {
+            p.raw(form("sprint-status", "sprint-status") + "<strong>A sprint goal's status</strong>" + general("sprint-status") + "<div class=\"row\"><div><label for=\"sstatus-sprint\">Sprint</label><select id=\"sstatus-sprint\" name=\"sprint\">")
+            for sprint in sprints { p.raw("<option value=\"\(HTML.attribute(sprint))\">\(HTML.escape(sprint))</option>") }
+            p.raw("</select></div><div><label for=\"sstatus-status\">Status</label><select id=\"sstatus-status\" name=\"status\"><option>planned</option><option>in_progress</option><option>done</option><option>missed</option></select></div></div><button type=\"submit\">Set the status</button></form>")
+        }
         if goal.status == .active {
             p.raw(form("sprint-goals", "sprint") + "<strong>Add a sprint goal</strong>" + general("sprint") + "<div class=\"row\">")
             p.raw("<div><label for=\"sprint-sprint\">Sprint</label><input type=\"text\" id=\"sprint-sprint\" name=\"sprint\" value=\"\(HTML.attribute(value("sprint", "sprint", "")))\">\(fieldError("sprint", "sprint_goals.sprint"))</div>")

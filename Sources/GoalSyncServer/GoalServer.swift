@@ -50,7 +50,7 @@ package struct GoalServer: Sendable {
         router.get("/new") { _, _ in try await self.newGoalPage() }
         router.post("/goals") { request, context in try await self.create(request, context) }
         router.get("/goals/:id") { request, context in try await self.goal(request, context) }
-        for action in ["edit", "status", "activate", "add", "remove", "metrics", "sprint-goals", "checkin"] {
+        for action in ["edit", "status", "activate", "add", "remove", "metrics", "metric-edit", "sprint-goals", "sprint-status", "checkin", "amend", "rm"] {
             router.post("/goals/:id/\(action)") { request, context in try await self.write(action, request, context) }
         }
         router.get("/sync") { _, _ in try await self.syncPage() }

@@ -378,4 +378,56 @@ struct ServeRouteTests {
             #expect(overview.contains("50%"), "progress counts the key result only: (35-30)/(40-30)")
         }
     }
+
+    @Test("the rest of a goal's life in the page: change a key result, correct a check-in, a sprint goal's status, abandon or remove a draft")
+    func restOfTheLife() async throws {
+        let served = try ServedRepo()
+        try await served.test { client, shell in
+            #expect(try await client.post("/goals", [("title", "Raise activation from 30% to 50%"), ("id", "g")]).status == .seeOther)
+            #expect(try await client.post("/goals/g/metrics", [("id", "m"), ("name", "Activation"), ("unit", "percent"), ("direction", "increase"), ("baseline", "30"), ("target", "50")]).status == .seeOther)
+            var version = try await client.version(of: "g")
+            var r = try await client.post("/goals/g/metric-edit", [("version", version), ("metric", "m"), ("field", "target"), ("value", "55")])
+            #expect(r.status == .seeOther)
+            #expect(shell.subject == "set(g): metrics.m.target 50 -> 55")
+            version = try await client.version(of: "g")
+            r = try await client.post("/goals/g/metric-edit", [("version", version), ("metric", "m"), ("field", "target"), ("value", "lots")])
+            #expect(r.status == .unprocessableContent)
+            #expect(r.body.contains("id=\"err-value\""), "the error is beside the value")
+
+            #expect(try await client.post("/goals/g/checkin", [("metric", "m"), ("value", "43")]).status == .seeOther)
+            let checkin = try #require(shell.file("g").split(separator: "\n").first { $0.contains("value: 43") }.flatMap { line in
+                line.range(of: "id: ").map { String(line[$0.upperBound...].prefix { $0 != "," && $0 != "}" }) }
+            })
+            r = try await client.post("/goals/g/amend", [("checkin", checkin), ("value", "34"), ("note", "typo: 34, not 43")])
+            #expect(r.status == .seeOther)
+            #expect(shell.file("g").contains("supersedes: \(checkin)"))
+            #expect(shell.file("g").contains("value: 43"), "the corrected check-in stays")
+            r = try await client.post("/goals/g/amend", [("checkin", "nope"), ("value", "1"), ("note", "x")])
+            #expect(r.status == .badRequest)
+
+            try shell.goalsync("new", "Another draft", "--id", "other").requireOK("new")
+            r = try await client.post("/goals/other/rm", [])
+            #expect(r.status == .seeOther && r.location == "/goals")
+            #expect(shell.subject.hasPrefix("rm(other): "))
+            #expect(!FileManager.default.fileExists(atPath: shell.root + "/goals/other.md"))
+            try shell.goalsync("new", "A third draft", "--id", "third").requireOK("new")
+            version = try await client.version(of: "third")
+            r = try await client.post("/goals/third/status", [("version", version), ("to", "abandoned"), ("reason", "Folded into g")])
+            #expect(r.status == .seeOther)
+            #expect(shell.file("third").contains("status: abandoned"))
+            r = try await client.post("/goals/third/rm", [])
+            #expect(r.status == .unprocessableContent || r.status == .badRequest || r.status == .conflict, "only a draft can be removed: \(r.status)")
+            #expect(r.body.contains("only a draft can be removed"))
+
+            for args in [["set", "g", "timeframe.end", "2099-12-31"], ["set", "g", "status", "proposed"], ["activate", "g"],
+                         ["add", "g", "sprint_goals", "{sprint: 2026-S03, goal: Invite from signup, status: planned}"]] {
+                try ProcessRunner.run(shell.binary, args, in: shell.root, environment: shell.environment).requireOK(args.joined(separator: " "))
+            }
+            version = try await client.version(of: "g")
+            r = try await client.post("/goals/g/sprint-status", [("version", version), ("sprint", "2026-S03"), ("status", "done")])
+            #expect(r.status == .seeOther)
+            #expect(shell.subject == "set(g): sprint_goals.2026-S03.status planned -> done")
+            #expect(try shell.goalsync("validate").status == 0)
+        }
+    }
 }
