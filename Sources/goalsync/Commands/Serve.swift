@@ -9,10 +9,12 @@ struct Serve: ParsableCommand {
         abstract: "Serve the goal repository as a local web app for the whole team.",
         discussion: """
             Starts a web server over the goal repository of the current folder (or -C DIR): the \
-            vision and the active goal with its key results, pace, confidence, check-ins and sprint \
-            goals; every goal, searchable; each goal's fields and history; and every step of a \
-            goal's life (new, edit, proof, assumptions, metrics, check-ins, propose, activate, \
-            achieve, abandon) and Sync, with conflicts settled in the page. Each save is one commit \
+            vision, the strategy and the North Star, and the active goal with its key results, \
+            guardrails (held or breached), pace, confidence, check-ins and sprint goals; every goal, \
+            searchable; each goal's fields and history; and every step of a goal's life (new from a \
+            template, edit, proof, assumptions, metrics and changes to them, check-ins and their \
+            corrections, sprint goals, propose, activate, achieve, abandon, remove a draft) and Sync, \
+            with conflicts settled in the page. Each save is one commit \
             with the same message, trailers and rules as the commands, made as the repository's git \
             identity. An edit made on a page that is no longer current is merged field by field as a \
             pull merges, or refused when the same field changed differently. Pages refresh themselves \
