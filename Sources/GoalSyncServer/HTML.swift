@@ -1,24 +1,11 @@
 import Foundation
+import GoalSyncCore
 
 /// Text made safe for HTML: every piece of user text goes through ``escape(_:)`` (or an attribute
 /// through ``attribute(_:)``) before it reaches a page.
 enum HTML {
     /// `&`, `<`, `>`, `"` and `'` as entities: safe in element content and in quoted attributes.
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for ch in text.unicodeScalars {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(ch)
-            }
-        }
-        return out
-    }
+    static func escape(_ text: String) -> String { HTMLText.escape(text) }
 
     /// A value for a quoted attribute.
     static func attribute(_ text: String) -> String { escape(text) }

@@ -557,19 +557,25 @@ package struct HTMLReport: Sendable {
         """
 }
 
-/// Escapes text for HTML and SVG content and attributes.
-private func esc(_ s: String) -> String {
-    var out = ""
-    out.reserveCapacity(s.utf8.count)
-    for c in s.unicodeScalars {
-        switch c {
-        case "&": out += "&amp;"
-        case "<": out += "&lt;"
-        case ">": out += "&gt;"
-        case "\"": out += "&quot;"
-        case "'": out += "&#39;"
-        default: out.unicodeScalars.append(c)
+/// Text made safe for HTML and SVG: `&`, `<`, `>`, `"` and `'` as entities, so it is safe in element
+/// content and in quoted attributes. The one escaper of the HTML report and of `goalsync serve`.
+package enum HTMLText {
+    package static func escape(_ s: String) -> String {
+        var out = ""
+        out.reserveCapacity(s.utf8.count)
+        for c in s.unicodeScalars {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.unicodeScalars.append(c)
+            }
         }
+        return out
     }
-    return out
 }
+
+/// Escapes text for HTML and SVG content and attributes.
+private func esc(_ s: String) -> String { HTMLText.escape(s) }
